@@ -1,0 +1,231 @@
+//! Adobe IMS OAuth Server-to-Server tokens: fetched once, cached with their expiry, renewed ten
+//! minutes before they end (as Adobe's `aio` CLI does), so Adobe never throttles the integration.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use reqwest::Method;
+use serde::Deserialize;
+
+use super::error::ClientError;
+use super::http::{Http, Idempotency};
+use crate::model::now_ms;
+use crate::secret::Secret;
+
+/// Renew a token when less than this is left of it.
+pub const RENEW_MARGIN: Duration = Duration::from_secs(10 * 60);
+
+/// An access token and when it ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessToken {
+    /// The bearer token.
+    pub token: Secret,
+    /// Expiry in epoch milliseconds; `i64::MAX` when unknown (a pasted token).
+    pub expires_at_ms: i64,
+}
+
+impl AccessToken {
+    /// True when the token is within [`RENEW_MARGIN`] of its end at `now_ms`.
+    pub fn needs_renewal(&self, now_ms: i64) -> bool {
+        self.expires_at_ms.saturating_sub(now_ms) < RENEW_MARGIN.as_millis() as i64
+    }
+}
+
+/// Where tokens survive between processes (the keyring). Called off the async executor.
+pub trait TokenCache: Send + Sync {
+    /// The cached token, if any.
+    fn load(&self) -> Option<AccessToken>;
+    /// Replaces the cached token. Failures are the cache's to report; a token works uncached.
+    fn store(&self, token: &AccessToken);
+}
+
+/// The OAuth Server-to-Server credential.
+#[derive(Clone, Debug)]
+pub struct ClientCredentials {
+    /// IMS base URL.
+    pub ims_url: String,
+    /// OAuth client ID.
+    pub client_id: String,
+    /// OAuth client secret.
+    pub client_secret: Secret,
+    /// Comma-separated scopes.
+    pub scopes: String,
+}
+
+/// How this session gets its token.
+#[derive(Clone, Debug)]
+pub enum TokenSource {
+    /// A token given by the user (`AEP_ACCESS_TOKEN`): used as is, never renewed.
+    Fixed(Secret),
+    /// Ask IMS with the client credentials.
+    Ims(ClientCredentials),
+}
+
+/// Hands out a valid token, asking IMS only when the cached one is missing or near its end.
+pub struct TokenManager {
+    http: Http,
+    source: TokenSource,
+    cache: Option<Arc<dyn TokenCache>>,
+    current: tokio::sync::Mutex<Option<AccessToken>>,
+    ims_calls: AtomicUsize,
+}
+
+impl std::fmt::Debug for TokenManager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenManager")
+            .field("source", &self.source)
+            .field("ims_calls", &self.ims_calls)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    #[serde(default)]
+    expires_in: Option<i64>,
+}
+
+impl TokenManager {
+    /// A manager for `source`, with an optional persistent cache.
+    pub fn new(http: Http, source: TokenSource, cache: Option<Arc<dyn TokenCache>>) -> Self {
+        Self {
+            http,
+            source,
+            cache,
+            current: tokio::sync::Mutex::new(None),
+            ims_calls: AtomicUsize::new(0),
+        }
+    }
+
+    /// True when a rejected token can be replaced by asking IMS again.
+    pub fn can_renew(&self) -> bool {
+        matches!(self.source, TokenSource::Ims(_))
+    }
+
+    /// How many times this manager asked IMS.
+    pub fn ims_calls(&self) -> usize {
+        self.ims_calls.load(Ordering::Relaxed)
+    }
+
+    /// A token valid for at least [`RENEW_MARGIN`] (or the fixed token).
+    pub async fn token(&self) -> Result<AccessToken, ClientError> {
+        let creds = match &self.source {
+            TokenSource::Fixed(token) => {
+                return Ok(AccessToken {
+                    token: token.clone(),
+                    expires_at_ms: i64::MAX,
+                });
+            }
+            TokenSource::Ims(creds) => creds,
+        };
+        let mut current = self.current.lock().await;
+        if let Some(token) = current.as_ref().filter(|t| !t.needs_renewal(now_ms())) {
+            return Ok(token.clone());
+        }
+        if current.is_none()
+            && let Some(cache) = &self.cache
+        {
+            let cache = Arc::clone(cache);
+            let cached = tokio::task::spawn_blocking(move || cache.load())
+                .await
+                .ok()
+                .flatten();
+            if let Some(token) = cached.filter(|t| !t.needs_renewal(now_ms())) {
+                *current = Some(token.clone());
+                return Ok(token);
+            }
+        }
+        let token = self.fetch(creds).await?;
+        *current = Some(token.clone());
+        Ok(token)
+    }
+
+    /// Forgets the token in use (after Platform rejected it) and gets a new one from IMS.
+    pub async fn renew(&self) -> Result<AccessToken, ClientError> {
+        let TokenSource::Ims(creds) = &self.source else {
+            return self.token().await;
+        };
+        let mut current = self.current.lock().await;
+        let token = self.fetch(creds).await?;
+        *current = Some(token.clone());
+        Ok(token)
+    }
+
+    async fn fetch(&self, creds: &ClientCredentials) -> Result<AccessToken, ClientError> {
+        self.ims_calls.fetch_add(1, Ordering::Relaxed);
+        let token = request_token(&self.http, creds).await?;
+        if let Some(cache) = &self.cache {
+            let cache = Arc::clone(cache);
+            let to_store = token.clone();
+            let _ = tokio::task::spawn_blocking(move || cache.store(&to_store)).await;
+        }
+        Ok(token)
+    }
+}
+
+/// `POST {ims}/ims/token/v3` with the client credentials grant.
+pub async fn request_token(
+    http: &Http,
+    creds: &ClientCredentials,
+) -> Result<AccessToken, ClientError> {
+    if creds.client_secret.is_empty() {
+        return Err(ClientError::Missing(
+            "no client secret: store one in the profile (`aep-s3-connect profile add`) or set AEP_CLIENT_SECRET, or set AEP_ACCESS_TOKEN"
+                .to_owned(),
+        ));
+    }
+    let url = format!("{}/ims/token/v3", creds.ims_url.trim_end_matches('/'));
+    let requested_at = now_ms();
+    let response = http
+        .send(
+            || {
+                Ok(http.request(Method::POST, &url)?.form(&[
+                    ("client_id", creds.client_id.as_str()),
+                    ("client_secret", creds.client_secret.expose()),
+                    ("grant_type", "client_credentials"),
+                    ("scope", creds.scopes.as_str()),
+                ]))
+            },
+            // IMS token requests create nothing: asking again is harmless.
+            Idempotency::Idempotent,
+        )
+        .await?;
+    let parsed: TokenResponse =
+        serde_json::from_slice(&response.body).map_err(|e| ClientError::InvalidResponse {
+            what: "IMS token request".to_owned(),
+            status: response.status,
+            detail: format!("expected {{\"access_token\", \"expires_in\"}}: {e}"),
+            request_id: response.request_id.clone(),
+        })?;
+    if parsed.access_token.is_empty() {
+        return Err(ClientError::InvalidResponse {
+            what: "IMS token request".to_owned(),
+            status: response.status,
+            detail: "the access_token is empty".to_owned(),
+            request_id: response.request_id,
+        });
+    }
+    // expires_in is in seconds (Adobe's docs once said milliseconds for JWT; OAuth S2S is seconds).
+    let lifetime_ms = parsed.expires_in.unwrap_or(86_399).max(0) * 1000;
+    Ok(AccessToken {
+        token: Secret::new(parsed.access_token),
+        expires_at_ms: requested_at.saturating_add(lifetime_ms),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renewal_margin() {
+        let t = AccessToken {
+            token: Secret::new("x"),
+            expires_at_ms: 1_000_000_000,
+        };
+        assert!(!t.needs_renewal(1_000_000_000 - 11 * 60 * 1000));
+        assert!(t.needs_renewal(1_000_000_000 - 9 * 60 * 1000));
+    }
+}

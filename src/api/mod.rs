@@ -1,0 +1,11 @@
+//! Clients for Adobe IMS and Flow Service.
+
+pub mod error;
+pub mod flow;
+pub mod http;
+pub mod ims;
+
+pub use error::{ApiError, ClientError, NetworkErrorKind};
+pub use flow::{Connection, PlatformClient, create_body, redacted_create_body};
+pub use http::{Http, HttpSettings};
+pub use ims::{AccessToken, ClientCredentials, TokenCache, TokenManager, TokenSource};

@@ -1,0 +1,268 @@
+//! Turns global options, environment, config and keyring into a ready client and stores.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use super::GlobalArgs;
+use super::output::Failure;
+use crate::api::{
+    AccessToken, ClientCredentials, Http, HttpSettings, PlatformClient, TokenCache, TokenManager,
+    TokenSource,
+};
+use crate::model::{DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES, Target};
+use crate::secret::Secret;
+use crate::store::config::{Config, Profile};
+use crate::store::history::HistoryStore;
+use crate::store::paths::AppPaths;
+use crate::store::secrets::{CachedToken, SecretKind, SecretStore};
+use crate::validate::{self, Field};
+
+/// Profile name recorded when everything comes from options and environment.
+pub const ENV_PROFILE: &str = "(env)";
+/// Set to `1` to never open the OS keyring (secrets then come from env/stdin only).
+pub const NO_KEYRING_VAR: &str = "AEP_S3_CONNECT_NO_KEYRING";
+
+/// Everything a command needs, resolved once.
+pub struct Context {
+    /// Config and data dirs.
+    pub paths: AppPaths,
+    /// The loaded config.
+    pub config: Config,
+    /// The profile in use (`(env)` when none is stored).
+    pub profile_name: String,
+    /// Whether `profile_name` is a stored profile.
+    pub stored_profile: bool,
+    /// Org, client, sandbox and endpoints after overrides (`None` when incomplete).
+    target: Result<Target, String>,
+    secrets: OnceLock<SecretStore>,
+}
+
+impl Context {
+    /// Resolves paths and config; the target is checked only when a command needs it.
+    pub fn load(global: &GlobalArgs) -> Result<Self, Failure> {
+        let paths = AppPaths::resolve(global.data_dir.as_deref())
+            .map_err(|e| Failure::store(format!("{e}")))?;
+        let config =
+            Config::load(&paths.config_file()).map_err(|e| Failure::usage(format!("{e}")))?;
+        let chosen = global
+            .profile
+            .clone()
+            .or_else(|| config.active_profile.clone())
+            .or_else(|| match config.profiles.as_slice() {
+                [only] => Some(only.name.clone()),
+                _ => None,
+            });
+        let profile = match &chosen {
+            Some(name) => match config.profile(name) {
+                Some(p) => Some(p.clone()),
+                None => {
+                    return Err(Failure::usage(format!(
+                        "no profile named `{name}` in {}; `aep-s3-connect profile list` shows the ones there are",
+                        paths.config_file().display()
+                    )));
+                }
+            },
+            None => None,
+        };
+        let target = resolve_target(global, profile.as_ref());
+        Ok(Self {
+            profile_name: profile
+                .as_ref()
+                .map_or_else(|| ENV_PROFILE.to_owned(), |p| p.name.clone()),
+            stored_profile: profile.is_some(),
+            paths,
+            config,
+            target,
+            secrets: OnceLock::new(),
+        })
+    }
+
+    /// The target, or a usage error saying what is missing.
+    pub fn target(&self) -> Result<&Target, Failure> {
+        self.target.as_ref().map_err(|e| Failure::usage(e.clone()))
+    }
+
+    /// The OS keyring, opened on first use.
+    pub fn secrets(&self) -> &SecretStore {
+        self.secrets.get_or_init(|| {
+            if std::env::var(NO_KEYRING_VAR).is_ok_and(|v| v == "1") {
+                SecretStore::unavailable(&format!("disabled by {NO_KEYRING_VAR}=1"))
+            } else {
+                SecretStore::open_default()
+            }
+        })
+    }
+
+    /// Opens the history, telling the user on stderr if an unreadable file was moved aside.
+    pub fn history(&self) -> Result<HistoryStore, Failure> {
+        let (store, notice) = HistoryStore::open(&self.paths.history_db())
+            .map_err(|e| Failure::store(e.to_string()))?;
+        if let Some(notice) = notice {
+            eprintln!("warning: {}", notice.message);
+        }
+        Ok(store)
+    }
+
+    /// Timeouts from config.toml.
+    pub fn http_settings(&self) -> HttpSettings {
+        HttpSettings {
+            connect_timeout: Duration::from_secs(self.config.timeouts.connect_secs.max(1)),
+            total_timeout: Duration::from_secs(self.config.timeouts.total_secs.max(1)),
+            ..HttpSettings::default()
+        }
+    }
+
+    /// Where the token comes from: `AEP_ACCESS_TOKEN`, else `AEP_CLIENT_SECRET`, else the keyring.
+    pub fn token_source(&self) -> Result<TokenSource, Failure> {
+        let target = self.target()?;
+        if let Some(token) = env_secret("AEP_ACCESS_TOKEN") {
+            return Ok(TokenSource::Fixed(token));
+        }
+        let client_secret = match env_secret("AEP_CLIENT_SECRET") {
+            Some(secret) => secret,
+            None => self.keyring_client_secret()?,
+        };
+        Ok(TokenSource::Ims(ClientCredentials {
+            ims_url: target.ims_url.clone(),
+            client_id: target.client_id.clone(),
+            client_secret,
+            scopes: target.scopes.clone(),
+        }))
+    }
+
+    fn keyring_client_secret(&self) -> Result<Secret, Failure> {
+        let how = "set AEP_CLIENT_SECRET (or AEP_ACCESS_TOKEN)";
+        if !self.stored_profile {
+            return Err(Failure::usage(format!(
+                "no client secret: {how}, or store a profile with `aep-s3-connect profile add NAME --client-secret-stdin ...`"
+            )));
+        }
+        match self
+            .secrets()
+            .get(&self.profile_name, SecretKind::ClientSecret)
+        {
+            Ok(Some(secret)) => Ok(secret),
+            Ok(None) => Err(Failure::usage(format!(
+                "profile `{}` has no client secret in the keyring: store it with `aep-s3-connect profile add {} --client-secret-stdin ...`, or {how}",
+                self.profile_name, self.profile_name
+            ))),
+            Err(e) => Err(Failure::store(format!("{e}\nOr {how}."))),
+        }
+    }
+
+    /// A ready client with its token manager (tokens cached in the keyring when there is one).
+    pub fn client(&self) -> Result<PlatformClient, Failure> {
+        let target = self.target()?.clone();
+        let source = self.token_source()?;
+        let http = Http::new(self.http_settings()).map_err(|e| Failure::store(e.to_string()))?;
+        let cache: Option<Arc<dyn TokenCache>> = match &source {
+            TokenSource::Ims(_) => Some(Arc::new(KeyringTokenCache {
+                store: self.secrets().clone(),
+                scope: format!(
+                    "{}|{}|{}",
+                    self.profile_name, target.client_id, target.ims_url
+                ),
+            })),
+            TokenSource::Fixed(_) => None,
+        };
+        let tokens = Arc::new(TokenManager::new(http.clone(), source, cache));
+        Ok(PlatformClient::new(http, tokens, target))
+    }
+}
+
+/// The IMS token cache in the OS keyring. A keyring that fails only costs a token request.
+struct KeyringTokenCache {
+    store: SecretStore,
+    scope: String,
+}
+
+impl TokenCache for KeyringTokenCache {
+    fn load(&self) -> Option<AccessToken> {
+        match self.store.get_cached_token(&self.scope) {
+            Ok(cached) => cached.map(|c| AccessToken {
+                token: c.token,
+                expires_at_ms: c.expires_at_ms,
+            }),
+            Err(e) => {
+                tracing::debug!(error = %e, "no cached token from the keyring");
+                None
+            }
+        }
+    }
+
+    fn store(&self, token: &AccessToken) {
+        let cached = CachedToken {
+            token: token.token.clone(),
+            expires_at_ms: token.expires_at_ms,
+        };
+        if let Err(e) = self.store.set_cached_token(&self.scope, &cached) {
+            tracing::debug!(error = %e, "could not cache the token in the keyring");
+        }
+    }
+}
+
+/// A non-empty secret from the environment.
+pub fn env_secret(var: &str) -> Option<Secret> {
+    std::env::var(var)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .map(Secret::new)
+}
+
+fn resolve_target(global: &GlobalArgs, profile: Option<&Profile>) -> Result<Target, String> {
+    let pick = |flag: &Option<String>, from_profile: Option<&String>| {
+        flag.clone()
+            .filter(|v| !v.is_empty())
+            .or_else(|| from_profile.cloned())
+    };
+    let org_id = pick(&global.org_id, profile.map(|p| &p.org_id));
+    let client_id = pick(&global.client_id, profile.map(|p| &p.client_id));
+    let sandbox = pick(&global.sandbox, profile.map(|p| &p.sandbox));
+    let missing: Vec<&str> = [
+        ("org ID (--org-id / AEP_ORG_ID)", org_id.is_none()),
+        (
+            "client ID (--client-id / AEP_CLIENT_ID)",
+            client_id.is_none(),
+        ),
+        ("sandbox (--sandbox / AEP_SANDBOX)", sandbox.is_none()),
+    ]
+    .into_iter()
+    .filter_map(|(what, is_missing)| is_missing.then_some(what))
+    .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "missing {}: add a profile (`aep-s3-connect profile add NAME --org-id ... --client-id ... --sandbox ...`) or set them",
+            missing.join(", ")
+        ));
+    }
+    let target = Target {
+        org_id: org_id.unwrap_or_default(),
+        client_id: client_id.unwrap_or_default(),
+        sandbox: sandbox.unwrap_or_default(),
+        platform_url: pick(&global.platform_url, profile.map(|p| &p.platform_url))
+            .unwrap_or_else(|| DEFAULT_PLATFORM_URL.to_owned()),
+        ims_url: pick(&global.ims_url, profile.map(|p| &p.ims_url))
+            .unwrap_or_else(|| DEFAULT_IMS_URL.to_owned()),
+        scopes: profile
+            .map(|p| p.scopes.clone())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| DEFAULT_SCOPES.to_owned()),
+    };
+    let checks = [
+        validate::org_id(&target.org_id),
+        validate::client_id(&target.client_id),
+        validate::sandbox(&target.sandbox),
+        validate::base_url(Field::PlatformUrl, &target.platform_url),
+        validate::base_url(Field::ImsUrl, &target.ims_url),
+    ];
+    let errors: Vec<String> = checks
+        .into_iter()
+        .filter_map(Result::err)
+        .map(|e| e.to_string())
+        .collect();
+    if errors.is_empty() {
+        Ok(target)
+    } else {
+        Err(errors.join("\n"))
+    }
+}

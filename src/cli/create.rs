@@ -1,0 +1,157 @@
+//! `aep-s3-connect create`.
+
+use std::io::Read;
+
+use clap::Args;
+use serde_json::json;
+
+use super::GlobalArgs;
+use super::context::{Context, env_secret};
+use super::output::Failure;
+use crate::model::S3ConnectionInput;
+use crate::ops::{self, CreateError, Exit};
+use crate::secret::Secret;
+
+/// `create` options. Secrets come from the environment or stdin, never from arguments (which
+/// other users can read in the process list).
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Connection name.
+    #[arg(long)]
+    pub name: String,
+    /// Connection description.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// AWS access key ID.
+    #[arg(long, env = "AWS_ACCESS_KEY_ID")]
+    pub access_key_id: Option<String>,
+    /// Restrict the connection to this bucket.
+    #[arg(long)]
+    pub bucket: Option<String>,
+    /// Restrict the connection to this folder of the bucket.
+    #[arg(long)]
+    pub folder_path: Option<String>,
+    /// S3 endpoint, e.g. https://s3.eu-west-1.amazonaws.com or an S3-compatible store.
+    #[arg(long)]
+    pub service_url: Option<String>,
+    /// Read the AWS secret access key from stdin (else AWS_SECRET_ACCESS_KEY).
+    #[arg(long)]
+    pub secret_key_stdin: bool,
+    /// Read the AWS session token from stdin (else AWS_SESSION_TOKEN). With --secret-key-stdin
+    /// too, stdin holds the secret key on its first line and the token on its second.
+    #[arg(long)]
+    pub session_token_stdin: bool,
+    /// Print one JSON object: {"id", "etag", "requestId", "sandbox", "name", ...}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `create`.
+pub fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
+    let json_out = args.json;
+    let usage = |m: String| Failure::usage(m).with_json(json_out);
+    let (secret_key, session_token) = read_secrets(&args).map_err(usage)?;
+    let input = S3ConnectionInput {
+        name: args.name.trim().to_owned(),
+        description: args.description.filter(|d| !d.is_empty()),
+        access_key_id: args
+            .access_key_id
+            .ok_or_else(|| {
+                usage("no AWS access key ID: give --access-key-id or set AWS_ACCESS_KEY_ID".into())
+            })?
+            .trim()
+            .to_owned(),
+        secret_key,
+        session_token,
+        bucket_name: args.bucket.filter(|v| !v.is_empty()),
+        folder_path: args.folder_path.filter(|v| !v.is_empty()),
+        service_url: args.service_url.filter(|v| !v.is_empty()),
+    };
+    // Bad input is reported before anything else is touched.
+    if let Err(errors) = crate::validate::s3_input(&input) {
+        return Err(usage(CreateError::Invalid(errors).to_string()));
+    }
+    let ctx = Context::load(global).map_err(|f| f.with_json(json_out))?;
+    let history = ctx.history().map_err(|f| f.with_json(json_out))?;
+    let client = ctx.client().map_err(|f| f.with_json(json_out))?;
+    let runtime = super::token::runtime()?;
+    let result = runtime.block_on(async {
+        super::history::reconcile_quietly(&history, &client).await;
+        ops::create_connection(&history, &client, &ctx.profile_name, &input).await
+    });
+    match result {
+        Ok(done) => {
+            for warning in &done.warnings {
+                eprintln!("warning: {}: {}", warning.field, warning.message);
+            }
+            if let Some(e) = &done.history_error {
+                eprintln!(
+                    "warning: the connection was created but its history record could not be completed: {e}"
+                );
+            }
+            let c = &done.connection;
+            let sandbox = &client.target().sandbox;
+            if json_out {
+                println!(
+                    "{}",
+                    json!({
+                        "id": c.id, "etag": c.etag, "requestId": c.request_id,
+                        "sandbox": sandbox, "name": input.name,
+                        "reconciled": c.reconciled, "historyId": done.attempt.0,
+                    })
+                );
+            } else {
+                println!(
+                    "Created S3 connection \"{}\" in sandbox {sandbox}",
+                    input.name
+                );
+                println!("  id:         {}", c.id);
+                println!("  etag:       {}", c.etag);
+                println!("  request ID: {}", c.request_id.as_deref().unwrap_or("-"));
+                if c.reconciled {
+                    println!(
+                        "  (Adobe's answer was lost; the connection was found by name, nothing was created twice)"
+                    );
+                }
+            }
+            Ok(())
+        }
+        Err(CreateError::Client { error, .. }) => Err(Failure::client(&error, json_out)),
+        Err(e @ CreateError::Invalid(_)) => Err(usage(e.to_string())),
+        Err(e @ CreateError::Store(_)) => {
+            Err(Failure::new(Exit::Store, e.to_string()).with_json(json_out))
+        }
+    }
+}
+
+/// Secret key and session token from stdin or the environment.
+fn read_secrets(args: &CreateArgs) -> Result<(Secret, Option<Secret>), String> {
+    let (mut from_stdin_key, mut from_stdin_token) = (None, None);
+    if args.secret_key_stdin || args.session_token_stdin {
+        let mut text = zeroize::Zeroizing::new(String::new());
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("could not read stdin: {e}"))?;
+        let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
+        if args.secret_key_stdin {
+            from_stdin_key = lines.next().map(Secret::new);
+        }
+        if args.session_token_stdin {
+            from_stdin_token = lines.next().map(Secret::new);
+        }
+    }
+    let secret_key = from_stdin_key
+        .or_else(|| env_secret("AWS_SECRET_ACCESS_KEY"))
+        .filter(|s| !s.is_empty())
+        .ok_or("no AWS secret access key: pipe it with --secret-key-stdin or set AWS_SECRET_ACCESS_KEY")?;
+    let session_token = if args.session_token_stdin {
+        Some(
+            from_stdin_token
+                .filter(|s| !s.is_empty())
+                .ok_or("--session-token-stdin was given but stdin has no session token line")?,
+        )
+    } else {
+        env_secret("AWS_SESSION_TOKEN")
+    };
+    Ok((secret_key, session_token))
+}

@@ -1,0 +1,156 @@
+//! `aep-s3-connect history`.
+
+use clap::Args;
+use serde_json::json;
+
+use super::GlobalArgs;
+use super::context::Context;
+use super::output::{Failure, format_time};
+use crate::api::PlatformClient;
+use crate::ops::{self, Reconciled};
+use crate::store::history::{AttemptStatus, HistoryQuery, HistoryStore};
+
+/// `history` options.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only records containing this text (name, ID, bucket, sandbox, key ID, error...).
+    #[arg(long)]
+    pub search: Option<String>,
+    /// At most this many records, newest first (0 = all).
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    /// Only records with this status: pending, created or failed.
+    #[arg(long)]
+    pub status: Option<AttemptStatus>,
+    /// Only records of this sandbox.
+    #[arg(long = "in-sandbox", value_name = "SANDBOX")]
+    pub in_sandbox: Option<String>,
+    /// Do not look pending records up in AEP first.
+    #[arg(long)]
+    pub no_reconcile: bool,
+    /// Print one JSON object: {"total", "items": [...]}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `history`.
+pub fn run(global: &GlobalArgs, args: HistoryArgs) -> Result<(), Failure> {
+    let ctx = Context::load(global).map_err(|f| f.with_json(args.json))?;
+    let history = ctx.history().map_err(|f| f.with_json(args.json))?;
+    if !args.no_reconcile && has_pending(&history) {
+        // Pending records need AEP; without credentials they simply stay pending.
+        match ctx.client() {
+            Ok(client) => {
+                let runtime = super::token::runtime()?;
+                runtime.block_on(reconcile_quietly(&history, &client));
+            }
+            Err(f) => tracing::info!(reason = %f.message, "pending records not reconciled"),
+        }
+    }
+    let query = HistoryQuery {
+        search: args.search.filter(|s| !s.is_empty()),
+        status: args.status,
+        sandbox: args.in_sandbox,
+        limit: (args.limit > 0).then_some(args.limit),
+        ..Default::default()
+    };
+    let store_err =
+        |e: crate::store::history::HistoryError| Failure::store(e.to_string()).with_json(args.json);
+    let items = history.search(&query).map_err(store_err)?;
+    let total = history.count(&query).map_err(store_err)?;
+    if args.json {
+        println!("{}", json!({ "total": total, "items": items }));
+        return Ok(());
+    }
+    if items.is_empty() {
+        println!(
+            "No history records{}.",
+            if query.search.is_some() {
+                " match"
+            } else {
+                " yet"
+            }
+        );
+        return Ok(());
+    }
+    println!(
+        "{:<19}  {:<8}  {:<12}  {:<28}  {:<36}  DETAIL",
+        "STARTED", "STATUS", "SANDBOX", "NAME", "CONNECTION ID"
+    );
+    for a in &items {
+        let detail = match a.status {
+            AttemptStatus::Failed => a
+                .error_message
+                .as_deref()
+                .unwrap_or("")
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_owned(),
+            AttemptStatus::Created if a.reconciled => {
+                "found by name after a lost answer".to_owned()
+            }
+            AttemptStatus::Pending => "outcome not known yet".to_owned(),
+            AttemptStatus::Created => a
+                .bucket_name
+                .as_deref()
+                .map(|b| format!("bucket {b}"))
+                .unwrap_or_default(),
+        };
+        println!(
+            "{:<19}  {:<8}  {:<12}  {:<28}  {:<36}  {}",
+            format_time(a.started_at_ms),
+            a.status.as_str(),
+            truncate(&a.sandbox, 12),
+            truncate(&a.name, 28),
+            a.connection_id.as_deref().unwrap_or("-"),
+            detail
+        );
+    }
+    if total > items.len() {
+        println!("({} of {total} shown; --limit 0 shows all)", items.len());
+    }
+    Ok(())
+}
+
+fn has_pending(history: &HistoryStore) -> bool {
+    history.pending().is_ok_and(|p| !p.is_empty())
+}
+
+/// Reconciles pending records of the client's target, telling the user on stderr what happened.
+pub async fn reconcile_quietly(history: &HistoryStore, client: &PlatformClient) {
+    match ops::reconcile_pending(history, client).await {
+        Ok(results) => {
+            for r in results {
+                match r {
+                    Reconciled::Created {
+                        attempt,
+                        connection_id,
+                    } => eprintln!(
+                        "note: interrupted attempt #{} did create connection {connection_id}; history updated",
+                        attempt.0
+                    ),
+                    Reconciled::NotCreated { attempt } => eprintln!(
+                        "note: interrupted attempt #{} created no connection; marked failed",
+                        attempt.0
+                    ),
+                    Reconciled::Unknown { attempt, reason } => eprintln!(
+                        "note: interrupted attempt #{} is still pending (lookup failed: {reason})",
+                        attempt.0
+                    ),
+                }
+            }
+        }
+        Err(e) => eprintln!("warning: could not reconcile pending records: {e}"),
+    }
+}
+
+fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,131 @@
+//! The command-line interface: the contract of PRODUCT.md.
+
+mod context;
+mod create;
+mod history;
+mod output;
+mod profile;
+mod token;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+pub use context::Context;
+pub use output::Failure;
+
+use crate::ops::Exit;
+
+/// Create Adobe Experience Platform base connections for Amazon S3.
+#[derive(Debug, Parser)]
+#[command(name = "aep-s3-connect", version = crate::version::VERSION, long_version = long_version(), about, long_about = None)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do; without one, the window opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+fn long_version() -> &'static str {
+    // clap wants 'static; this runs once per process.
+    Box::leak(crate::version::long_version().into_boxed_str())
+}
+
+/// Options of every command, each with an environment variable.
+#[derive(Clone, Debug, Default, Args)]
+pub struct GlobalArgs {
+    /// Which profile to use.
+    #[arg(long, env = "AEP_S3_CONNECT_PROFILE", global = true)]
+    pub profile: Option<String>,
+    /// Where config and history live (default: the OS's config and data dirs).
+    #[arg(long, env = "AEP_S3_CONNECT_HOME", global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Platform base URL [default: https://platform.adobe.io].
+    #[arg(long, env = "AEP_PLATFORM_URL", global = true, value_name = "URL")]
+    pub platform_url: Option<String>,
+    /// IMS base URL [default: https://ims-na1.adobelogin.com].
+    #[arg(long, env = "AEP_IMS_URL", global = true, value_name = "URL")]
+    pub ims_url: Option<String>,
+    /// IMS organisation ID (overrides the profile).
+    #[arg(long, env = "AEP_ORG_ID", global = true)]
+    pub org_id: Option<String>,
+    /// OAuth client ID (overrides the profile).
+    #[arg(long, env = "AEP_CLIENT_ID", global = true)]
+    pub client_id: Option<String>,
+    /// Sandbox name (overrides the profile).
+    #[arg(long, env = "AEP_SANDBOX", global = true)]
+    pub sandbox: Option<String>,
+    /// Open the window against the built-in emulator, with a throwaway data dir.
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// More log output on stderr (-v info, -vv debug, -vvv trace). Secrets are never logged.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create an S3 base connection.
+    Create(create::CreateArgs),
+    /// Show the history of create attempts.
+    History(history::HistoryArgs),
+    /// Manage profiles (org, client, sandbox, endpoints).
+    Profile(profile::ProfileArgs),
+    /// Obtain or reuse an access token; prints its expiry, never the token.
+    Token(token::TokenArgs),
+    /// Run the local emulator of IMS and Flow Service in the foreground.
+    Emulator(EmulatorArgs),
+}
+
+/// `emulator` options.
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Lifetime of issued tokens, in seconds.
+    #[arg(long, default_value_t = 86_399)]
+    pub token_lifetime: u64,
+}
+
+/// Runs a command and returns the process exit code.
+pub fn run(global: GlobalArgs, command: Command) -> i32 {
+    let result = match command {
+        Command::Create(args) => create::run(&global, args),
+        Command::History(args) => history::run(&global, args),
+        Command::Profile(args) => profile::run(&global, args),
+        Command::Token(args) => token::run(&global, args),
+        Command::Emulator(args) => {
+            crate::emulator::run_foreground(crate::emulator::EmulatorConfig {
+                port: args.port,
+                token_lifetime_secs: args.token_lifetime,
+            })
+            .map_err(|e| Failure::new(Exit::Network, format!("{e:#}")))
+        }
+    };
+    match result {
+        Ok(()) => Exit::Ok as i32,
+        Err(failure) => failure.report(),
+    }
+}
+
+/// Sets up logging on stderr. `AEP_S3_CONNECT_LOG` (an env-filter) overrides `-v`.
+pub fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info,aep_s3_connect=info",
+        2 => "info,aep_s3_connect=debug",
+        // Other crates stay at info even here: their trace output is not vetted for secrets.
+        _ => "info,aep_s3_connect=trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("AEP_S3_CONNECT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

@@ -1,0 +1,75 @@
+//! `aep-s3-connect token`.
+
+use clap::Args;
+use serde_json::json;
+
+use super::GlobalArgs;
+use super::context::Context;
+use super::output::{Failure, format_time};
+use crate::api::TokenSource;
+use crate::ops::Exit;
+
+/// `token` options.
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// Print one JSON object: {"expiresAtMs", "expiresAt", "source"}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The runtime commands use: one thread is plenty for one request at a time.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            Failure::new(
+                Exit::Store,
+                format!("could not start the async runtime: {e}"),
+            )
+        })
+}
+
+/// Runs `token`: gets a token (cached or new) and prints its expiry, never the token.
+pub fn run(global: &GlobalArgs, args: TokenArgs) -> Result<(), Failure> {
+    let ctx = Context::load(global).map_err(|f| f.with_json(args.json))?;
+    let client = ctx.client().map_err(|f| f.with_json(args.json))?;
+    let fixed = matches!(ctx.token_source(), Ok(TokenSource::Fixed(_)));
+    let tokens = client.tokens().clone();
+    let token = runtime()?
+        .block_on(tokens.token())
+        .map_err(|e| Failure::client(&e, args.json))?;
+    let source = if fixed {
+        "env"
+    } else if tokens.ims_calls() > 0 {
+        "ims"
+    } else {
+        "cache"
+    };
+    let expires = (token.expires_at_ms != i64::MAX).then_some(token.expires_at_ms);
+    if args.json {
+        println!(
+            "{}",
+            json!({
+                "expiresAtMs": expires,
+                "expiresAt": expires.map(format_time),
+                "source": source,
+                "profile": ctx.profile_name,
+            })
+        );
+    } else {
+        match expires {
+            Some(ms) => println!(
+                "Token for {} valid until {} ({})",
+                ctx.profile_name,
+                format_time(ms),
+                match source {
+                    "ims" => "new from IMS",
+                    _ => "cached",
+                }
+            ),
+            None => println!("Using AEP_ACCESS_TOKEN (its expiry is not known)"),
+        }
+    }
+    Ok(())
+}

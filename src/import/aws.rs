@@ -1,0 +1,196 @@
+//! AWS credentials users already have: `~/.aws/credentials` (INI) and the IAM console's CSV.
+
+use std::path::PathBuf;
+
+use super::ImportError;
+use crate::secret::Secret;
+
+/// One access key with its secret.
+#[derive(Clone, Debug)]
+pub struct AwsCredential {
+    /// Where it came from: the profile name, or `row N` of a CSV.
+    pub label: String,
+    /// Access key ID.
+    pub access_key_id: String,
+    /// Secret access key.
+    pub secret_key: Secret,
+    /// Session token of temporary credentials.
+    pub session_token: Option<Secret>,
+}
+
+/// `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`.
+pub fn default_credentials_path() -> Option<PathBuf> {
+    std::env::var_os("AWS_SHARED_CREDENTIALS_FILE")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| dirs::home_dir().map(|h| h.join(".aws").join("credentials")))
+}
+
+/// Parses the shared credentials file: sections are bare profile names (`[default]`, `[dev]`;
+/// `[profile dev]` as in `~/.aws/config` is accepted too). Sections without a key pair (role or
+/// SSO profiles) are skipped; a section with only half of a pair is an error.
+pub fn parse_credentials_ini(
+    text: &str,
+    source_name: &str,
+) -> Result<Vec<AwsCredential>, ImportError> {
+    let options = ini::ParseOption {
+        enabled_quote: false,
+        enabled_escape: false,
+        ..ini::ParseOption::default()
+    };
+    let parsed = ini::Ini::load_from_str_opt(text.trim_start_matches('\u{feff}'), options)
+        .map_err(|e| ImportError::new(source_name, Some(e.line + 1), e.msg.to_string()))?;
+    let mut found = Vec::new();
+    for (section, props) in parsed.iter() {
+        let Some(section) = section else { continue };
+        let label = section
+            .strip_prefix("profile ")
+            .unwrap_or(section)
+            .trim()
+            .to_owned();
+        let get = |k: &str| props.get(k).map(str::trim).filter(|v| !v.is_empty());
+        match (get("aws_access_key_id"), get("aws_secret_access_key")) {
+            (Some(id), Some(secret)) => found.push(AwsCredential {
+                label,
+                access_key_id: id.to_owned(),
+                secret_key: Secret::new(secret),
+                session_token: get("aws_session_token").map(Secret::new),
+            }),
+            (None, None) => {}
+            (Some(_), None) => {
+                return Err(ImportError::new(
+                    source_name,
+                    None,
+                    format!("profile [{label}] has aws_access_key_id but no aws_secret_access_key"),
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(ImportError::new(
+                    source_name,
+                    None,
+                    format!("profile [{label}] has aws_secret_access_key but no aws_access_key_id"),
+                ));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Parses the IAM console's access-key CSV (`Access key ID,Secret access key`, or the legacy
+/// `User name,Password,Access key ID,Secret access key,Console login link`); headers are
+/// case-insensitive and may start with a UTF-8 BOM.
+pub fn parse_iam_csv(text: &str, source_name: &str) -> Result<Vec<AwsCredential>, ImportError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| ImportError::new(source_name, Some(1), format!("unreadable header: {e}")))?
+        .clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    let (Some(id_col), Some(secret_col)) = (column("Access key ID"), column("Secret access key"))
+    else {
+        return Err(ImportError::new(
+            source_name,
+            Some(1),
+            "the header needs the columns `Access key ID` and `Secret access key` (the IAM console's download)",
+        ));
+    };
+    let user_col = column("User name");
+    let mut found = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let record =
+            record.map_err(|e| ImportError::new(source_name, Some(line), e.to_string()))?;
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let id = record.get(id_col).unwrap_or_default();
+        let secret = record.get(secret_col).unwrap_or_default();
+        if id.is_empty() || secret.is_empty() {
+            return Err(ImportError::new(
+                source_name,
+                Some(line),
+                if id.is_empty() {
+                    "the access key ID is empty"
+                } else {
+                    "the secret access key is empty"
+                },
+            ));
+        }
+        let label = user_col
+            .and_then(|c| record.get(c))
+            .filter(|u| !u.is_empty())
+            .map_or_else(|| format!("row {}", i + 1), str::to_owned);
+        found.push(AwsCredential {
+            label,
+            access_key_id: id.to_owned(),
+            secret_key: Secret::new(secret),
+            session_token: None,
+        });
+    }
+    if found.is_empty() {
+        return Err(ImportError::new(
+            source_name,
+            None,
+            "no access keys in the file",
+        ));
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ini_profiles() {
+        let text = "# comment\n[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\n[profile temp]\naws_access_key_id=ASIAIOSFODNN7EXAMPLE\naws_secret_access_key=abc+def/ghi\naws_session_token=FwoG//tok==\n[sso]\nsso_start_url = https://x\n";
+        let creds = parse_credentials_ini(text, "credentials").unwrap();
+        assert_eq!(creds.len(), 2);
+        assert_eq!(creds[0].label, "default");
+        assert_eq!(
+            creds[0].secret_key.expose(),
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+        );
+        assert_eq!(creds[1].label, "temp");
+        assert_eq!(
+            creds[1].session_token.as_ref().unwrap().expose(),
+            "FwoG//tok=="
+        );
+    }
+
+    #[test]
+    fn ini_errors_name_the_place() {
+        let e = parse_credentials_ini("[dev]\naws_access_key_id = AKIA\n", "creds").unwrap_err();
+        assert!(e.to_string().contains("[dev]"), "{e}");
+        let e = parse_credentials_ini("[dev\nx=1\n", "creds").unwrap_err();
+        assert_eq!(e.source_name, "creds");
+        assert!(e.line.is_some());
+    }
+
+    #[test]
+    fn csv_current_and_legacy() {
+        let now = "\u{feff}Access key ID,Secret access key\r\nAKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\r\n";
+        let c = parse_iam_csv(now, "k.csv").unwrap();
+        assert_eq!(c[0].access_key_id, "AKIAIOSFODNN7EXAMPLE");
+        let legacy = "User name,Password,ACCESS KEY ID,Secret access key,Console login link\nalice,,AKIAIOSFODNN7EXAMPLE,s3cr3t,https://x\n";
+        let c = parse_iam_csv(legacy, "k.csv").unwrap();
+        assert_eq!(c[0].label, "alice");
+        assert_eq!(c[0].secret_key.expose(), "s3cr3t");
+    }
+
+    #[test]
+    fn csv_errors_name_line() {
+        let e = parse_iam_csv("Name,Key\na,b\n", "k.csv").unwrap_err();
+        assert_eq!(e.line, Some(1));
+        let e = parse_iam_csv("Access key ID,Secret access key\nAKIAX,\n", "k.csv").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(!e.to_string().contains("AKIAX,"));
+    }
+}

@@ -1,0 +1,16 @@
+//! aep-s3-connect: create Adobe Experience Platform base connections for Amazon S3.
+//!
+//! Layers: [`api`] talks to IMS and Flow Service, [`store`] keeps config, secrets and history,
+//! [`emulator`] is a local stand-in for Adobe, [`ops`] combines them into user operations, and
+//! [`cli`] is the command-line front end. Only `ui` (and `main.rs`) may use egui.
+
+pub mod api;
+pub mod cli;
+pub mod emulator;
+pub mod import;
+pub mod model;
+pub mod ops;
+pub mod secret;
+pub mod store;
+pub mod validate;
+pub mod version;

@@ -1,0 +1,423 @@
+//! The history of every create attempt, kept in SQLite.
+//!
+//! An attempt is written as `pending` before its request leaves and completed (created or failed)
+//! afterwards, so a crash or kill in between leaves a `pending` record for the next start to
+//! reconcile with AEP. No secret is ever stored: the schema has no column for one.
+//!
+//! The file is opened in WAL mode with a busy timeout, so the window and the CLI can write to it
+//! at the same time. A file that is damaged or belongs to another program is moved aside, never
+//! deleted; a file from a newer build is refused and left untouched.
+
+mod error;
+mod migrations;
+mod open;
+mod query;
+mod recover;
+mod types;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{
+    Connection, OptionalExtension, Statement, Transaction, TransactionBehavior, params,
+};
+
+use open::OpenFailure;
+use query::SearchPlan;
+
+pub use error::{HistoryError, OpenNotice};
+pub use types::{
+    Attempt, AttemptId, AttemptStatus, CreatedOutcome, FailedOutcome, HistoryOrder, HistoryQuery,
+    NewAttempt, UnknownStatus,
+};
+
+/// The history database. `Send`, not `Sync`: it lives on the worker thread.
+#[derive(Debug)]
+pub struct HistoryStore {
+    /// The one connection; SQLite serialises access with other processes.
+    conn: Connection,
+    /// The file, or `None` in memory.
+    path: Option<PathBuf>,
+}
+
+// The worker thread owns the store, so losing `Send` (say, by adding an `Rc`) must not compile.
+const _: fn() = || {
+    fn assert_send<T: Send>() {}
+    assert_send::<HistoryStore>();
+};
+
+impl HistoryStore {
+    /// Opens (creating if needed) the database at `path`, moving an unusable file aside.
+    pub fn open(path: &Path) -> Result<(HistoryStore, Option<OpenNotice>), HistoryError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(|source| HistoryError::Io {
+                action: "create the history folder",
+                path: parent.to_owned(),
+                source,
+            })?;
+        }
+        let reason = match open::open_file(path) {
+            Ok(conn) => return Ok((Self::with(conn, path), None)),
+            Err(OpenFailure::Fatal(error)) => return Err(error),
+            Err(OpenFailure::Unusable(reason)) => reason,
+        };
+        let moved_to = recover::move_aside(path).map_err(|source| HistoryError::Io {
+            action: "move aside the unreadable history database",
+            path: path.to_owned(),
+            source,
+        })?;
+        tracing::warn!(path = %path.display(), moved_to = %moved_to.display(), %reason,
+            "history database moved aside");
+        let store = match open::open_file(path) {
+            Ok(conn) => Self::with(conn, path),
+            Err(OpenFailure::Fatal(error)) => return Err(error),
+            Err(OpenFailure::Unusable(reason)) => {
+                return Err(HistoryError::Unusable {
+                    path: path.to_owned(),
+                    reason,
+                });
+            }
+        };
+        let message = format!(
+            "The history database {} could not be used ({reason}). It was moved aside to {} and \
+             a new, empty history was started. Nothing was deleted: keep that file if you want to \
+             recover records from it.",
+            path.display(),
+            moved_to.display()
+        );
+        Ok((store, Some(OpenNotice { message, moved_to })))
+    }
+
+    /// Opens a private database in memory, for tests and demo mode.
+    pub fn open_in_memory() -> Result<HistoryStore, HistoryError> {
+        let path = PathBuf::from(":memory:");
+        let conn = Connection::open_in_memory().map_err(|source| HistoryError::Open {
+            path: path.clone(),
+            source,
+        })?;
+        match migrations::migrate(&conn) {
+            Ok(()) => Ok(HistoryStore { conn, path: None }),
+            Err(error) => Err(error::migrate_error(&path, error)),
+        }
+    }
+
+    /// A store over an opened, migrated file.
+    fn with(conn: Connection, path: &Path) -> HistoryStore {
+        HistoryStore {
+            conn,
+            path: Some(path.to_owned()),
+        }
+    }
+
+    /// The database file, or `None` for an in-memory store.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Writes `attempt` as pending; call this before the request leaves.
+    pub fn insert_pending(&self, attempt: &NewAttempt) -> Result<AttemptId, HistoryError> {
+        let mut insert = self.conn.prepare_cached(query::INSERT_PENDING)?;
+        Ok(insert_new(&mut insert, attempt)?)
+    }
+
+    /// Records that attempt `id` created a connection (also after a failure, when reconciling).
+    pub fn complete_created(
+        &self,
+        id: AttemptId,
+        outcome: &CreatedOutcome,
+    ) -> Result<(), HistoryError> {
+        let changed = self
+            .conn
+            .prepare_cached(query::COMPLETE_CREATED)?
+            .execute(params![
+                id,
+                outcome.connection_id,
+                outcome.etag,
+                outcome.request_id,
+                outcome.finished_at_ms,
+                outcome.reconciled,
+            ])?;
+        if changed == 0 {
+            return Err(HistoryError::NotFound(id));
+        }
+        Ok(())
+    }
+
+    /// Records that attempt `id` failed; refused if it already holds a created connection.
+    pub fn complete_failed(
+        &self,
+        id: AttemptId,
+        outcome: &FailedOutcome,
+    ) -> Result<(), HistoryError> {
+        let changed = self
+            .conn
+            .prepare_cached(query::COMPLETE_FAILED)?
+            .execute(params![
+                id,
+                outcome.http_status,
+                outcome.error_code,
+                outcome.message,
+                outcome.request_id,
+                outcome.finished_at_ms,
+            ])?;
+        if changed == 0 {
+            return Err(match self.get(id)? {
+                Some(_) => HistoryError::AlreadyCreated(id),
+                None => HistoryError::NotFound(id),
+            });
+        }
+        Ok(())
+    }
+
+    /// The record with this ID, if there is one.
+    pub fn get(&self, id: AttemptId) -> Result<Option<Attempt>, HistoryError> {
+        let sql = format!("{} WHERE id = ?1", query::SELECT_ATTEMPT);
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([id], query::attempt_from_row)
+            .optional()?)
+    }
+
+    /// Every unfinished attempt, oldest first, for reconciliation with AEP.
+    pub fn pending(&self) -> Result<Vec<Attempt>, HistoryError> {
+        // Walks attempts_status backwards: no sort, however long the history.
+        let sql = format!(
+            "{} WHERE status = 'pending' ORDER BY started_at_ms ASC, id ASC",
+            query::SELECT_ATTEMPT
+        );
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let rows = statement.query_map([], query::attempt_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The records matching `query`, in its order, one page of them.
+    pub fn search(&self, query: &HistoryQuery) -> Result<Vec<Attempt>, HistoryError> {
+        let (sql, values) = query::search_sql(query, self.plan(query)?);
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let rows =
+            statement.query_map(rusqlite::params_from_iter(values), query::attempt_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// How many records match `query`'s filters, ignoring its limit and offset.
+    pub fn count(&self, query: &HistoryQuery) -> Result<usize, HistoryError> {
+        let filter = query::filter(query, self.plan(query)?);
+        let sql = format!("SELECT count(*) FROM attempts{}", filter.sql);
+        let count: i64 = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(filter.params), |row| row.get(0))?;
+        // count(*) is never negative; saturate rather than fail on a platform with a small usize.
+        Ok(usize::try_from(count).unwrap_or(usize::MAX))
+    }
+
+    /// Deletes the record with this ID; keep the [`Attempt`] to [`Self::restore`] it (undo).
+    pub fn delete(&self, id: AttemptId) -> Result<(), HistoryError> {
+        let changed = self
+            .conn
+            .prepare_cached("DELETE FROM attempts WHERE id = ?1")?
+            .execute([id])?;
+        if changed == 0 {
+            return Err(HistoryError::NotFound(id));
+        }
+        Ok(())
+    }
+
+    /// Puts a deleted record back with its own ID (undo); `duration_ms` is derived, not read.
+    pub fn restore(&self, attempt: &Attempt) -> Result<(), HistoryError> {
+        let a = attempt;
+        let changed = self
+            .conn
+            .prepare_cached(query::INSERT_FULL)?
+            .execute(params![
+                a.id,
+                a.status,
+                a.profile,
+                a.org_id,
+                a.sandbox,
+                a.platform_url,
+                a.name,
+                a.description,
+                a.access_key_id,
+                a.bucket_name,
+                a.folder_path,
+                a.service_url,
+                a.has_session_token,
+                a.request_body_redacted,
+                a.started_at_ms,
+                a.connection_id,
+                a.etag,
+                a.request_id,
+                a.http_status,
+                a.error_code,
+                a.error_message,
+                a.finished_at_ms,
+                a.reconciled,
+            ])?;
+        if changed == 0 {
+            return Err(HistoryError::AlreadyExists(a.id));
+        }
+        Ok(())
+    }
+
+    /// Writes all `attempts` as pending in one transaction: all or nothing (imports, benchmarks).
+    pub fn insert_many(&self, attempts: &[NewAttempt]) -> Result<(), HistoryError> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        {
+            let mut insert = tx.prepare_cached(query::INSERT_PENDING)?;
+            for attempt in attempts {
+                insert_new(&mut insert, attempt)?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Chooses how to match `query`'s search text: a cheap capped count of index matches tells a
+    /// rare text (fetch matches from the index) from a common one (scan rows in order with LIKE).
+    fn plan(&self, query: &HistoryQuery) -> Result<SearchPlan, HistoryError> {
+        let Some(text) = query::search_text(query) else {
+            return Ok(SearchPlan::Fts); // no search text: the plan is never used
+        };
+        let probed = if query::needs_probe(text) {
+            let matches: i64 = self
+                .conn
+                .prepare_cached(query::PROBE_SQL)?
+                .query_row(params![query::fts_phrase(text), query::PROBE_CAP], |row| {
+                    row.get(0)
+                })?;
+            Some(matches)
+        } else {
+            None
+        };
+        Ok(query::plan_for(text, probed))
+    }
+}
+
+/// Runs `insert` (a prepared [`query::INSERT_PENDING`]) for `attempt`.
+fn insert_new(insert: &mut Statement<'_>, a: &NewAttempt) -> rusqlite::Result<AttemptId> {
+    insert
+        .insert(params![
+            a.profile,
+            a.org_id,
+            a.sandbox,
+            a.platform_url,
+            a.name,
+            a.description,
+            a.access_key_id,
+            a.bucket_name,
+            a.folder_path,
+            a.service_url,
+            a.has_session_token,
+            a.request_body_redacted,
+            a.started_at_ms,
+        ])
+        .map(AttemptId)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_memory_store_round_trips_a_record() {
+        let store = HistoryStore::open_in_memory().unwrap();
+        assert_eq!(store.path(), None);
+        let id = store
+            .insert_pending(&NewAttempt {
+                name: "n".into(),
+                started_at_ms: 10,
+                ..NewAttempt::default()
+            })
+            .unwrap();
+        let got = store.get(id).unwrap().unwrap();
+        assert_eq!(got.status, AttemptStatus::Pending);
+        assert_eq!(got.duration_ms, None);
+        assert!(store.get(AttemptId(id.0 + 1)).unwrap().is_none());
+    }
+
+    #[test]
+    fn completing_a_missing_record_is_not_found() {
+        let store = HistoryStore::open_in_memory().unwrap();
+        let err = store
+            .complete_created(AttemptId(9), &CreatedOutcome::default())
+            .unwrap_err();
+        assert!(matches!(err, HistoryError::NotFound(AttemptId(9))));
+        let err = store
+            .complete_failed(AttemptId(9), &FailedOutcome::default())
+            .unwrap_err();
+        assert!(matches!(err, HistoryError::NotFound(AttemptId(9))));
+        assert!(matches!(
+            store.delete(AttemptId(9)),
+            Err(HistoryError::NotFound(_))
+        ));
+    }
+
+    /// IDs found for `search` under a forced plan.
+    fn ids_with_plan(store: &HistoryStore, search: &str, plan: SearchPlan) -> Vec<AttemptId> {
+        let query = HistoryQuery {
+            search: Some(search.into()),
+            ..HistoryQuery::default()
+        };
+        let (sql, values) = query::search_sql(&query, plan);
+        let mut statement = store.conn.prepare(&sql).unwrap();
+        statement
+            .query_map(rusqlite::params_from_iter(values), |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn index_and_like_plans_find_the_same_rows() {
+        // Regression guard: a search switches plan as the history grows, so both must agree on
+        // what matches (for the ASCII text that can take either plan).
+        let store = HistoryStore::open_in_memory().unwrap();
+        let words = [
+            "Orders",
+            "orders-EU",
+            "CLICKS",
+            "clickstream",
+            "100% done",
+            "a_b",
+            "x\\y",
+        ];
+        for (i, word) in words.iter().enumerate() {
+            let id = store
+                .insert_pending(&NewAttempt {
+                    name: format!("{word} feed"),
+                    bucket_name: (i % 2 == 0).then(|| format!("bucket-{word}")),
+                    sandbox: "prod".into(),
+                    started_at_ms: i64::try_from(i).unwrap(),
+                    ..NewAttempt::default()
+                })
+                .unwrap();
+            store
+                .complete_failed(
+                    id,
+                    &FailedOutcome {
+                        message: format!("{word} failed"),
+                        ..FailedOutcome::default()
+                    },
+                )
+                .unwrap();
+        }
+        for search in [
+            "orders",
+            "ORDERS-eu",
+            "click",
+            "0% d",
+            "a_b",
+            "x\\y",
+            "feed",
+            "ed f",
+            "zzz",
+        ] {
+            let fts = ids_with_plan(&store, search, SearchPlan::Fts);
+            let like = ids_with_plan(&store, search, SearchPlan::Like);
+            assert_eq!(fts, like, "plans disagree on {search:?}");
+        }
+        assert_eq!(ids_with_plan(&store, "click", SearchPlan::Fts).len(), 2);
+    }
+}

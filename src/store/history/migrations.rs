@@ -1,0 +1,206 @@
+//! Forward-only, numbered schema migrations. Migration N sets `PRAGMA user_version = N`.
+//!
+//! Never edit or reorder a migration that has shipped: add a new one at the end. A database whose
+//! `user_version` is above [`LATEST`] was written by a newer build and is left untouched.
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+/// Written to the SQLite header (`PRAGMA application_id`) so a file can be told apart from another
+/// program's database. The bytes spell "AS3H" (aep-s3-connect history).
+pub(super) const APPLICATION_ID: i32 = 0x4153_3348;
+
+/// One schema step.
+struct Migration {
+    /// The `user_version` this step brings the database to.
+    version: u32,
+    /// SQL run inside the migration transaction.
+    sql: &'static str,
+}
+
+/// Every migration, in order; `MIGRATIONS[i].version == i + 1`.
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        // Why: the history itself. One row per create attempt, written as 'pending' before the
+        // request leaves so a crash can never lose an attempt; completed afterwards.
+        // AUTOINCREMENT so an ID is never reused: undo (restore) puts a deleted record back under
+        // its old ID, and an ID seen in an export or a log always means the same attempt.
+        // STRICT so a wrong type is an error here rather than a surprise when reading.
+        // There is deliberately no column for any secret.
+        sql: r"
+            CREATE TABLE attempts (
+                id                    INTEGER PRIMARY KEY AUTOINCREMENT,
+                status                TEXT    NOT NULL
+                                      CHECK (status IN ('pending', 'created', 'failed')),
+                profile               TEXT    NOT NULL,
+                org_id                TEXT    NOT NULL,
+                sandbox               TEXT    NOT NULL,
+                platform_url          TEXT    NOT NULL,
+                name                  TEXT    NOT NULL,
+                description           TEXT,
+                access_key_id         TEXT    NOT NULL,
+                bucket_name           TEXT,
+                folder_path           TEXT,
+                service_url           TEXT,
+                has_session_token     INTEGER NOT NULL CHECK (has_session_token IN (0, 1)),
+                request_body_redacted TEXT    NOT NULL,
+                started_at_ms         INTEGER NOT NULL,
+                connection_id         TEXT,
+                etag                  TEXT,
+                request_id            TEXT,
+                http_status           INTEGER CHECK (http_status BETWEEN 0 AND 65535),
+                error_code            TEXT,
+                error_message         TEXT,
+                finished_at_ms        INTEGER,
+                reconciled            INTEGER NOT NULL DEFAULT 0 CHECK (reconciled IN (0, 1))
+            ) STRICT;
+        ",
+    },
+    Migration {
+        version: 2,
+        // Why: the history must stay instant at 100,000 records. Each index serves one filter or
+        // sort of the history list and ends in (started_at_ms DESC, id DESC), the tie-break every
+        // order uses, so SQLite can walk the index instead of sorting: forwards for the `Asc`
+        // orders and newest-first, backwards for the `Desc` orders and oldest-first.
+        // attempts_status also serves pending() (status = 'pending', oldest first).
+        sql: r"
+            CREATE INDEX attempts_started ON attempts (started_at_ms DESC, id DESC);
+            CREATE INDEX attempts_status  ON attempts (status, started_at_ms DESC, id DESC);
+            CREATE INDEX attempts_sandbox ON attempts (sandbox, started_at_ms DESC, id DESC);
+            CREATE INDEX attempts_profile ON attempts (profile, started_at_ms DESC, id DESC);
+            CREATE INDEX attempts_name
+                ON attempts (name COLLATE NOCASE, started_at_ms DESC, id DESC);
+        ",
+    },
+    Migration {
+        version: 3,
+        // Why: substring search over nine text columns with LIKE reads every row; at 100,000
+        // records that misses the 10 ms aim. An FTS5 trigram index answers a substring query of
+        // three or more characters from the index, case-insensitively. It is an external-content
+        // table (the text lives only in `attempts`), kept in step by triggers so no code path can
+        // forget it. The final 'rebuild' indexes rows written before this migration.
+        sql: r"
+            CREATE VIRTUAL TABLE attempts_fts USING fts5(
+                name, description, connection_id, bucket_name, sandbox, org_id, access_key_id,
+                error_message, request_id,
+                content = 'attempts', content_rowid = 'id', tokenize = 'trigram'
+            );
+            CREATE TRIGGER attempts_fts_insert AFTER INSERT ON attempts BEGIN
+                INSERT INTO attempts_fts (rowid, name, description, connection_id, bucket_name,
+                    sandbox, org_id, access_key_id, error_message, request_id)
+                VALUES (new.id, new.name, new.description, new.connection_id, new.bucket_name,
+                    new.sandbox, new.org_id, new.access_key_id, new.error_message, new.request_id);
+            END;
+            CREATE TRIGGER attempts_fts_delete AFTER DELETE ON attempts BEGIN
+                INSERT INTO attempts_fts (attempts_fts, rowid, name, description, connection_id,
+                    bucket_name, sandbox, org_id, access_key_id, error_message, request_id)
+                VALUES ('delete', old.id, old.name, old.description, old.connection_id,
+                    old.bucket_name, old.sandbox, old.org_id, old.access_key_id,
+                    old.error_message, old.request_id);
+            END;
+            CREATE TRIGGER attempts_fts_update AFTER UPDATE ON attempts BEGIN
+                INSERT INTO attempts_fts (attempts_fts, rowid, name, description, connection_id,
+                    bucket_name, sandbox, org_id, access_key_id, error_message, request_id)
+                VALUES ('delete', old.id, old.name, old.description, old.connection_id,
+                    old.bucket_name, old.sandbox, old.org_id, old.access_key_id,
+                    old.error_message, old.request_id);
+                INSERT INTO attempts_fts (rowid, name, description, connection_id, bucket_name,
+                    sandbox, org_id, access_key_id, error_message, request_id)
+                VALUES (new.id, new.name, new.description, new.connection_id, new.bucket_name,
+                    new.sandbox, new.org_id, new.access_key_id, new.error_message, new.request_id);
+            END;
+            INSERT INTO attempts_fts (attempts_fts) VALUES ('rebuild');
+        ",
+    },
+];
+
+/// The schema version this build writes; a database above it came from a newer build.
+pub(super) const LATEST: u32 = MIGRATIONS.len() as u32;
+
+/// Why [`migrate`] stopped.
+#[derive(Debug)]
+pub(super) enum MigrateError {
+    /// The database was written by a newer build (another process may have upgraded it meanwhile).
+    TooNew(i64),
+    /// Migration `version` failed; the transaction was rolled back.
+    Step(u32, rusqlite::Error),
+    /// Starting or committing the transaction failed.
+    Sql(rusqlite::Error),
+}
+
+/// Reads `PRAGMA user_version`.
+pub(super) fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+}
+
+/// Reads `PRAGMA application_id`.
+pub(super) fn application_id(conn: &Connection) -> rusqlite::Result<i32> {
+    conn.pragma_query_value(None, "application_id", |row| row.get(0))
+}
+
+/// Brings the schema up to [`LATEST`] in one transaction; running it again is a no-op.
+pub(super) fn migrate(conn: &Connection) -> Result<(), MigrateError> {
+    // IMMEDIATE takes the write lock before reading the version, so two processes starting at the
+    // same moment cannot both run the same migration; the second waits, then finds nothing to do.
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
+        .map_err(MigrateError::Sql)?;
+    let current = user_version(&tx).map_err(MigrateError::Sql)?;
+    if current > i64::from(LATEST) {
+        return Err(MigrateError::TooNew(current));
+    }
+    if current == i64::from(LATEST) {
+        return Ok(()); // dropping `tx` rolls back a transaction that changed nothing
+    }
+    if current == 0 {
+        tx.pragma_update(None, "application_id", APPLICATION_ID)
+            .map_err(|e| MigrateError::Step(1, e))?;
+    }
+    for migration in MIGRATIONS.iter().filter(|m| i64::from(m.version) > current) {
+        tx.execute_batch(migration.sql)
+            .and_then(|()| tx.pragma_update(None, "user_version", migration.version))
+            .map_err(|e| MigrateError::Step(migration.version, e))?;
+        tracing::debug!(version = migration.version, "history database migrated");
+    }
+    tx.commit().map_err(MigrateError::Sql)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_one_by_one() {
+        for (index, migration) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(migration.version as usize, index + 1);
+        }
+        assert_eq!(LATEST, 3);
+    }
+
+    #[test]
+    fn migrating_twice_is_a_no_op() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate(&conn).unwrap();
+        migrate(&conn).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), i64::from(LATEST));
+        assert_eq!(application_id(&conn).unwrap(), APPLICATION_ID);
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_and_left_alone() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        assert!(matches!(migrate(&conn), Err(MigrateError::TooNew(99))));
+        assert_eq!(user_version(&conn).unwrap(), 99);
+        assert_eq!(application_id(&conn).unwrap(), 0);
+    }
+
+    #[test]
+    fn a_failing_step_rolls_everything_back() {
+        let conn = Connection::open_in_memory().unwrap();
+        // A foreign table with our name makes migration 1 fail.
+        conn.execute_batch("CREATE TABLE attempts (x)").unwrap();
+        assert!(matches!(migrate(&conn), Err(MigrateError::Step(1, _))));
+        assert_eq!(user_version(&conn).unwrap(), 0);
+        assert_eq!(application_id(&conn).unwrap(), 0);
+    }
+}

@@ -1,0 +1,135 @@
+//! One try at opening a database file: is it ours, is it whole, then set it up and migrate it.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use super::error::{HistoryError, migrate_error};
+use super::migrations::{self, APPLICATION_ID, LATEST, MigrateError};
+use super::recover;
+
+/// How long a write waits for another process's write to finish before giving up; long enough
+/// for any single history write, short enough that a stuck lock is reported rather than hung on.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why opening one file did not produce a store.
+pub(super) enum OpenFailure {
+    /// The file's content is unusable (damaged or another program's); move it aside.
+    Unusable(String),
+    /// Anything else: report it and leave the file alone.
+    Fatal(HistoryError),
+}
+
+/// One try at opening the file at `path`: checks it, sets it up and migrates it.
+pub(super) fn open_file(path: &Path) -> Result<Connection, OpenFailure> {
+    let fatal = |source| {
+        OpenFailure::Fatal(HistoryError::Open {
+            path: path.to_owned(),
+            source,
+        })
+    };
+    // Damage shows up as an error on the first read; anything else (locked, no permission)
+    // says nothing about the file, which must then be left alone.
+    let check = |source: rusqlite::Error| {
+        if recover::is_damage(&source) {
+            OpenFailure::Unusable(format!("it is damaged or not a SQLite database: {source}"))
+        } else {
+            fatal(source)
+        }
+    };
+    let conn = Connection::open(path).map_err(fatal)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(fatal)?;
+
+    // Version first, before anything writes: a newer build's file must not be touched.
+    let version = migrations::user_version(&conn).map_err(check)?;
+    if version > i64::from(LATEST) {
+        return Err(OpenFailure::Fatal(HistoryError::TooNew {
+            path: path.to_owned(),
+            found: version,
+            supported: LATEST,
+        }));
+    }
+    let app_id = migrations::application_id(&conn).map_err(check)?;
+    if app_id != APPLICATION_ID && (app_id != 0 || version != 0) {
+        return Err(OpenFailure::Unusable(format!(
+            "it belongs to another program (application ID {app_id:#x}, version {version})"
+        )));
+    }
+    if version == 0 {
+        let objects: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
+            .map_err(check)?;
+        if objects > 0 {
+            return Err(OpenFailure::Unusable(
+                "it holds another program's tables".to_owned(),
+            ));
+        }
+    }
+    quick_check(&conn).map_err(|e| match e {
+        CheckError::Sql(source) if recover::is_damage(&source) => {
+            OpenFailure::Unusable(format!("its integrity check failed: {source}"))
+        }
+        CheckError::Sql(source) => fatal(source),
+        CheckError::Failed(problem) => {
+            OpenFailure::Unusable(format!("its integrity check failed: {problem}"))
+        }
+    })?;
+
+    // WAL lets readers and one writer work at once, across processes.
+    let mode: String = conn
+        .pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0))
+        .map_err(check)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(path = %path.display(), %mode, "history database is not in WAL mode");
+    }
+    // FULL, not NORMAL: the pending record must survive a power cut too, because the
+    // request it describes may already have created a connection in AEP.
+    conn.pragma_update(None, "synchronous", "FULL")
+        .map_err(fatal)?;
+
+    match migrations::migrate(&conn) {
+        Ok(()) => Ok(conn),
+        Err(MigrateError::Step(version, source)) if recover::is_foreign_schema(&source) => {
+            Err(OpenFailure::Unusable(format!(
+                "its tables do not match this program's (upgrade step {version} failed: \
+                 {source})"
+            )))
+        }
+        Err(error) => Err(OpenFailure::Fatal(migrate_error(path, error))),
+    }
+}
+
+/// Why [`quick_check`] rejected a database.
+enum CheckError {
+    /// Reading failed outright.
+    Sql(rusqlite::Error),
+    /// SQLite's first complaint.
+    Failed(String),
+}
+
+/// `PRAGMA quick_check` of each ordinary table (and its indexes). Not of the whole file: that
+/// also runs FTS5's own verification of the search index, ~650 of ~900 ms at 100,000 records,
+/// and the search index is derived data whose pages are still checked here as a B-tree.
+fn quick_check(conn: &Connection) -> Result<(), CheckError> {
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_schema \
+             WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'",
+        )
+        .and_then(|mut s| s.query_map([], |row| row.get(0))?.collect())
+        .map_err(CheckError::Sql)?;
+    let mut check = conn
+        .prepare("SELECT * FROM pragma_quick_check(?1)")
+        .map_err(CheckError::Sql)?;
+    for table in tables {
+        let verdict: Vec<String> = check
+            .query_map([&table], |row| row.get(0))
+            .and_then(Iterator::collect)
+            .map_err(CheckError::Sql)?;
+        if let Some(problem) = verdict.into_iter().find(|line| line != "ok") {
+            return Err(CheckError::Failed(format!("{table}: {problem}")));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,307 @@
+//! SQL text for reading and writing attempts, and the translation of a [`HistoryQuery`] into it.
+
+use rusqlite::Row;
+use rusqlite::types::Value;
+
+use super::types::{Attempt, HistoryOrder, HistoryQuery};
+
+/// Columns read for an [`Attempt`], in the order [`attempt_from_row`] expects.
+pub(super) const SELECT_ATTEMPT: &str = "SELECT id, status, profile, org_id, sandbox, platform_url, \
+    name, description, access_key_id, bucket_name, folder_path, service_url, has_session_token, \
+    request_body_redacted, started_at_ms, connection_id, etag, request_id, http_status, error_code, \
+    error_message, finished_at_ms, reconciled FROM attempts";
+
+/// Writes a new pending attempt; parameters are the [`super::NewAttempt`] fields in order.
+pub(super) const INSERT_PENDING: &str = "INSERT INTO attempts (status, profile, org_id, sandbox, \
+    platform_url, name, description, access_key_id, bucket_name, folder_path, service_url, \
+    has_session_token, request_body_redacted, started_at_ms) \
+    VALUES ('pending', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+
+/// Puts a whole record back under its own ID; does nothing if the ID is taken.
+pub(super) const INSERT_FULL: &str = "INSERT INTO attempts (id, status, profile, org_id, sandbox, \
+    platform_url, name, description, access_key_id, bucket_name, folder_path, service_url, \
+    has_session_token, request_body_redacted, started_at_ms, connection_id, etag, request_id, \
+    http_status, error_code, error_message, finished_at_ms, reconciled) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, \
+    ?20, ?21, ?22, ?23) ON CONFLICT (id) DO NOTHING";
+
+/// Records a creation. Every outcome column is set, so a record that failed (say, a timeout)
+/// and was later found in AEP reads exactly like one that succeeded, marked `reconciled`.
+pub(super) const COMPLETE_CREATED: &str = "UPDATE attempts SET status = 'created', \
+    connection_id = ?2, etag = ?3, request_id = ?4, finished_at_ms = ?5, reconciled = ?6, \
+    http_status = NULL, error_code = NULL, error_message = NULL WHERE id = ?1";
+
+/// Records a failure, unless the attempt is already `created`: a connection that exists in AEP
+/// must never lose its ID to a late failure report (say, the worker's timeout arriving after
+/// another process reconciled the record).
+pub(super) const COMPLETE_FAILED: &str = "UPDATE attempts SET status = 'failed', \
+    http_status = ?2, error_code = ?3, error_message = ?4, request_id = ?5, finished_at_ms = ?6, \
+    connection_id = NULL, etag = NULL, reconciled = 0 WHERE id = ?1 AND status <> 'created'";
+
+/// The columns [`HistoryQuery::search`] looks in; the FTS table indexes the same ones.
+const SEARCH_COLUMNS: [&str; 9] = [
+    "name",
+    "description",
+    "connection_id",
+    "bucket_name",
+    "sandbox",
+    "org_id",
+    "access_key_id",
+    "error_message",
+    "request_id",
+];
+
+/// The trigram index needs three characters; shorter searches scan with LIKE.
+const MIN_FTS_CHARS: usize = 3;
+
+/// Counts up to [`PROBE_CAP`] trigram-index matches of `?1`, to choose a [`SearchPlan`].
+pub(super) const PROBE_SQL: &str = "SELECT count(*) FROM \
+    (SELECT 1 FROM attempts_fts WHERE attempts_fts MATCH ?1 LIMIT ?2)";
+
+/// At this many matches a search counts as broad. Below it, fetching the matches from the index
+/// and sorting them is cheapest; above it, walking the order index and testing rows with LIKE
+/// fills a page after a few thousand rows, while the index would hand over (and SQLite sort)
+/// every match: 100,000 of them took ~400 ms against ~1 ms.
+pub(super) const PROBE_CAP: i64 = 2000;
+
+/// How the search text is matched against rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum SearchPlan {
+    /// Through the FTS5 trigram index.
+    Fts,
+    /// With LIKE on each searchable column, row by row.
+    Like,
+}
+
+/// The search text of `query`, trimmed; `None` when there is nothing to search for.
+pub(super) fn search_text(query: &HistoryQuery) -> Option<&str> {
+    query
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+}
+
+/// Whether the plan for `text` depends on how many rows match it, i.e. [`PROBE_SQL`] must run.
+/// Only ASCII text may go to LIKE once the index can serve it: LIKE folds ASCII case only, the
+/// index folds all of Unicode, and the two agree exactly on ASCII search text.
+pub(super) fn needs_probe(text: &str) -> bool {
+    text.is_ascii() && text.len() >= MIN_FTS_CHARS
+}
+
+/// The plan for `text`, given the capped match count from [`PROBE_SQL`] when [`needs_probe`].
+pub(super) fn plan_for(text: &str, probed_matches: Option<i64>) -> SearchPlan {
+    if text.chars().count() < MIN_FTS_CHARS {
+        return SearchPlan::Like;
+    }
+    match probed_matches {
+        Some(matches) if matches >= PROBE_CAP => SearchPlan::Like,
+        _ => SearchPlan::Fts,
+    }
+}
+
+/// Builds an [`Attempt`] from a row of [`SELECT_ATTEMPT`].
+pub(super) fn attempt_from_row(row: &Row<'_>) -> rusqlite::Result<Attempt> {
+    let started_at_ms: i64 = row.get(14)?;
+    let finished_at_ms: Option<i64> = row.get(21)?;
+    Ok(Attempt {
+        id: row.get(0)?,
+        status: row.get(1)?,
+        profile: row.get(2)?,
+        org_id: row.get(3)?,
+        sandbox: row.get(4)?,
+        platform_url: row.get(5)?,
+        name: row.get(6)?,
+        description: row.get(7)?,
+        access_key_id: row.get(8)?,
+        bucket_name: row.get(9)?,
+        folder_path: row.get(10)?,
+        service_url: row.get(11)?,
+        has_session_token: row.get(12)?,
+        request_body_redacted: row.get(13)?,
+        started_at_ms,
+        connection_id: row.get(15)?,
+        etag: row.get(16)?,
+        request_id: row.get(17)?,
+        http_status: row.get(18)?,
+        error_code: row.get(19)?,
+        error_message: row.get(20)?,
+        finished_at_ms,
+        duration_ms: finished_at_ms.and_then(|finished| finished.checked_sub(started_at_ms)),
+        reconciled: row.get(22)?,
+    })
+}
+
+/// A `WHERE` clause (empty or starting with " WHERE") and the values for its `?N` parameters.
+pub(super) struct Filter {
+    /// SQL text to append after `FROM attempts`.
+    pub sql: String,
+    /// Values bound to `?1`, `?2`, … in `sql`.
+    pub params: Vec<Value>,
+}
+
+impl Filter {
+    /// Adds a parameter and returns its `?N` placeholder.
+    fn bind(&mut self, value: Value) -> String {
+        self.params.push(value);
+        format!("?{}", self.params.len())
+    }
+}
+
+/// Translates the filters of `query` (not its order or page), matching its search by `plan`.
+pub(super) fn filter(query: &HistoryQuery, plan: SearchPlan) -> Filter {
+    let mut filter = Filter {
+        sql: String::new(),
+        params: Vec::new(),
+    };
+    let mut clauses = Vec::new();
+    if let Some(search) = search_text(query) {
+        if plan == SearchPlan::Fts {
+            let p = filter.bind(Value::Text(fts_phrase(search)));
+            clauses.push(format!(
+                "id IN (SELECT rowid FROM attempts_fts WHERE attempts_fts MATCH {p})"
+            ));
+        } else {
+            let p = filter.bind(Value::Text(like_pattern(search)));
+            let any = SEARCH_COLUMNS
+                .iter()
+                .map(|column| format!("{column} LIKE {p} ESCAPE '\\'"))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            clauses.push(format!("({any})"));
+        }
+    }
+    if let Some(status) = query.status {
+        let p = filter.bind(Value::Text(status.as_str().to_owned()));
+        clauses.push(format!("status = {p}"));
+    }
+    if let Some(profile) = &query.profile {
+        let p = filter.bind(Value::Text(profile.clone()));
+        clauses.push(format!("profile = {p}"));
+    }
+    if let Some(sandbox) = &query.sandbox {
+        let p = filter.bind(Value::Text(sandbox.clone()));
+        clauses.push(format!("sandbox = {p}"));
+    }
+    if !clauses.is_empty() {
+        filter.sql = format!(" WHERE {}", clauses.join(" AND "));
+    }
+    filter
+}
+
+/// The full `SELECT` for [`super::HistoryStore::search`]: filters, order and page.
+pub(super) fn search_sql(query: &HistoryQuery, plan: SearchPlan) -> (String, Vec<Value>) {
+    let mut filter = filter(query, plan);
+    // SQLite reads a negative LIMIT as "no limit"; a limit beyond i64 is no limit in practice.
+    let limit = query
+        .limit
+        .map_or(-1, |limit| i64::try_from(limit).unwrap_or(i64::MAX));
+    let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+    let limit = filter.bind(Value::Integer(limit));
+    let offset = filter.bind(Value::Integer(offset));
+    let sql = format!(
+        "{SELECT_ATTEMPT}{} ORDER BY {} LIMIT {limit} OFFSET {offset}",
+        filter.sql,
+        order_by(query.order)
+    );
+    (sql, filter.params)
+}
+
+/// `ORDER BY` terms. Each matches an index from migration 2 exactly (or its exact reverse), so
+/// sorting 100,000 rows is an index walk; `Desc` is the exact reverse of `Asc` for that reason.
+fn order_by(order: HistoryOrder) -> &'static str {
+    match order {
+        HistoryOrder::NewestFirst => "started_at_ms DESC, id DESC",
+        HistoryOrder::OldestFirst => "started_at_ms ASC, id ASC",
+        HistoryOrder::NameAsc => "name COLLATE NOCASE ASC, started_at_ms DESC, id DESC",
+        HistoryOrder::NameDesc => "name COLLATE NOCASE DESC, started_at_ms ASC, id ASC",
+        HistoryOrder::SandboxAsc => "sandbox ASC, started_at_ms DESC, id DESC",
+        HistoryOrder::SandboxDesc => "sandbox DESC, started_at_ms ASC, id ASC",
+        HistoryOrder::StatusAsc => "status ASC, started_at_ms DESC, id DESC",
+        HistoryOrder::StatusDesc => "status DESC, started_at_ms ASC, id ASC",
+    }
+}
+
+/// An FTS5 phrase that matches `text` as a substring: quoted so `*`, `-`, `AND` and friends are
+/// plain text, with inner quotes doubled as FTS5 requires.
+pub(super) fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// A LIKE pattern matching `text` anywhere, with LIKE's wildcards escaped so they match literally.
+fn like_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::history::types::AttemptStatus;
+
+    #[test]
+    fn like_wildcards_are_literal() {
+        assert_eq!(like_pattern("a%b_c\\"), "%a\\%b\\_c\\\\%");
+    }
+
+    #[test]
+    fn fts_phrase_quotes_operators() {
+        assert_eq!(fts_phrase(r#"a "b" OR c*"#), r#""a ""b"" OR c*""#);
+    }
+
+    #[test]
+    fn empty_query_has_no_where_clause() {
+        let f = filter(
+            &HistoryQuery {
+                search: Some("   ".into()),
+                ..HistoryQuery::default()
+            },
+            SearchPlan::Fts,
+        );
+        assert!(f.sql.is_empty());
+        assert!(f.params.is_empty());
+    }
+
+    #[test]
+    fn plans_follow_length_and_breadth() {
+        assert_eq!(plan_for("ab", None), SearchPlan::Like);
+        assert!(!needs_probe("ab"));
+        assert!(needs_probe("abc"));
+        assert_eq!(plan_for("abc", Some(PROBE_CAP - 1)), SearchPlan::Fts);
+        assert_eq!(plan_for("abc", Some(PROBE_CAP)), SearchPlan::Like);
+        // Non-ASCII text always uses the index, which folds its case; LIKE would not.
+        assert!(!needs_probe("Ärger"));
+        assert_eq!(plan_for("Ärger", None), SearchPlan::Fts);
+    }
+
+    #[test]
+    fn plans_produce_their_sql() {
+        let query = HistoryQuery {
+            search: Some("abc".into()),
+            status: Some(AttemptStatus::Failed),
+            ..HistoryQuery::default()
+        };
+        let fts = filter(&query, SearchPlan::Fts);
+        assert!(fts.sql.contains("MATCH ?1"), "{}", fts.sql);
+        assert!(fts.sql.contains("status = ?2"), "{}", fts.sql);
+        assert_eq!(fts.params.len(), 2);
+        let like = filter(&query, SearchPlan::Like);
+        assert!(like.sql.contains("name LIKE ?1 ESCAPE"), "{}", like.sql);
+        assert_eq!(like.sql.matches("LIKE ?1").count(), SEARCH_COLUMNS.len());
+    }
+
+    #[test]
+    fn every_order_has_a_tie_break_on_id() {
+        for order in HistoryOrder::ALL {
+            assert!(order_by(order).ends_with("id DESC") || order_by(order).ends_with("id ASC"));
+        }
+    }
+}

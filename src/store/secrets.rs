@@ -1,0 +1,805 @@
+//! Secrets in the OS keyring: one entry per secret per profile, under the service `aep-s3-connect`.
+//!
+//! Entry names (the keyring's "user"): `profile:<scope>:client-secret`, `profile:<scope>:access-token`
+//! (the cached IMS token as JSON `{"token":..,"expiresAtMs":..}`, itself secret),
+//! `aws:<scope>:secret-key` and `aws:<scope>:session-token`.
+//!
+//! There is no fallback: when the keyring cannot be used, every call fails with the backend, what
+//! failed and how to fix it, and secrets never go to a file. No error carries a secret value.
+//! Every call may block (D-Bus, Keychain, an unlock prompt): run them off the UI thread. The
+//! platform store bounds each call (120 s with a display, time to type a password into a prompt;
+//! 20 s without one, where a prompt can never be answered), so nothing hangs forever.
+
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::Duration;
+
+use keyring_core::{CredentialStore, Entry};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroize;
+
+use crate::secret::Secret;
+
+/// The keyring service every entry of this app is stored under.
+pub const SERVICE: &str = "aep-s3-connect";
+/// Backend name of the Linux Secret Service (gnome-keyring, KeePassXC, KWallet's bridge).
+pub const BACKEND_SECRET_SERVICE: &str = "Secret Service (D-Bus)";
+/// Backend name of the macOS login keychain.
+pub const BACKEND_MACOS: &str = "macOS Keychain";
+/// Backend name of the Windows Credential Manager.
+pub const BACKEND_WINDOWS: &str = "Windows Credential Manager";
+/// Backend name on systems with no supported keyring.
+pub const BACKEND_NONE: &str = "no keyring";
+
+/// The part of every fix that always works: secrets given directly never touch the keyring.
+const DIRECT_SECRETS: &str = "or pass secrets directly with AEP_CLIENT_SECRET / AWS_SECRET_ACCESS_KEY / --secret-key-stdin, which do not use the keyring";
+
+/// A kind of secret; with a scope (profile or AWS label) it names one keyring entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SecretKind {
+    /// A profile's OAuth client secret.
+    ClientSecret,
+    /// A profile's cached IMS access token (JSON with its expiry).
+    AccessToken,
+    /// An AWS secret access key.
+    AwsSecretKey,
+    /// An AWS session token.
+    AwsSessionToken,
+}
+
+impl SecretKind {
+    /// What users call it, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            SecretKind::ClientSecret => "OAuth client secret",
+            SecretKind::AccessToken => "cached access token",
+            SecretKind::AwsSecretKey => "AWS secret access key",
+            SecretKind::AwsSessionToken => "AWS session token",
+        }
+    }
+
+    /// The keyring user name of this secret for `scope`, e.g. `profile:acme:client-secret`.
+    pub fn account(self, scope: &str) -> String {
+        match self {
+            SecretKind::ClientSecret => format!("profile:{scope}:client-secret"),
+            SecretKind::AccessToken => format!("profile:{scope}:access-token"),
+            SecretKind::AwsSecretKey => format!("aws:{scope}:secret-key"),
+            SecretKind::AwsSessionToken => format!("aws:{scope}:session-token"),
+        }
+    }
+}
+
+/// An IMS access token cached in the keyring with its expiry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CachedToken {
+    /// The bearer token.
+    pub token: Secret,
+    /// Expiry, epoch milliseconds.
+    pub expires_at_ms: i64,
+}
+
+/// The JSON written to the keyring entry; field names fixed so other versions can read it.
+#[derive(Serialize)]
+struct TokenJsonOut<'a> {
+    token: &'a str,
+    #[serde(rename = "expiresAtMs")]
+    expires_at_ms: i64,
+}
+
+#[derive(Deserialize)]
+struct TokenJsonIn {
+    token: String,
+    #[serde(rename = "expiresAtMs")]
+    expires_at_ms: i64,
+}
+
+/// Whether the keyring can be used, and if not why and what to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyringStatus {
+    /// The keyring opened.
+    Available {
+        /// Which keyring.
+        backend: String,
+    },
+    /// The keyring could not be opened; secrets must come from the environment or stdin.
+    Unavailable {
+        /// Which keyring was tried.
+        backend: String,
+        /// What went wrong.
+        reason: String,
+        /// What the user can do.
+        fix: String,
+    },
+}
+
+impl KeyringStatus {
+    /// True when the keyring opened.
+    pub fn is_available(&self) -> bool {
+        matches!(self, KeyringStatus::Available { .. })
+    }
+}
+
+impl fmt::Display for KeyringStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyringStatus::Available { backend } => write!(f, "OS keyring: {backend}"),
+            KeyringStatus::Unavailable {
+                backend,
+                reason,
+                fix,
+            } => write!(
+                f,
+                "the OS keyring ({backend}) is not available: {reason}. To fix: {fix}"
+            ),
+        }
+    }
+}
+
+/// Why a keyring operation failed. Messages name the backend, what failed and the fix; never a
+/// secret value.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyringError {
+    /// The keyring could not be opened at all (no D-Bus session, no Secret Service, unsupported OS).
+    #[error("the OS keyring ({backend}) is not available: {reason}. To fix: {fix}")]
+    Unavailable {
+        /// Which keyring was tried.
+        backend: String,
+        /// What went wrong.
+        reason: String,
+        /// What the user can do.
+        fix: String,
+    },
+    /// The keyring refused or failed an operation (locked, prompt dismissed, access denied).
+    #[error("could not {action} the {what} in the OS keyring ({backend}): {reason}. To fix: {fix}")]
+    Access {
+        /// Which keyring.
+        backend: String,
+        /// "read", "save" or "delete".
+        action: &'static str,
+        /// Which secret, e.g. "OAuth client secret for `acme`".
+        what: String,
+        /// What went wrong.
+        reason: String,
+        /// What the user can do.
+        fix: String,
+    },
+    /// The stored value is not what this app writes (the value itself is never shown).
+    #[error(
+        "the {what} stored in the OS keyring ({backend}) is unreadable ({reason}): store it again to replace it"
+    )]
+    Corrupt {
+        /// Which keyring.
+        backend: String,
+        /// Which secret.
+        what: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The name or value was refused (empty, too long for the backend).
+    #[error("the {what} cannot be stored in the OS keyring ({backend}): {reason}")]
+    Invalid {
+        /// Which keyring.
+        backend: String,
+        /// Which secret.
+        what: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl KeyringError {
+    /// The fix to show next to the error, when there is one.
+    pub fn fix(&self) -> Option<&str> {
+        match self {
+            KeyringError::Unavailable { fix, .. } | KeyringError::Access { fix, .. } => Some(fix),
+            KeyringError::Corrupt { .. } | KeyringError::Invalid { .. } => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Op {
+    Read,
+    Save,
+    Delete,
+}
+
+impl Op {
+    fn verb(self) -> &'static str {
+        match self {
+            Op::Read => "read",
+            Op::Save => "save",
+            Op::Delete => "delete",
+        }
+    }
+}
+
+#[derive(Clone)]
+enum State {
+    Ready(Arc<CredentialStore>),
+    Unavailable { reason: String, fix: String },
+}
+
+/// The OS keyring, or the reason it cannot be used. Cheap to clone; safe to share across threads.
+#[derive(Clone)]
+pub struct SecretStore {
+    backend: String,
+    state: State,
+    /// How long one call may take; `None` calls the backend on the caller's thread.
+    timeout: Option<Duration>,
+    /// Calls that timed out and whose backend call is still blocked (shared by clones).
+    stalled: Arc<AtomicUsize>,
+}
+
+impl fmt::Debug for SecretStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SecretStore")
+            .field("backend", &self.backend)
+            .field("available", &matches!(self.state, State::Ready(_)))
+            .finish()
+    }
+}
+
+impl SecretStore {
+    /// The platform keyring (Linux: Secret Service over D-Bus; macOS: Keychain; Windows:
+    /// Credential Manager). Never panics: if it cannot be opened the store is unavailable and
+    /// every call says why.
+    pub fn open_default() -> SecretStore {
+        let backend = platform_backend();
+        let limit = default_timeout();
+        // Connecting may start a D-Bus activation that never finishes: bound it like every call.
+        let opened = run_bounded(
+            Some(limit),
+            &Arc::new(AtomicUsize::new(0)),
+            open_platform_store,
+        );
+        let store = match opened {
+            Ok(Ok(store)) => store,
+            Ok(Err(reason)) => return Self::unavailable_in(backend, reason, fix_for(backend)),
+            Err(Stall::NoThread(e)) => {
+                let reason = format!("could not start a thread to open it ({e})");
+                return Self::unavailable_in(backend, reason, fix_for(backend));
+            }
+            Err(_) => {
+                let secs = limit.as_secs();
+                let reason = format!("it did not answer within {secs} s while being opened");
+                return Self::unavailable_in(backend, reason, fix_for(backend));
+            }
+        };
+        Self::with_store(store, backend).with_timeout(limit)
+    }
+
+    /// A store over any keyring-core credential store (tests use `keyring_core::mock::Store`).
+    ///
+    /// Calls run on the caller's thread with no time limit; see [`SecretStore::with_timeout`].
+    pub fn with_store(store: Arc<CredentialStore>, backend: &str) -> SecretStore {
+        SecretStore {
+            backend: backend.to_owned(),
+            state: State::Ready(store),
+            timeout: None,
+            stalled: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    /// Bounds every call: one that takes longer (a keyring waiting on an unlock prompt nobody can
+    /// see) fails with an error instead of hanging, and later calls fail at once until it ends.
+    pub fn with_timeout(mut self, limit: Duration) -> SecretStore {
+        self.timeout = Some(limit);
+        self
+    }
+
+    /// A store that refuses every call with `reason` (e.g. the keyring was disabled on purpose).
+    pub fn unavailable(reason: &str) -> SecretStore {
+        Self::unavailable_in(
+            platform_backend(),
+            reason.to_owned(),
+            format!("{} instead", DIRECT_SECRETS.trim_start_matches("or ")),
+        )
+    }
+
+    fn unavailable_in(backend: &str, reason: String, fix: String) -> SecretStore {
+        SecretStore {
+            backend: backend.to_owned(),
+            state: State::Unavailable { reason, fix },
+            timeout: None,
+            stalled: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    /// Which keyring this is, e.g. "Secret Service (D-Bus)".
+    pub fn backend(&self) -> &str {
+        &self.backend
+    }
+
+    /// Whether the keyring opened, and if not why and how to fix it.
+    pub fn status(&self) -> KeyringStatus {
+        match &self.state {
+            State::Ready(_) => KeyringStatus::Available {
+                backend: self.backend.clone(),
+            },
+            State::Unavailable { reason, fix } => KeyringStatus::Unavailable {
+                backend: self.backend.clone(),
+                reason: reason.clone(),
+                fix: fix.clone(),
+            },
+        }
+    }
+
+    /// The secret of `kind` for `scope`; `Ok(None)` when there is no such entry.
+    pub fn get(&self, scope: &str, kind: SecretKind) -> Result<Option<Secret>, KeyringError> {
+        self.call(Op::Read, scope, kind, |entry| match entry.get_password() {
+            Ok(value) => Ok(Some(Secret::new(value))),
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(e) => Err(e),
+        })
+    }
+
+    /// Stores (or replaces) the secret of `kind` for `scope`.
+    pub fn set(&self, scope: &str, kind: SecretKind, value: &Secret) -> Result<(), KeyringError> {
+        if value.is_empty() {
+            return Err(KeyringError::Invalid {
+                backend: self.backend.clone(),
+                what: what(scope, kind),
+                reason: "it is empty (delete the entry instead)".to_owned(),
+            });
+        }
+        let value = value.clone();
+        self.call(Op::Save, scope, kind, move |entry| {
+            entry.set_password(value.expose())
+        })
+    }
+
+    /// Deletes the secret of `kind` for `scope`; deleting a missing entry is not an error.
+    pub fn delete(&self, scope: &str, kind: SecretKind) -> Result<(), KeyringError> {
+        self.call(Op::Delete, scope, kind, |entry| {
+            match entry.delete_credential() {
+                Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+                Err(e) => Err(e),
+            }
+        })
+    }
+
+    /// The cached IMS token for `profile`. An unreadable cache entry is discarded (the token is
+    /// simply fetched again) and logged, rather than failing the command.
+    pub fn get_cached_token(&self, profile: &str) -> Result<Option<CachedToken>, KeyringError> {
+        let Some(raw) = self.get(profile, SecretKind::AccessToken)? else {
+            return Ok(None);
+        };
+        match serde_json::from_str::<TokenJsonIn>(raw.expose()) {
+            Ok(parsed) => Ok(Some(CachedToken {
+                token: Secret::new(parsed.token),
+                expires_at_ms: parsed.expires_at_ms,
+            })),
+            // serde_json's message may quote the value, so only the position is logged.
+            Err(e) => {
+                tracing::warn!(
+                    backend = %self.backend,
+                    line = e.line(),
+                    column = e.column(),
+                    "the cached access token in the OS keyring is not in the expected format; discarding it"
+                );
+                if let Err(e) = self.delete(profile, SecretKind::AccessToken) {
+                    tracing::warn!(error = %e, "could not delete the unreadable cached token");
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    /// Caches an IMS token for `profile` (as JSON with its expiry).
+    pub fn set_cached_token(&self, profile: &str, t: &CachedToken) -> Result<(), KeyringError> {
+        let json = serde_json::to_string(&TokenJsonOut {
+            token: t.token.expose(),
+            expires_at_ms: t.expires_at_ms,
+        })
+        .map_err(|_| KeyringError::Invalid {
+            backend: self.backend.clone(),
+            what: what(profile, SecretKind::AccessToken),
+            reason: "it could not be encoded as JSON".to_owned(),
+        })?;
+        self.set(profile, SecretKind::AccessToken, &Secret::new(json))
+    }
+
+    /// Builds the entry and runs `work` on it, bounded by the timeout, mapping every failure.
+    fn call<T, F>(&self, op: Op, scope: &str, kind: SecretKind, work: F) -> Result<T, KeyringError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Entry) -> keyring_core::Result<T> + Send + 'static,
+    {
+        let store = match &self.state {
+            State::Ready(store) => store.clone(),
+            State::Unavailable { reason, fix } => {
+                return Err(KeyringError::Unavailable {
+                    backend: self.backend.clone(),
+                    reason: reason.clone(),
+                    fix: fix.clone(),
+                });
+            }
+        };
+        if scope.is_empty() || scope.chars().any(char::is_control) {
+            return Err(KeyringError::Invalid {
+                backend: self.backend.clone(),
+                what: kind.label().to_owned(),
+                reason: "its profile or key name is empty or has control characters".to_owned(),
+            });
+        }
+        let account = kind.account(scope);
+        // A label makes the entry recognisable in Passwords and Keys / KeePassXC; other stores
+        // (the mock among them) refuse modifiers they do not know.
+        let label = (self.backend == BACKEND_SECRET_SERVICE)
+            .then(|| format!("{SERVICE}: {} ({account})", kind.label()));
+        let job = move || {
+            let entry = match &label {
+                Some(label) => {
+                    let modifiers = std::collections::HashMap::from([("label", label.as_str())]);
+                    Entry::new_in_store_with_modifiers(&store, SERVICE, &account, &modifiers)?
+                }
+                None => Entry::new_in_store(&store, SERVICE, &account)?,
+            };
+            work(&entry)
+        };
+        let result = match self.timeout {
+            None => job(),
+            Some(limit) => run_bounded(Some(limit), &self.stalled, job).map_err(|stall| {
+                KeyringError::Access {
+                    backend: self.backend.clone(),
+                    action: op.verb(),
+                    what: what(scope, kind),
+                    reason: stall.reason(limit),
+                    fix: stall_fix(&self.backend),
+                }
+            })?,
+        };
+        result.map_err(|e| self.error(op, scope, kind, e))
+    }
+
+    /// Maps a keyring-core error to one a user can act on. Byte payloads (which may hold the
+    /// secret) are zeroized and never shown.
+    fn error(&self, op: Op, scope: &str, kind: SecretKind, e: keyring_core::Error) -> KeyringError {
+        use keyring_core::Error as E;
+        let backend = self.backend.clone();
+        let what = what(scope, kind);
+        let access = |reason: String, fix: String| KeyringError::Access {
+            backend: backend.clone(),
+            action: op.verb(),
+            what: what.clone(),
+            reason,
+            fix,
+        };
+        match e {
+            E::NoStorageAccess(err) | E::PlatformFailure(err) => {
+                let (reason, fix) = explain_platform_error(&self.backend, &err.to_string());
+                access(reason, fix)
+            }
+            E::BadEncoding(mut bytes) => {
+                bytes.zeroize();
+                KeyringError::Corrupt {
+                    backend,
+                    what,
+                    reason: "it is not UTF-8 text".to_owned(),
+                }
+            }
+            E::BadDataFormat(mut bytes, err) => {
+                bytes.zeroize();
+                KeyringError::Corrupt {
+                    backend,
+                    what,
+                    reason: err.to_string(),
+                }
+            }
+            E::TooLong(name, limit) => KeyringError::Invalid {
+                backend,
+                what,
+                reason: format!("its {name} is longer than this keyring's limit of {limit}"),
+            },
+            E::Invalid(name, reason) => KeyringError::Invalid {
+                backend,
+                what,
+                reason: format!("its {name} {reason}"),
+            },
+            E::Ambiguous(entries) => access(
+                format!("{} keyring items match it", entries.len()),
+                format!(
+                    "remove the duplicates of `{}` (service `{SERVICE}`) with your keyring manager",
+                    kind.account(scope)
+                ),
+            ),
+            other => access(other.to_string(), fix_for(&self.backend)),
+        }
+    }
+}
+
+/// Why a bounded call did not return a result.
+enum Stall {
+    /// It took longer than the limit and is still running.
+    TimedOut,
+    /// An earlier call timed out and is still blocked, so this one was not started.
+    EarlierStillWaiting,
+    /// No thread could be started.
+    NoThread(std::io::Error),
+}
+
+impl Stall {
+    fn reason(&self, limit: Duration) -> String {
+        let prompt = if has_display() {
+            "it is probably waiting for you to answer an unlock prompt"
+        } else {
+            "it is probably waiting on an unlock prompt, which cannot be shown without a display"
+        };
+        match self {
+            Stall::TimedOut => format!(
+                "the keyring did not answer within {} s; {prompt}",
+                limit.as_secs()
+            ),
+            Stall::EarlierStillWaiting => {
+                format!("an earlier request to the keyring is still unanswered; {prompt}")
+            }
+            Stall::NoThread(e) => format!("could not start a thread to talk to the keyring ({e})"),
+        }
+    }
+}
+
+/// The result slot shared by a bounded call and its thread.
+struct Slot<T> {
+    result: Option<T>,
+    abandoned: bool,
+}
+
+/// Runs `work` on a named thread and waits at most `limit` for it. A call that times out keeps
+/// running (a blocked D-Bus call cannot be cancelled); until it ends, `stalled` is non-zero and
+/// later calls fail at once instead of piling up more blocked threads.
+fn run_bounded<T, F>(
+    limit: Option<Duration>,
+    stalled: &Arc<AtomicUsize>,
+    work: F,
+) -> Result<T, Stall>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let Some(limit) = limit else {
+        return Ok(work());
+    };
+    if stalled.load(Ordering::SeqCst) > 0 {
+        return Err(Stall::EarlierStillWaiting);
+    }
+    let shared = Arc::new((
+        Mutex::new(Slot {
+            result: None,
+            abandoned: false,
+        }),
+        Condvar::new(),
+    ));
+    let worker_shared = shared.clone();
+    let worker_stalled = stalled.clone();
+    std::thread::Builder::new()
+        .name("keyring".into())
+        .spawn(move || {
+            let result = work();
+            let (lock, ready) = &*worker_shared;
+            let mut slot = lock.lock().unwrap_or_else(PoisonError::into_inner);
+            if slot.abandoned {
+                worker_stalled.fetch_sub(1, Ordering::SeqCst);
+            } else {
+                slot.result = Some(result);
+                ready.notify_one();
+            }
+        })
+        .map_err(Stall::NoThread)?;
+    let (lock, ready) = &*shared;
+    let slot = lock.lock().unwrap_or_else(PoisonError::into_inner);
+    let (mut slot, _) = ready
+        .wait_timeout_while(slot, limit, |s| s.result.is_none())
+        .unwrap_or_else(PoisonError::into_inner);
+    match slot.result.take() {
+        Some(result) => Ok(result),
+        None => {
+            // Marked under the lock, so the worker either already stored its result or will see this.
+            slot.abandoned = true;
+            stalled.fetch_add(1, Ordering::SeqCst);
+            Err(Stall::TimedOut)
+        }
+    }
+}
+
+/// A GUI session can show an unlock prompt; without one, a prompt waits forever.
+fn has_display() -> bool {
+    if cfg!(target_os = "linux") {
+        std::env::var_os("DISPLAY").is_some_and(|v| !v.is_empty())
+            || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|v| !v.is_empty())
+    } else {
+        true
+    }
+}
+
+/// Long enough to type a keyring password into a prompt; short when no prompt can be shown.
+fn default_timeout() -> Duration {
+    if has_display() {
+        Duration::from_secs(120)
+    } else {
+        Duration::from_secs(20)
+    }
+}
+
+/// Opens the platform's store; the error is already a sentence for users.
+fn open_platform_store() -> Result<Arc<CredentialStore>, String> {
+    #[cfg(target_os = "linux")]
+    {
+        match zbus_secret_service_keyring_store::Store::new() {
+            Ok(store) => Ok(store),
+            Err(e) => {
+                let detail = e.to_string();
+                Err(if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+                    format!(
+                        "there is no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set; {detail})"
+                    )
+                } else if detail.contains("Failed to connect") {
+                    format!("the session D-Bus cannot be reached ({detail})")
+                } else {
+                    format!("no Secret Service answers on the session D-Bus ({detail})")
+                })
+            }
+        }
+    }
+    #[cfg(target_os = "macos")]
+    {
+        match apple_native_keyring_store::keychain::Store::new() {
+            Ok(store) => Ok(store),
+            Err(e) => Err(format!("the login keychain could not be opened ({e})")),
+        }
+    }
+    #[cfg(target_os = "windows")]
+    {
+        match windows_native_keyring_store::Store::new() {
+            Ok(store) => Ok(store),
+            Err(e) => Err(format!("Credential Manager could not be opened ({e})")),
+        }
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
+    {
+        Err("this operating system has no keyring this app supports".to_owned())
+    }
+}
+
+fn stall_fix(backend: &str) -> String {
+    if backend == BACKEND_SECRET_SERVICE {
+        unlock_fix()
+    } else {
+        fix_for(backend)
+    }
+}
+
+fn unlock_fix() -> String {
+    format!(
+        "unlock the default keyring (log in to the desktop session, or unlock it in Passwords and \
+         Keys / KeePassXC; headless: `printf %s PASSWORD | gnome-keyring-daemon --unlock`), then try \
+         again; {DIRECT_SECRETS}"
+    )
+}
+
+fn what(scope: &str, kind: SecretKind) -> String {
+    format!("{} for `{scope}`", kind.label())
+}
+
+fn platform_backend() -> &'static str {
+    if cfg!(target_os = "linux") {
+        BACKEND_SECRET_SERVICE
+    } else if cfg!(target_os = "macos") {
+        BACKEND_MACOS
+    } else if cfg!(target_os = "windows") {
+        BACKEND_WINDOWS
+    } else {
+        BACKEND_NONE
+    }
+}
+
+/// What a user can do when the backend cannot be reached or refuses.
+fn fix_for(backend: &str) -> String {
+    match backend {
+        BACKEND_SECRET_SERVICE => format!(
+            "run inside a desktop session (or `dbus-run-session`) with a Secret Service provider: \
+             install and start gnome-keyring (`gnome-keyring-daemon --start --components=secrets`) \
+             or KeePassXC with Secret Service integration enabled; {DIRECT_SECRETS}"
+        ),
+        BACKEND_MACOS => format!(
+            "unlock the login keychain in Keychain Access and allow aep-s3-connect when macOS asks; {DIRECT_SECRETS}"
+        ),
+        BACKEND_WINDOWS => format!(
+            "check that Credential Manager works for this user (it is missing for some service accounts); {DIRECT_SECRETS}"
+        ),
+        BACKEND_NONE => DIRECT_SECRETS.trim_start_matches("or ").to_owned(),
+        other => format!("check that the {other} is available and unlocked; {DIRECT_SECRETS}"),
+    }
+}
+
+/// Turns a backend's error text into a reason and a fix. The zbus store reports the
+/// secret-service crate's errors, a type this crate does not depend on, so its messages
+/// (stable strings in secret-service 5) are matched as text.
+fn explain_platform_error(backend: &str, detail: &str) -> (String, String) {
+    if backend != BACKEND_SECRET_SERVICE {
+        return (
+            format!("the keyring refused or failed ({detail})"),
+            fix_for(backend),
+        );
+    }
+    let unlock = unlock_fix();
+    let lower = detail.to_ascii_lowercase();
+    if lower.contains("locked") {
+        (format!("the keyring is locked ({detail})"), unlock)
+    } else if lower.contains("prompt dismissed") || lower.contains("prompt completed") {
+        (
+            format!("the unlock prompt was dismissed or closed ({detail})"),
+            unlock,
+        )
+    } else if lower.contains("result not returned") {
+        (
+            format!("the Secret Service has no default collection to keep secrets in ({detail})"),
+            format!(
+                "create a default keyring (a \"Login\" keyring set as default in Passwords and Keys; \
+                 `gnome-keyring-daemon --unlock` creates one headless); {DIRECT_SECRETS}"
+            ),
+        )
+    } else if lower.contains("serviceunknown")
+        || lower.contains("no secret service")
+        || lower.contains("was not provided by any .service files")
+    {
+        (
+            format!("no Secret Service answers on the session D-Bus ({detail})"),
+            fix_for(backend),
+        )
+    } else {
+        (
+            format!("the Secret Service failed ({detail})"),
+            fix_for(backend),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_follow_the_documented_layout() {
+        assert_eq!(
+            SecretKind::ClientSecret.account("acme"),
+            "profile:acme:client-secret"
+        );
+        assert_eq!(
+            SecretKind::AccessToken.account("acme"),
+            "profile:acme:access-token"
+        );
+        assert_eq!(
+            SecretKind::AwsSecretKey.account("prod-key"),
+            "aws:prod-key:secret-key"
+        );
+        assert_eq!(
+            SecretKind::AwsSessionToken.account("prod-key"),
+            "aws:prod-key:session-token"
+        );
+    }
+
+    #[test]
+    fn secret_service_errors_get_specific_fixes() {
+        let (reason, fix) =
+            explain_platform_error(BACKEND_SECRET_SERVICE, "SS Error: object locked");
+        assert!(reason.contains("locked"));
+        assert!(fix.contains("--unlock"));
+        let (reason, fix) = explain_platform_error(
+            BACKEND_SECRET_SERVICE,
+            "SS error: result not returned from SS API",
+        );
+        assert!(reason.contains("default collection"));
+        assert!(fix.contains("Login"));
+        let (reason, fix) = explain_platform_error(
+            BACKEND_SECRET_SERVICE,
+            "zbus error: org.freedesktop.DBus.Error.ServiceUnknown: The name is not activatable",
+        );
+        assert!(reason.contains("no Secret Service"));
+        assert!(fix.contains("gnome-keyring"));
+        assert!(fix.contains("AEP_CLIENT_SECRET"));
+        let (_, fix) = explain_platform_error("mock", "boom");
+        assert!(fix.contains("mock"));
+    }
+}

@@ -1,0 +1,480 @@
+//! The command-line contract end to end: the real binary against the emulator on loopback.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+use aep_s3_connect::emulator::{
+    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID, Emulator, EmulatorConfig, Fault, FaultRoute,
+};
+use aep_s3_connect::store::history::{AttemptStatus, HistoryStore};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_aep-s3-connect");
+const AWS_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+const SESSION_TOKEN: &str = "FwoGZXIvYXdzEJr//////////wEaDSessionTokenForTests";
+
+/// An emulator on its own runtime, and a throwaway home for the app's files.
+struct World {
+    runtime: tokio::runtime::Runtime,
+    emu: Option<Emulator>,
+    home: tempfile::TempDir,
+}
+
+impl World {
+    fn new() -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let emu = runtime
+            .block_on(Emulator::start(EmulatorConfig::default()))
+            .unwrap();
+        Self {
+            runtime,
+            emu: Some(emu),
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn emu(&self) -> &Emulator {
+        self.emu.as_ref().unwrap()
+    }
+
+    /// The binary with a clean environment pointing at the emulator.
+    fn cmd(&self) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::new(BIN);
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("AEP_S3_CONNECT_HOME", self.home.path())
+            .env("AEP_S3_CONNECT_NO_KEYRING", "1")
+            .env("AEP_PLATFORM_URL", self.emu().base_url())
+            .env("AEP_IMS_URL", self.emu().base_url())
+            .env("AEP_ORG_ID", DEMO_ORG_ID)
+            .env("AEP_CLIENT_ID", DEMO_CLIENT_ID)
+            .env("AEP_SANDBOX", "prod")
+            .env("AEP_CLIENT_SECRET", DEMO_CLIENT_SECRET)
+            .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+            .env("AWS_SECRET_ACCESS_KEY", AWS_SECRET)
+            .timeout(Duration::from_secs(60));
+        cmd
+    }
+
+    fn history_db(&self) -> PathBuf {
+        self.home.path().join("data").join("history.sqlite3")
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        if let Some(emu) = self.emu.take() {
+            self.runtime.block_on(emu.shutdown());
+        }
+    }
+}
+
+fn json_of(output: &Output) -> Value {
+    let text = String::from_utf8_lossy(&output.stdout);
+    serde_json::from_str(text.trim())
+        .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {text}"))
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn create_with_env_secrets_prints_json_and_records_history() {
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args([
+            "create",
+            "--name",
+            "From CLI",
+            "--bucket",
+            "my-bucket",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let created = json_of(&out);
+    for key in ["id", "etag", "requestId", "sandbox", "name"] {
+        assert!(
+            created.get(key).is_some_and(|v| !v.is_null()),
+            "missing {key}: {created}"
+        );
+    }
+    assert_eq!(created["name"], "From CLI");
+    assert_eq!(created["sandbox"], "prod");
+    let remote = w.emu().connections();
+    assert_eq!(remote.len(), 1);
+    assert_eq!(remote[0]["id"], created["id"]);
+
+    let out = w.cmd().args(["history", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let history = json_of(&out);
+    assert_eq!(history["total"], 1);
+    let item = &history["items"][0];
+    assert_eq!(item["status"], "created");
+    assert_eq!(item["connectionId"], created["id"]);
+    assert_eq!(item["etag"], created["etag"]);
+    assert_eq!(item["accessKeyId"], "AKIAIOSFODNN7EXAMPLE");
+    assert_eq!(item["bucketName"], "my-bucket");
+
+    let out = w
+        .cmd()
+        .args(["history", "--search", "nothing-like-this"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No history records match"));
+    assert_no_secret_in_files(w.home.path(), &[AWS_SECRET, DEMO_CLIENT_SECRET]);
+}
+
+#[test]
+fn secrets_from_stdin_with_a_session_token() {
+    let w = World::new();
+    let out = w
+        .cmd()
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_ACCESS_KEY_ID", "ASIAIOSFODNN7EXAMPLE")
+        .args([
+            "create",
+            "--name",
+            "temp creds",
+            "--secret-key-stdin",
+            "--session-token-stdin",
+            "--json",
+        ])
+        .write_stdin(format!("{AWS_SECRET}\n{SESSION_TOKEN}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let post = w
+        .emu()
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST" && r.path.ends_with("/connections"))
+        .unwrap();
+    let body: Value = serde_json::from_slice(&post.body).unwrap();
+    assert_eq!(body["auth"]["params"]["s3SecretKey"], AWS_SECRET);
+    assert_eq!(body["auth"]["params"]["s3SessionToken"], SESSION_TOKEN);
+    assert_no_secret_in_files(
+        w.home.path(),
+        &[AWS_SECRET, SESSION_TOKEN, DEMO_CLIENT_SECRET],
+    );
+}
+
+#[test]
+fn bad_input_exits_2_and_sends_nothing() {
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args(["create", "--name", "x", "--bucket", "Bad_Bucket"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("bucket name"), "{}", stderr(&out));
+    assert!(w.emu().requests().is_empty());
+    // A key session token without an ASIA key is refused too.
+    let out = w
+        .cmd()
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .args(["create", "--name", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("AWS_SECRET_ACCESS_KEY"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn rejected_token_exits_3_with_message_hint_and_failed_record() {
+    let w = World::new();
+    let out = w
+        .cmd()
+        .env("AEP_ACCESS_TOKEN", "not-a-valid-token")
+        .args(["create", "--name", "unauthorised", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = json_of(&out);
+    assert_eq!(err["error"]["status"], 401);
+    assert_eq!(err["error"]["code"], "401013");
+    assert!(err["error"]["requestId"].is_string());
+    assert!(err["error"]["hint"].is_string());
+    assert!(stderr(&out).contains("hint:"), "{}", stderr(&out));
+
+    let db = HistoryStore::open(&w.history_db()).unwrap().0;
+    let records = db.search(&Default::default()).unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].status, AttemptStatus::Failed);
+    assert_eq!(records[0].http_status, Some(401));
+    assert_eq!(records[0].error_code.as_deref(), Some("401013"));
+    assert_no_secret_in_files(w.home.path(), &["not-a-valid-token", AWS_SECRET]);
+}
+
+#[test]
+fn server_error_exits_4() {
+    let w = World::new();
+    w.emu().inject(
+        Fault::new(FaultRoute::CreateConnection)
+            .status(500)
+            .times(0),
+    );
+    let out = w
+        .cmd()
+        .args(["create", "--name", "doomed"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "stderr: {}", stderr(&out));
+    assert!(stderr(&out).contains("500"), "{}", stderr(&out));
+    assert!(w.emu().connections().is_empty());
+}
+
+#[test]
+fn token_prints_expiry_never_the_token() {
+    let w = World::new();
+    let out = w.cmd().args(["token", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let t = json_of(&out);
+    assert_eq!(t["source"], "ims");
+    assert!(t["expiresAtMs"].as_i64().unwrap() > 0);
+    let token = issued_token(w.emu());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&token));
+    assert!(!stderr(&out).contains(&token));
+}
+
+/// The first token the emulator saw in an Authorization header or handed out.
+fn issued_token(emu: &Emulator) -> String {
+    let state: Vec<_> = emu.requests();
+    state
+        .iter()
+        .find_map(|r| {
+            r.header("authorization")
+                .map(|a| a.trim_start_matches("Bearer ").to_owned())
+        })
+        .unwrap_or_else(|| "no-token-seen".to_owned())
+}
+
+#[test]
+fn profile_add_list_use_remove() {
+    let w = World::new();
+    let plain = |args: &[&str]| {
+        let mut c = w.cmd();
+        c.env_remove("AEP_ORG_ID")
+            .env_remove("AEP_CLIENT_ID")
+            .env_remove("AEP_SANDBOX");
+        c.args(args);
+        c
+    };
+    let out = plain(&[
+        "profile",
+        "add",
+        "demo",
+        "--org-id",
+        DEMO_ORG_ID,
+        "--client-id",
+        DEMO_CLIENT_ID,
+        "--sandbox",
+        "dev",
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let out = plain(&["profile", "list", "--json"]).output().unwrap();
+    let list = json_of(&out);
+    assert_eq!(list["active"], "demo");
+    assert_eq!(list["profiles"][0]["sandbox"], "dev");
+    // The active profile is used: the connection lands in `dev`.
+    let out = plain(&["create", "--name", "via profile", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(json_of(&out)["sandbox"], "dev");
+    let out = plain(&[
+        "profile",
+        "add",
+        "bad",
+        "--org-id",
+        "nope",
+        "--client-id",
+        "x",
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("organization ID"), "{}", stderr(&out));
+    let out = plain(&["profile", "remove", "demo"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let out = plain(&["profile", "list", "--json"]).output().unwrap();
+    assert_eq!(json_of(&out)["profiles"].as_array().unwrap().len(), 0);
+}
+
+/// Starts a create that hangs in the emulator, waits until its pending record is written, then
+/// SIGKILLs the process: the record must survive as `pending`.
+fn kill_during_create(w: &World, name: &str) {
+    w.emu()
+        .inject(Fault::new(FaultRoute::CreateConnection).delay_ms(60_000));
+    let mut child = std::process::Command::new(BIN);
+    child
+        .env_clear()
+        .envs(
+            w.cmd()
+                .get_envs()
+                .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
+        )
+        .args(["create", "--name", name])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut child = child.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let pending = w.history_db().exists()
+            && HistoryStore::open(&w.history_db())
+                .ok()
+                .and_then(|(db, _)| db.pending().ok())
+                .is_some_and(|p| !p.is_empty());
+        let posted = w
+            .emu()
+            .requests()
+            .iter()
+            .any(|r| r.method == "POST" && r.path.ends_with("/connections"));
+        if pending && posted {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the create never got in flight");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+    w.emu().clear_faults();
+    let (db, _) = HistoryStore::open(&w.history_db()).unwrap();
+    let pending = db.pending().unwrap();
+    assert_eq!(pending.len(), 1, "the killed attempt is still recorded");
+    assert_eq!(pending[0].name, name);
+}
+
+#[test]
+fn sigkill_mid_create_leaves_pending_which_the_next_start_settles_as_not_created() {
+    let w = World::new();
+    kill_during_create(&w, "killed");
+    let out = w.cmd().args(["history", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains("created no connection"),
+        "{}",
+        stderr(&out)
+    );
+    let h = json_of(&out);
+    assert_eq!(h["items"][0]["status"], "failed");
+    assert!(
+        h["items"][0]["errorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("Interrupted")
+    );
+}
+
+#[test]
+fn sigkill_mid_create_then_adobe_had_it_settles_as_created() {
+    use aep_s3_connect::api::{
+        ClientCredentials, Http, HttpSettings, PlatformClient, TokenManager, TokenSource,
+    };
+    use aep_s3_connect::model::{DEFAULT_SCOPES, S3ConnectionInput, Target};
+    use aep_s3_connect::secret::Secret;
+
+    let w = World::new();
+    kill_during_create(&w, "killed but made");
+    // Adobe finished the request although the process was gone: the connection exists.
+    let base = w.emu().base_url();
+    let http = Http::new(HttpSettings::default()).unwrap();
+    let tokens = std::sync::Arc::new(TokenManager::new(
+        http.clone(),
+        TokenSource::Ims(ClientCredentials {
+            ims_url: base.clone(),
+            client_id: DEMO_CLIENT_ID.into(),
+            client_secret: Secret::new(DEMO_CLIENT_SECRET),
+            scopes: DEFAULT_SCOPES.into(),
+        }),
+        None,
+    ));
+    let target = Target {
+        org_id: DEMO_ORG_ID.into(),
+        client_id: DEMO_CLIENT_ID.into(),
+        sandbox: "prod".into(),
+        platform_url: base.clone(),
+        ims_url: base,
+        scopes: DEFAULT_SCOPES.into(),
+    };
+    let made = w
+        .runtime
+        .block_on(
+            PlatformClient::new(http, tokens, target).create_s3_connection(&S3ConnectionInput {
+                name: "killed but made".into(),
+                access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
+                secret_key: Secret::new(AWS_SECRET),
+                ..Default::default()
+            }),
+        )
+        .unwrap();
+
+    let out = w.cmd().args(["history", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains("did create connection"),
+        "{}",
+        stderr(&out)
+    );
+    let h = json_of(&out);
+    assert_eq!(h["total"], 1);
+    assert_eq!(h["items"][0]["status"], "created");
+    assert_eq!(h["items"][0]["connectionId"], made.id.as_str());
+    assert_eq!(h["items"][0]["reconciled"], true);
+}
+
+/// Every file under `dir` is free of each secret, plain, base64 and URL-encoded.
+pub fn assert_no_secret_in_files(dir: &Path, secrets: &[&str]) {
+    use base64::Engine as _;
+    let mut needles: Vec<Vec<u8>> = Vec::new();
+    for s in secrets {
+        needles.push(s.as_bytes().to_vec());
+        needles.push(
+            base64::engine::general_purpose::STANDARD
+                .encode(s)
+                .into_bytes(),
+        );
+        needles.push(
+            url::form_urlencoded::byte_serialize(s.as_bytes())
+                .collect::<String>()
+                .into_bytes(),
+        );
+    }
+    let mut stack = vec![dir.to_path_buf()];
+    let mut files = 0;
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(&path).unwrap() {
+                stack.push(entry.unwrap().path());
+            }
+            continue;
+        }
+        files += 1;
+        let bytes = std::fs::read(&path).unwrap();
+        for needle in &needles {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle.as_slice()),
+                "a secret was found in {}",
+                path.display()
+            );
+        }
+    }
+    assert!(files > 0, "the app wrote no files under {}", dir.display());
+}
