@@ -478,3 +478,196 @@ pub fn assert_no_secret_in_files(dir: &Path, secrets: &[&str]) {
     }
     assert!(files > 0, "the app wrote no files under {}", dir.display());
 }
+
+/// With a real Secret Service (scripts/test.sh starts one): the profile's client secret lives in
+/// the keyring, `create` finds it there, and the token is fetched once and then reused from the
+/// keyring by the next process.
+#[test]
+fn keyring_profile_secret_and_token_cache_across_processes() {
+    let required = std::env::var("AEP_S3_CONNECT_REQUIRE_KEYRING").is_ok_and(|v| v == "1");
+    if !required {
+        eprintln!("SKIPPED: no Secret Service session (run through scripts/test.sh)");
+        return;
+    }
+    let w = World::new();
+    let name = format!("kr-{}", std::process::id());
+    let with_keyring = |args: &[&str]| {
+        let mut c = w.cmd();
+        c.env_remove("AEP_S3_CONNECT_NO_KEYRING")
+            .env_remove("AEP_CLIENT_SECRET")
+            .env_remove("AEP_ORG_ID")
+            .env_remove("AEP_CLIENT_ID")
+            .env_remove("AEP_SANDBOX");
+        // The private test keyring lives where scripts/test.sh put it.
+        for var in [
+            "DBUS_SESSION_BUS_ADDRESS",
+            "XDG_RUNTIME_DIR",
+            "XDG_DATA_HOME",
+        ] {
+            if let Ok(v) = std::env::var(var) {
+                c.env(var, v);
+            }
+        }
+        c.args(args);
+        c
+    };
+    let out = with_keyring(&[
+        "profile",
+        "add",
+        &name,
+        "--org-id",
+        DEMO_ORG_ID,
+        "--client-id",
+        DEMO_CLIENT_ID,
+        "--sandbox",
+        "prod",
+        "--client-secret-stdin",
+    ])
+    .write_stdin(DEMO_CLIENT_SECRET)
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let out = with_keyring(&["profile", "show", &name, "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        json_of(&out)["clientSecret"]
+            .as_str()
+            .unwrap()
+            .starts_with("stored")
+    );
+
+    let out = with_keyring(&["create", "--name", "keyring one", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let out = with_keyring(&["token", "--json"]).output().unwrap();
+    assert_eq!(
+        json_of(&out)["source"],
+        "cache",
+        "the second process reused the cached token"
+    );
+    assert_eq!(w.emu().ims_token_requests(), 1);
+    assert_no_secret_in_files(
+        w.home.path(),
+        &[DEMO_CLIENT_SECRET, AWS_SECRET, &issued_token(w.emu())],
+    );
+
+    let out = with_keyring(&["profile", "remove", &name])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+}
+
+#[test]
+fn aws_credentials_file_and_iam_csv_imports() {
+    let w = World::new();
+    let creds = w.home.path().join("aws-credentials");
+    std::fs::write(
+        &creds,
+        format!("[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = {AWS_SECRET}\n\n[temp]\naws_access_key_id = ASIAIOSFODNN7EXAMPLE\naws_secret_access_key = {AWS_SECRET}\naws_session_token = {SESSION_TOKEN}\n"),
+    )
+    .unwrap();
+    let out = w
+        .cmd()
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_SHARED_CREDENTIALS_FILE", &creds)
+        .args([
+            "create",
+            "--name",
+            "from ini",
+            "--aws-profile",
+            "temp",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let body: Value = serde_json::from_slice(&w.emu().requests().last().unwrap().body).unwrap();
+    assert_eq!(
+        body["auth"]["params"]["s3AccessKey"],
+        "ASIAIOSFODNN7EXAMPLE"
+    );
+    assert_eq!(body["auth"]["params"]["s3SessionToken"], SESSION_TOKEN);
+
+    let out = w
+        .cmd()
+        .env("AWS_SHARED_CREDENTIALS_FILE", &creds)
+        .args(["create", "--name", "x", "--aws-profile", "nosuch"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("[nosuch]") && stderr(&out).contains("default, temp"),
+        "{}",
+        stderr(&out)
+    );
+
+    let csv = w.home.path().join("keys.csv");
+    std::fs::write(
+        &csv,
+        "Access key ID,Secret access key\nAKIAIOSFODNN7EXAMPLE,\n",
+    )
+    .unwrap();
+    let out = w
+        .cmd()
+        .args(["create", "--name", "x", "--aws-csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("keys.csv, line 2"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn console_json_import_needs_the_keyring_and_says_so() {
+    let w = World::new();
+    let json = w.home.path().join("project.json");
+    std::fs::write(
+        &json,
+        format!(r#"{{"project": {{"name": "aep", "org": {{"ims_org_id": "{DEMO_ORG_ID}"}}, "workspace": {{"details": {{"credentials": [
+            {{"integration_type": "oauth_server_to_server", "oauth_server_to_server": {{"client_id": "{DEMO_CLIENT_ID}",
+              "client_secrets": ["{DEMO_CLIENT_SECRET}"], "scopes": ["openid", "AdobeID"]}}}}]}}}}}}}}"#),
+    )
+    .unwrap();
+    // No keyring: the secret cannot be stored, so nothing is saved, and the message says why.
+    let out = w
+        .cmd()
+        .env_remove("AEP_ORG_ID")
+        .env_remove("AEP_CLIENT_ID")
+        .args(["profile", "add", "imported", "--from-console-json"])
+        .arg(&json)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "stderr: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains("AEP_S3_CONNECT_NO_KEYRING"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!w.home.path().join("config").join("config.toml").exists());
+    assert_no_secret_in_files(
+        w.home.path().join("config").parent().unwrap(),
+        &[AWS_SECRET],
+    );
+
+    let broken = w.home.path().join("broken.json");
+    std::fs::write(&broken, "{\n \"project\": {\n  \"org\": 5,\n").unwrap();
+    let out = w
+        .cmd()
+        .args(["profile", "add", "b", "--from-console-json"])
+        .arg(&broken)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("broken.json, line 4"),
+        "{}",
+        stderr(&out)
+    );
+}

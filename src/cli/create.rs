@@ -41,6 +41,13 @@ pub struct CreateArgs {
     /// too, stdin holds the secret key on its first line and the token on its second.
     #[arg(long)]
     pub session_token_stdin: bool,
+    /// Take the key pair (and session token) from this profile of the AWS shared credentials
+    /// file (`AWS_SHARED_CREDENTIALS_FILE` or ~/.aws/credentials).
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["secret_key_stdin", "session_token_stdin", "aws_csv"])]
+    pub aws_profile: Option<String>,
+    /// Take the key pair from the IAM console's access-key CSV (its first key).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["secret_key_stdin", "session_token_stdin"])]
+    pub aws_csv: Option<std::path::PathBuf>,
     /// Print one JSON object: {"id", "etag", "requestId", "sandbox", "name", ...}.
     #[arg(long)]
     pub json: bool,
@@ -50,12 +57,18 @@ pub struct CreateArgs {
 pub fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
     let json_out = args.json;
     let usage = |m: String| Failure::usage(m).with_json(json_out);
-    let (secret_key, session_token) = read_secrets(&args).map_err(usage)?;
+    let imported = imported_key(&args).map_err(usage)?;
+    let (secret_key, session_token, access_key_id) = match imported {
+        Some(c) => (c.secret_key, c.session_token, Some(c.access_key_id)),
+        None => {
+            let (key, token) = read_secrets(&args).map_err(usage)?;
+            (key, token, args.access_key_id)
+        }
+    };
     let input = S3ConnectionInput {
         name: args.name.trim().to_owned(),
         description: args.description.filter(|d| !d.is_empty()),
-        access_key_id: args
-            .access_key_id
+        access_key_id: access_key_id
             .ok_or_else(|| {
                 usage("no AWS access key ID: give --access-key-id or set AWS_ACCESS_KEY_ID".into())
             })?
@@ -122,6 +135,41 @@ pub fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
             Err(Failure::new(Exit::Store, e.to_string()).with_json(json_out))
         }
     }
+}
+
+/// The key pair from `--aws-profile` or `--aws-csv`, if one was asked for.
+fn imported_key(args: &CreateArgs) -> Result<Option<crate::import::aws::AwsCredential>, String> {
+    use crate::import::{self, aws};
+    if let Some(profile) = &args.aws_profile {
+        let path = aws::default_credentials_path()
+            .ok_or("no home directory: set AWS_SHARED_CREDENTIALS_FILE")?;
+        let text = import::read_file(&path).map_err(|e| e.to_string())?;
+        let all = aws::parse_credentials_ini(&text, &path.display().to_string())
+            .map_err(|e| e.to_string())?;
+        let names: Vec<String> = all.iter().map(|c| c.label.clone()).collect();
+        return all
+            .into_iter()
+            .find(|c| &c.label == profile)
+            .map(Some)
+            .ok_or_else(|| {
+                format!(
+                    "{} has no access key for profile [{profile}] (profiles with keys: {})",
+                    path.display(),
+                    if names.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        names.join(", ")
+                    }
+                )
+            });
+    }
+    if let Some(path) = &args.aws_csv {
+        let text = import::read_file(path).map_err(|e| e.to_string())?;
+        let keys =
+            aws::parse_iam_csv(&text, &path.display().to_string()).map_err(|e| e.to_string())?;
+        return Ok(keys.into_iter().next());
+    }
+    Ok(None)
 }
 
 /// Secret key and session token from stdin or the environment.

@@ -37,6 +37,10 @@ pub enum ProfileAction {
         /// Make it the active profile.
         #[arg(long = "activate")]
         activate: bool,
+        /// Take org, client ID, scopes and the client secret (to the keyring) from the project
+        /// JSON the Adobe Developer Console downloads.
+        #[arg(long, value_name = "FILE")]
+        from_console_json: Option<std::path::PathBuf>,
     },
     /// List profiles.
     List {
@@ -85,14 +89,38 @@ pub fn run(global: &GlobalArgs, args: ProfileArgs) -> Result<(), Failure> {
             scopes,
             client_secret_stdin,
             activate,
+            from_console_json,
         } => {
             validate::profile_name(&name).map_err(|e| Failure::usage(e.to_string()))?;
-            let existing = config.profile(&name).cloned();
+            let console = match &from_console_json {
+                Some(path) => Some(
+                    crate::import::read_file(path)
+                        .and_then(|text| {
+                            crate::import::console::parse(&text, &path.display().to_string())
+                        })
+                        .map_err(|e| Failure::usage(e.to_string()))?,
+                ),
+                None => None,
+            };
+            // Values from the console JSON act like a previous version of the profile: flags win.
+            let existing = config.profile(&name).cloned().or_else(|| {
+                console.as_ref().map(|c| Profile {
+                    name: name.clone(),
+                    org_id: c.org_id.clone(),
+                    client_id: c.client_id.clone(),
+                    sandbox: String::new(),
+                    platform_url: String::new(),
+                    ims_url: String::new(),
+                    scopes: c.scopes.clone(),
+                    technical_account_email: c.technical_account_email.clone(),
+                })
+            });
+
             let value =
                 |flag: &Option<String>, old: Option<&String>, default: Option<&str>, what: &str| {
                     flag.clone()
                         .filter(|v| !v.is_empty())
-                        .or_else(|| old.cloned())
+                        .or_else(|| old.filter(|v| !v.is_empty()).cloned())
                         .or_else(|| default.map(str::to_owned))
                         .ok_or_else(|| Failure::usage(format!("profile add needs {what}")))
                 };
@@ -154,15 +182,23 @@ pub fn run(global: &GlobalArgs, args: ProfileArgs) -> Result<(), Failure> {
                 return Err(Failure::usage(errors.join("\n")));
             }
             // The secret goes to the keyring first: a profile saved without it would be half made.
-            if client_secret_stdin {
+            let secret = if client_secret_stdin {
                 let secret = Secret::read_from(std::io::stdin().lock()).map_err(|e| {
                     Failure::usage(format!("could not read the client secret from stdin: {e}"))
                 })?;
                 if secret.is_empty() {
                     return Err(Failure::usage("stdin is empty: pipe the client secret in"));
                 }
+                Some(secret)
+            } else {
+                console
+                    .as_ref()
+                    .and_then(|c| c.client_secrets.first().cloned())
+            };
+            let stored_secret = secret.is_some();
+            if let Some(secret) = &secret {
                 ctx.secrets()
-                    .set(&name, SecretKind::ClientSecret, &secret)
+                    .set(&name, SecretKind::ClientSecret, secret)
                     .map_err(|e| Failure::store(e.to_string()))?;
             }
             let first = config.profiles.is_empty();
@@ -173,7 +209,7 @@ pub fn run(global: &GlobalArgs, args: ProfileArgs) -> Result<(), Failure> {
             save(&config)?;
             println!(
                 "Saved profile {name}{}{}",
-                if client_secret_stdin {
+                if stored_secret {
                     " (client secret in the OS keyring)"
                 } else {
                     ""
