@@ -6,11 +6,17 @@
 
 pub mod api;
 pub mod cli;
+pub mod curl;
+pub mod demo;
 pub mod emulator;
+pub mod export;
 pub mod import;
 pub mod model;
 pub mod ops;
 pub mod secret;
+pub mod session;
 pub mod store;
+pub mod ui;
 pub mod validate;
 pub mod version;
+pub mod worker;

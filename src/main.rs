@@ -2,19 +2,72 @@
 
 use clap::Parser;
 
-use aep_s3_connect::cli::{self, Cli};
+use aep_s3_connect::cli::{self, Cli, GlobalArgs};
+use aep_s3_connect::store::paths::AppPaths;
+use aep_s3_connect::store::secrets::SecretStore;
+use aep_s3_connect::ui::{self, AppConfig, RfdDialogs};
+use aep_s3_connect::worker::WorkerSettings;
 
 fn main() {
     let args = Cli::parse();
     cli::init_logging(args.global.verbose);
     let code = match args.command {
         Some(command) => cli::run(args.global, command),
-        None => {
-            eprintln!(
-                "The desktop window is not in this build yet; use a command (see --help), e.g. `aep-s3-connect emulator`."
-            );
-            2
-        }
+        None => run_window(&args.global),
     };
     std::process::exit(code);
+}
+
+/// Opens the window (on the active profile, or the demo).
+fn run_window(global: &GlobalArgs) -> i32 {
+    // Keeps the demo's emulator and temp dir alive while the window is open.
+    let mut demo_guard = None;
+    let settings = if global.demo {
+        match aep_s3_connect::demo::start() {
+            Ok(demo) => {
+                let settings = demo.settings.clone();
+                demo_guard = Some(demo);
+                settings
+            }
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return 4;
+            }
+        }
+    } else {
+        let paths = match AppPaths::resolve(global.data_dir.as_deref()) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 5;
+            }
+        };
+        let secrets = if std::env::var("AEP_S3_CONNECT_NO_KEYRING").is_ok_and(|v| v == "1") {
+            SecretStore::unavailable("disabled by AEP_S3_CONNECT_NO_KEYRING=1")
+        } else {
+            SecretStore::open_default()
+        };
+        WorkerSettings {
+            paths,
+            secrets,
+            demo_client_secret: None,
+        }
+    };
+    let result = ui::run(AppConfig {
+        worker: settings,
+        demo: global.demo,
+        dialogs: Box::new(RfdDialogs::default()),
+        screenshot: global.screenshot.clone(),
+    });
+    drop(demo_guard);
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: could not open the window: {e}");
+            eprintln!(
+                "hint: on Linux the window needs a display (X11 or Wayland); the command-line tool works without one (see --help)."
+            );
+            4
+        }
+    }
 }

@@ -27,6 +27,11 @@ fn sample() -> Config {
             total_secs: 90,
         },
         profiles: vec![dev, profile("acme-prod", "prod")],
+        aws_keys: vec![aep_s3_connect::store::config::SavedAwsKey {
+            label: "landing".into(),
+            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
+            has_session_token: false,
+        }],
     }
 }
 

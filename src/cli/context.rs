@@ -1,20 +1,17 @@
 //! Turns global options, environment, config and keyring into a ready client and stores.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use super::GlobalArgs;
 use super::output::Failure;
-use crate::api::{
-    AccessToken, ClientCredentials, Http, HttpSettings, PlatformClient, TokenCache, TokenManager,
-    TokenSource,
-};
+use crate::api::{ClientCredentials, HttpSettings, PlatformClient, TokenSource};
 use crate::model::{DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES, Target};
 use crate::secret::Secret;
 use crate::store::config::{Config, Profile};
 use crate::store::history::HistoryStore;
 use crate::store::paths::AppPaths;
-use crate::store::secrets::{CachedToken, SecretKind, SecretStore};
+use crate::store::secrets::{SecretKind, SecretStore};
 use crate::validate::{self, Field};
 
 /// Profile name recorded when everything comes from options and environment.
@@ -154,50 +151,14 @@ impl Context {
     pub fn client(&self) -> Result<PlatformClient, Failure> {
         let target = self.target()?.clone();
         let source = self.token_source()?;
-        let http = Http::new(self.http_settings()).map_err(|e| Failure::store(e.to_string()))?;
-        let cache: Option<Arc<dyn TokenCache>> = match &source {
-            TokenSource::Ims(_) => Some(Arc::new(KeyringTokenCache {
-                store: self.secrets().clone(),
-                scope: format!(
-                    "{}|{}|{}",
-                    self.profile_name, target.client_id, target.ims_url
-                ),
-            })),
-            TokenSource::Fixed(_) => None,
-        };
-        let tokens = Arc::new(TokenManager::new(http.clone(), source, cache));
-        Ok(PlatformClient::new(http, tokens, target))
-    }
-}
-
-/// The IMS token cache in the OS keyring. A keyring that fails only costs a token request.
-struct KeyringTokenCache {
-    store: SecretStore,
-    scope: String,
-}
-
-impl TokenCache for KeyringTokenCache {
-    fn load(&self) -> Option<AccessToken> {
-        match self.store.get_cached_token(&self.scope) {
-            Ok(cached) => cached.map(|c| AccessToken {
-                token: c.token,
-                expires_at_ms: c.expires_at_ms,
-            }),
-            Err(e) => {
-                tracing::debug!(error = %e, "no cached token from the keyring");
-                None
-            }
-        }
-    }
-
-    fn store(&self, token: &AccessToken) {
-        let cached = CachedToken {
-            token: token.token.clone(),
-            expires_at_ms: token.expires_at_ms,
-        };
-        if let Err(e) = self.store.set_cached_token(&self.scope, &cached) {
-            tracing::debug!(error = %e, "could not cache the token in the keyring");
-        }
+        crate::session::build_client(
+            target,
+            source,
+            Some(self.secrets()),
+            &self.profile_name,
+            self.http_settings(),
+        )
+        .map_err(|e| Failure::store(e.to_string()))
     }
 }
 

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 pub use context::Context;
-pub use output::Failure;
+pub use output::{Failure, format_time};
 
 use crate::ops::Exit;
 
@@ -60,6 +60,9 @@ pub struct GlobalArgs {
     /// Open the window against the built-in emulator, with a throwaway data dir.
     #[arg(long, global = true)]
     pub demo: bool,
+    /// Open the window, save its first settled frame as PNG to PATH, and exit.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub screenshot: Option<PathBuf>,
     /// More log output on stderr (-v info, -vv debug, -vvv trace). Secrets are never logged.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,

@@ -304,7 +304,7 @@ pub fn run(global: &GlobalArgs, args: ProfileArgs) -> Result<(), Failure> {
             }
             save(&config)?;
             let secrets = ctx.secrets();
-            let token_scope = format!("{}|{}|{}", p.name, p.client_id, p.ims_url);
+            let token_scope = crate::session::token_cache_scope(&p.name, &p.target());
             for result in [
                 secrets.delete(&name, SecretKind::ClientSecret),
                 secrets.delete(&token_scope, SecretKind::AccessToken),

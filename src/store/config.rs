@@ -219,6 +219,21 @@ pub struct Config {
     pub timeouts: Timeouts,
     /// Profiles, in the order they were added.
     pub profiles: Vec<Profile>,
+    /// AWS keys the user asked to remember; their secrets are in the keyring under `aws:<label>`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aws_keys: Vec<SavedAwsKey>,
+}
+
+/// The non-secret half of a remembered AWS key.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct SavedAwsKey {
+    /// Name the user picked.
+    pub label: String,
+    /// Access key ID.
+    pub access_key_id: String,
+    /// Whether a session token is stored with it.
+    #[serde(default)]
+    pub has_session_token: bool,
 }
 
 impl Config {
