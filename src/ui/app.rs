@@ -213,6 +213,14 @@ impl AepApp {
         self.config.is_some()
     }
 
+    /// Shows a create's result as if the worker had sent it (snapshot tests use fixed values).
+    pub fn set_result(&mut self, result: Result<CreatedView, ErrorView>) {
+        self.create = match result {
+            Ok(created) => CreateState::Created(created),
+            Err(error) => CreateState::Failed(error),
+        };
+    }
+
     /// True while a create runs.
     pub fn is_creating(&self) -> bool {
         matches!(self.create, CreateState::Running { .. })

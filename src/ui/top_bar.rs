@@ -31,12 +31,12 @@ pub fn top_bar_ui(app: &mut AepApp, ui: &mut egui::Ui) {
                 }
             }
             ui.separator();
+            theme_ui(app, ui);
+        });
+        ui.horizontal_wrapped(|ui| {
             profile_switcher_ui(app, ui);
             ui.separator();
             token_ui(app, ui);
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                theme_ui(app, ui);
-            });
         });
     });
 }
@@ -111,19 +111,30 @@ fn token_ui(app: &mut AepApp, ui: &mut egui::Ui) {
 }
 
 fn theme_ui(app: &mut AepApp, ui: &mut egui::Ui) {
-    for (choice, label) in [
-        (ThemeChoice::Dark, "Dark"),
-        (ThemeChoice::Light, "Light"),
-        (ThemeChoice::System, "System"),
-    ] {
-        if ui
-            .selectable_label(app.persisted.theme == choice, label)
-            .clicked()
-        {
-            app.push(Command::Theme(choice));
-        }
+    let label = ui.label("Theme:");
+    let names = |t: ThemeChoice| match t {
+        ThemeChoice::System => "System",
+        ThemeChoice::Light => "Light",
+        ThemeChoice::Dark => "Dark",
+    };
+    let mut chosen = None;
+    egui::ComboBox::from_id_salt("theme")
+        .selected_text(names(app.persisted.theme))
+        .show_ui(ui, |ui| {
+            for choice in [ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark] {
+                if ui
+                    .selectable_label(app.persisted.theme == choice, names(choice))
+                    .clicked()
+                {
+                    chosen = Some(choice);
+                }
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    if let Some(choice) = chosen {
+        app.push(Command::Theme(choice));
     }
-    ui.weak("Theme:");
 }
 
 /// Local `HH:MM` of an epoch-ms time.
