@@ -6,7 +6,7 @@ use std::process::Output;
 use std::time::{Duration, Instant};
 
 use aep_s3_connect::emulator::{
-    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID, Emulator, EmulatorConfig, Fault, FaultRoute,
+    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID, Emulator, Fault, FaultRoute,
 };
 use aep_s3_connect::store::history::{AttemptStatus, HistoryStore};
 use serde_json::Value;
@@ -15,35 +15,19 @@ const BIN: &str = env!("CARGO_BIN_EXE_aep-s3-connect");
 const AWS_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 const SESSION_TOKEN: &str = "FwoGZXIvYXdzEJr//////////wEaDSessionTokenForTests";
 
-/// An emulator on its own runtime, and a throwaway home for the app's files.
-struct World {
-    runtime: tokio::runtime::Runtime,
-    emu: Option<Emulator>,
-    home: tempfile::TempDir,
+mod common;
+
+use common::World;
+
+/// The CLI's view of the world.
+trait CliWorld {
+    /// The binary with a clean environment pointing at the emulator.
+    fn cmd(&self) -> assert_cmd::Command;
+    /// The history database the binary writes.
+    fn history_db(&self) -> PathBuf;
 }
 
-impl World {
-    fn new() -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let emu = runtime
-            .block_on(Emulator::start(EmulatorConfig::default()))
-            .unwrap();
-        Self {
-            runtime,
-            emu: Some(emu),
-            home: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn emu(&self) -> &Emulator {
-        self.emu.as_ref().unwrap()
-    }
-
-    /// The binary with a clean environment pointing at the emulator.
+impl CliWorld for World {
     fn cmd(&self) -> assert_cmd::Command {
         let mut cmd = assert_cmd::Command::new(BIN);
         cmd.env_clear()
@@ -65,14 +49,6 @@ impl World {
 
     fn history_db(&self) -> PathBuf {
         self.home.path().join("data").join("history.sqlite3")
-    }
-}
-
-impl Drop for World {
-    fn drop(&mut self) {
-        if let Some(emu) = self.emu.take() {
-            self.runtime.block_on(emu.shutdown());
-        }
     }
 }
 

@@ -2,8 +2,6 @@
 //! Refresh with `UPDATE_SNAPSHOTS=1 scripts/test.sh --test snapshots` and look at the diff.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::{Duration, Instant};
-
 use aep_s3_connect::emulator::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID};
 use aep_s3_connect::model::CreatedConnection;
 use aep_s3_connect::secret::Secret;
@@ -16,6 +14,10 @@ use aep_s3_connect::ui::{AepApp, AppConfig};
 use aep_s3_connect::worker::{CreatedView, WorkerSettings};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
+
+mod common;
+
+use common::ui::{step_until, type_into};
 use egui_kittest::kittest::Queryable;
 
 /// A fixed world: one profile whose endpoints refuse connections (so the token state is a stable
@@ -102,30 +104,13 @@ fn harness(home: &std::path::Path, theme: egui::Theme) -> Harness<'static, AepAp
             )
         });
     // The token attempt against the closed port ends in a stable "error" state.
-    step_until(&mut h, |h| {
+    step_until(&mut h, "the token error", |h| {
         h.query_by_label_contains("token: error").is_some()
     });
-    h
-}
-
-fn step_until(h: &mut Harness<'_, AepApp>, cond: impl Fn(&Harness<'_, AepApp>) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !cond(h) {
-        assert!(Instant::now() < deadline, "timed out");
-        h.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
     for _ in 0..3 {
         h.step();
     }
-}
-
-fn type_into(h: &mut Harness<'_, AepApp>, label: &str, text: &str) {
-    h.get_by_role_and_label(Role::TextInput, label).focus();
-    h.step();
-    h.get_by_role_and_label(Role::TextInput, label)
-        .type_text(text);
-    h.step();
+    h
 }
 
 fn both_themes(name: &str, setup: impl Fn(&mut Harness<'_, AepApp>)) {
@@ -181,6 +166,11 @@ fn result_card() {
 fn history_with_rows() {
     both_themes("history", |h| {
         h.get_by_role_and_label(Role::Button, "History").click();
-        step_until(h, |h| h.query_by_label_contains("12 records").is_some());
+        step_until(h, "the rows", |h| {
+            h.query_by_label_contains("12 records").is_some()
+        });
+        for _ in 0..3 {
+            h.step();
+        }
     });
 }

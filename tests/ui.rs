@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use aep_s3_connect::emulator::{
-    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID, Emulator, EmulatorConfig, Fault, FaultRoute,
+    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID, Fault, FaultRoute,
 };
 use aep_s3_connect::secret::Secret;
 use aep_s3_connect::store::config::{Config, Profile};
@@ -17,45 +17,14 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
-struct World {
-    runtime: tokio::runtime::Runtime,
-    emu: Option<Emulator>,
-    home: tempfile::TempDir,
-}
+mod common;
 
-impl World {
-    fn new() -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let emu = runtime
-            .block_on(Emulator::start(EmulatorConfig::default()))
-            .unwrap();
-        Self {
-            runtime,
-            emu: Some(emu),
-            home: tempfile::tempdir().unwrap(),
-        }
-    }
+use common::World;
+use common::ui::{has_label, step_until, type_into};
 
-    fn emu(&self) -> &Emulator {
-        self.emu.as_ref().unwrap()
-    }
-
-    /// The app on a profile in `sandbox` of the emulator.
-    fn app(&self, sandbox: &str) -> Harness<'static, AepApp> {
-        app_at(self.home.path(), &self.emu().base_url(), sandbox)
-    }
-}
-
-impl Drop for World {
-    fn drop(&mut self) {
-        if let Some(emu) = self.emu.take() {
-            self.runtime.block_on(emu.shutdown());
-        }
-    }
+/// The app on a profile in `sandbox` of the emulator.
+fn app(w: &World, sandbox: &str) -> Harness<'static, AepApp> {
+    app_at(w.home.path(), &w.emu().base_url(), sandbox)
 }
 
 /// The app with one profile pointing at `url` and an in-memory keyring.
@@ -92,49 +61,6 @@ fn app_at(home: &std::path::Path, url: &str, sandbox: &str) -> Harness<'static, 
         })
 }
 
-/// Steps frames until `cond` holds; the worker answers on its own thread, so this polls.
-fn step_until(
-    h: &mut Harness<'_, AepApp>,
-    what: &str,
-    cond: impl Fn(&Harness<'_, AepApp>) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        h.step();
-        if cond(h) {
-            return;
-        }
-        if Instant::now() > deadline {
-            for n in h.query_all_by_label_contains("") {
-                let node = n.accesskit_node();
-                eprintln!("  {:?} {:?} {:?}", node.role(), node.label(), node.value());
-            }
-            panic!("timed out waiting for: {what} (the window's nodes are listed above)");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-fn has_label(h: &Harness<'_, AepApp>, text: &str) -> bool {
-    h.query_by_label_contains(text).is_some()
-}
-
-/// Focuses the input labelled `label` (text or password) and types `text` into it.
-fn type_into(h: &mut Harness<'_, AepApp>, label: &str, text: &str) {
-    let role = if h
-        .query_by_role_and_label(Role::PasswordInput, label)
-        .is_some()
-    {
-        Role::PasswordInput
-    } else {
-        Role::TextInput
-    };
-    h.get_by_role_and_label(role, label).focus();
-    h.step();
-    h.get_by_role_and_label(role, label).type_text(text);
-    h.step();
-}
-
 fn fill_form(h: &mut Harness<'_, AepApp>, name: &str) {
     type_into(h, "Name", name);
     type_into(h, "Access key ID", "AKIAIOSFODNN7EXAMPLE");
@@ -160,7 +86,7 @@ fn copied(h: &Harness<'_, AepApp>) -> Vec<String> {
 #[test]
 fn create_copy_and_find_in_history() {
     let w = World::new();
-    let mut h = w.app("dev");
+    let mut h = app(&w, "dev");
     step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
     fill_form(&mut h, "Landing bucket");
     h.get_by_role_and_label(Role::Button, "Create connection")
@@ -211,7 +137,7 @@ fn create_copy_and_find_in_history() {
 #[test]
 fn adobe_error_shows_message_code_and_hint() {
     let w = World::new();
-    let mut h = w.app("nosuch");
+    let mut h = app(&w, "nosuch");
     step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
     fill_form(&mut h, "Wrong sandbox");
     h.get_by_role_and_label(Role::Button, "Create connection")
@@ -228,7 +154,7 @@ fn adobe_error_shows_message_code_and_hint() {
 #[test]
 fn validation_blocks_a_bad_bucket_and_says_why() {
     let w = World::new();
-    let mut h = w.app("dev");
+    let mut h = app(&w, "dev");
     step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
     fill_form(&mut h, "x");
     type_into(&mut h, "Bucket name", "Bad_Bucket");
@@ -250,7 +176,7 @@ fn slow_request_keeps_the_ui_responsive_and_cancel_works() {
     let w = World::new();
     w.emu()
         .inject(Fault::new(FaultRoute::CreateConnection).delay_ms(10_000));
-    let mut h = w.app("dev");
+    let mut h = app(&w, "dev");
     step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
     fill_form(&mut h, "Slow one");
     h.get_by_role_and_label(Role::Button, "Create connection")
@@ -271,4 +197,59 @@ fn slow_request_keeps_the_ui_responsive_and_cancel_works() {
         has_label(&h, "Create connection"),
         "the form is usable again"
     );
+}
+
+/// Runs the frame until it settles, which ends with egui_kittest's AccessKit check (it panics on
+/// a widget without a label, among others). A worker answer arriving meanwhile can keep a frame
+/// from settling, so it is tried a few times.
+fn settle_and_check_accessibility(h: &mut Harness<'_, AepApp>) {
+    for _ in 0..20 {
+        if h.run_ok().is_some() {
+            return;
+        }
+    }
+    panic!("the window never settled, so the accessibility check did not run");
+}
+
+#[test]
+fn every_tab_passes_the_accessibility_check() {
+    let w = World::new();
+    let mut h = app(&w, "dev");
+    step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+    step_until(&mut h, "the token", |h| has_label(h, "token valid until"));
+    for (tab, content) in [
+        ("New connection", "Create connection"),
+        ("History", "records"),
+        ("Profiles", "Add profile"),
+    ] {
+        h.get_by_role_and_label(Role::Button, tab).click();
+        step_until(&mut h, content, |h| has_label(h, content));
+        settle_and_check_accessibility(&mut h);
+    }
+    h.get_by_role_and_label(Role::Button, "Edit test").click();
+    step_until(&mut h, "the editor", |h| has_label(h, "Edit profile test"));
+    settle_and_check_accessibility(&mut h);
+    assert!(has_label(&h, "Edit profile test"));
+    assert!(
+        h.query_by_role_and_label(Role::PasswordInput, "Client secret")
+            .is_some()
+    );
+}
+
+#[test]
+fn keyboard_ctrl_enter_creates_and_ctrl_f_searches() {
+    let w = World::new();
+    let mut h = app(&w, "dev");
+    step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+    fill_form(&mut h, "Keyboard made");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    step_until(&mut h, "the result card", |h| {
+        has_label(h, "Copy Connection ID")
+    });
+    assert_eq!(w.emu().connections().len(), 1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    step_until(&mut h, "the history search focused", |h| {
+        h.query_by_role_and_label(Role::TextInput, "Search:")
+            .is_some_and(|n| n.is_focused())
+    });
 }
