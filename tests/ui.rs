@@ -219,7 +219,7 @@ fn every_tab_passes_the_accessibility_check() {
     step_until(&mut h, "the token", |h| has_label(h, "token valid until"));
     for (tab, content) in [
         ("New connection", "Create connection"),
-        ("History", "records"),
+        ("History", "Export CSV"),
         ("Profiles", "Add profile"),
     ] {
         h.get_by_role_and_label(Role::Button, tab).click();
