@@ -77,6 +77,7 @@ pub fn start() -> anyhow::Result<Demo> {
             paths,
             secrets: SecretStore::with_store(mock, "demo keyring (in memory)"),
             demo_client_secret: Some(Secret::new(DEMO_CLIENT_SECRET)),
+            access_token: None,
         },
         base_url,
         _home: home,

@@ -51,6 +51,11 @@ fn run_window(global: &GlobalArgs) -> i32 {
             paths,
             secrets,
             demo_client_secret: None,
+            // A pasted token works for one session, as on the command line.
+            access_token: std::env::var("AEP_ACCESS_TOKEN")
+                .ok()
+                .filter(|t| !t.is_empty())
+                .map(aep_s3_connect::secret::Secret::new),
         }
     };
     let result = ui::run(AppConfig {

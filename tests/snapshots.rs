@@ -88,6 +88,7 @@ fn harness(home: &std::path::Path, theme: egui::Theme) -> Harness<'static, AepAp
         paths,
         secrets: SecretStore::with_store(keyring_core::mock::Store::new().unwrap(), "mock"),
         demo_client_secret: Some(Secret::new(DEMO_CLIENT_SECRET)),
+        access_token: None,
     };
     let mut h = Harness::builder()
         .with_size([1100.0, 700.0])

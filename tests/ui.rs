@@ -45,6 +45,7 @@ fn app_at(home: &std::path::Path, url: &str, sandbox: &str) -> Harness<'static, 
         paths,
         secrets: SecretStore::with_store(keyring_core::mock::Store::new().unwrap(), "mock"),
         demo_client_secret: Some(Secret::new(DEMO_CLIENT_SECRET)),
+        access_token: None,
     };
     Harness::builder()
         .with_size([1100.0, 800.0])

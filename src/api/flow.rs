@@ -20,6 +20,7 @@ use crate::model::{
     CreatedConnection, S3_AUTH_SPEC_ACCESS_KEY, S3_CONNECTION_SPEC_ID, S3ConnectionInput, Target,
     now_ms,
 };
+use crate::secret::Secret;
 
 /// Path of Flow Service under the platform URL.
 pub const FLOW_PATH: &str = "/data/foundation/flowservice";
@@ -100,10 +101,7 @@ pub fn redacted_create_body(input: &S3ConnectionInput) -> Value {
     body_with(input, |_| "(redacted)".to_owned())
 }
 
-fn body_with(
-    input: &S3ConnectionInput,
-    secret: impl Fn(&crate::secret::Secret) -> String,
-) -> Value {
+fn body_with(input: &S3ConnectionInput, secret: impl Fn(&Secret) -> String) -> Value {
     let mut params = Map::new();
     params.insert("s3AccessKey".into(), json!(input.access_key_id));
     params.insert("s3SecretKey".into(), json!(secret(&input.secret_key)));
@@ -135,6 +133,24 @@ fn body_with(
     Value::Object(body)
 }
 
+/// Which optional headers a Platform call carries.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CallOptions<'a> {
+    /// Send `x-sandbox-name` (every Flow Service call; not sandbox management).
+    pub sandbox_header: bool,
+    /// Send `If-Match` with this etag, exactly as given.
+    pub if_match: Option<&'a str>,
+}
+
+impl Default for CallOptions<'_> {
+    fn default() -> Self {
+        Self {
+            sandbox_header: true,
+            if_match: None,
+        }
+    }
+}
+
 /// Flow Service calls for one target (org, sandbox, client).
 #[derive(Clone, Debug)]
 pub struct PlatformClient {
@@ -163,19 +179,21 @@ impl PlatformClient {
         &self.tokens
     }
 
-    fn flow_url(&self, path: &str) -> String {
+    /// `{platform}/data/foundation/flowservice{path}`.
+    pub(crate) fn flow_url(&self, path: &str) -> String {
         format!(
             "{}{FLOW_PATH}{path}",
             self.target.platform_url.trim_end_matches('/')
         )
     }
 
-    /// A request with every Platform header of §2.
+    /// A request with the Platform headers of §2; `x-sandbox-name` and `If-Match` as `options` say.
     fn platform_request(
         &self,
         method: Method,
         url: &str,
-        token: &crate::secret::Secret,
+        token: &Secret,
+        options: CallOptions<'_>,
     ) -> Result<RequestBuilder, ClientError> {
         let mut auth =
             reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(
@@ -186,14 +204,26 @@ impl PlatformClient {
                 },
             )?;
         auth.set_sensitive(true);
-        Ok(self
+        let mut request = self
             .http
             .request(method, url)?
             .header(reqwest::header::AUTHORIZATION, auth)
             .header("x-api-key", &self.target.client_id)
             .header("x-gw-ims-org-id", &self.target.org_id)
-            .header("x-sandbox-name", &self.target.sandbox)
-            .header(reqwest::header::ACCEPT, "application/json"))
+            .header(reqwest::header::ACCEPT, "application/json");
+        if options.sandbox_header {
+            request = request.header("x-sandbox-name", &self.target.sandbox);
+        }
+        if let Some(etag) = options.if_match {
+            // Sent byte for byte as received: Adobe's docs show it both quoted and unquoted.
+            let value = reqwest::header::HeaderValue::from_str(etag).map_err(|_| {
+                ClientError::Missing(
+                    "the etag contains characters not allowed in an If-Match header: read the connection again for a fresh one".to_owned(),
+                )
+            })?;
+            request = request.header(reqwest::header::IF_MATCH, value);
+        }
+        Ok(request)
     }
 
     /// Sends a Platform request; when the gateway says the token is not valid (401013) and the
@@ -206,6 +236,20 @@ impl PlatformClient {
         body: Option<&Value>,
         idempotency: Idempotency,
     ) -> Result<RawResponse, ClientError> {
+        self.call_with(method, url, body, idempotency, CallOptions::default())
+            .await
+    }
+
+    /// [`Self::call`] with a choice of headers: sandbox management takes no `x-sandbox-name`,
+    /// and `PATCH` needs `If-Match`.
+    pub(crate) async fn call_with(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&Value>,
+        idempotency: Idempotency,
+        options: CallOptions<'_>,
+    ) -> Result<RawResponse, ClientError> {
         let mut token = self.tokens.token().await?;
         let mut renewed = false;
         loop {
@@ -213,7 +257,8 @@ impl PlatformClient {
                 .http
                 .send(
                     || {
-                        let req = self.platform_request(method.clone(), url, &token.token)?;
+                        let req =
+                            self.platform_request(method.clone(), url, &token.token, options)?;
                         Ok(match body {
                             Some(b) => req.json(b),
                             None => req,
@@ -405,6 +450,218 @@ impl PlatformClient {
     }
 }
 
+/// Working with existing connections (flow-service-api.md §3).
+impl PlatformClient {
+    /// Every S3 connection of the sandbox (`connectionSpec.id==` the S3 spec), every page.
+    pub async fn list_s3_connections(&self) -> Result<Vec<Connection>, ClientError> {
+        let all = self
+            .list_connections(&[("connectionSpec.id", S3_CONNECTION_SPEC_ID)])
+            .await?;
+        // A server that ignored the filter must not slip other sources into an S3 view.
+        Ok(all
+            .into_iter()
+            .filter(|c| c.spec_id().is_none_or(|id| id == S3_CONNECTION_SPEC_ID))
+            .collect())
+    }
+
+    /// `PATCH /connections/{id}` with `If-Match: etag` (sent exactly as given) and a JSON Patch
+    /// body; returns the connection ID and its new etag. Not idempotent: only what surely never
+    /// reached the service (429, refused connects) is retried.
+    pub async fn patch_connection(
+        &self,
+        id: &str,
+        etag: &str,
+        ops: &Value,
+    ) -> Result<(String, String), ClientError> {
+        let patched = self.patch_connection_full(id, etag, ops).await?;
+        Ok((patched.id, patched.etag))
+    }
+
+    /// [`Self::patch_connection`], also returning the request ID.
+    pub async fn patch_connection_full(
+        &self,
+        id: &str,
+        etag: &str,
+        ops: &Value,
+    ) -> Result<PatchedConnection, ClientError> {
+        if etag.trim().is_empty() {
+            return Err(ClientError::Missing(
+                "no etag to send as If-Match: read the connection first (`connections show ID`)"
+                    .to_owned(),
+            ));
+        }
+        let url = self.flow_url(&format!("/connections/{}", urlencode_segment(id)));
+        let options = CallOptions {
+            sandbox_header: true,
+            if_match: Some(etag),
+        };
+        let response = self
+            .call_with(
+                Method::PATCH,
+                &url,
+                Some(ops),
+                Idempotency::NotIdempotent,
+                options,
+            )
+            .await?;
+        #[derive(Deserialize)]
+        struct Patched {
+            #[serde(default)]
+            id: Option<String>,
+            #[serde(default)]
+            etag: Option<String>,
+        }
+        let patched: Patched = parse_json(&response, "PATCH /connections/{id}")?;
+        let new_etag =
+            patched
+                .etag
+                .filter(|e| !e.is_empty())
+                .ok_or_else(|| ClientError::InvalidResponse {
+                    what: "PATCH /connections/{id}".to_owned(),
+                    status: response.status,
+                    detail: "the answer has no etag".to_owned(),
+                    request_id: response.request_id.clone(),
+                })?;
+        Ok(PatchedConnection {
+            id: patched
+                .id
+                .filter(|i| !i.is_empty())
+                .unwrap_or_else(|| id.to_owned()),
+            etag: new_etag,
+            request_id: response.request_id,
+        })
+    }
+
+    /// Replaces the connection's access key (and secret, and session token) with one PATCH of
+    /// `/auth/params`, keeping its bucket, folder and service URL as a fresh `GET` shows them.
+    /// `etag` is the version the caller read: a changed connection answers 412 (code 1404).
+    pub async fn rotate_credentials(
+        &self,
+        id: &str,
+        etag: &str,
+        access_key_id: &str,
+        secret: &Secret,
+        session_token: Option<&Secret>,
+    ) -> Result<(String, String), ClientError> {
+        let current = self.get_connection(id).await?;
+        let ops = rotation_ops(&current, access_key_id, secret, session_token);
+        self.patch_connection(id, etag, &ops).await
+    }
+
+    /// `DELETE /connections/{id}`; returns the request ID. A connection used by a dataflow
+    /// answers 400 with code 1418.
+    pub async fn delete_connection(&self, id: &str) -> Result<Option<String>, ClientError> {
+        let url = self.flow_url(&format!("/connections/{}", urlencode_segment(id)));
+        let response = self
+            .call(Method::DELETE, &url, None, Idempotency::NotIdempotent)
+            .await?;
+        Ok(response.request_id)
+    }
+
+    /// `GET /connections/{id}/test`: whether Flow Service can reach the storage with it.
+    pub async fn test_connection(&self, id: &str) -> Result<bool, ClientError> {
+        let url = self.flow_url(&format!("/connections/{}/test", urlencode_segment(id)));
+        let response = self
+            .call(Method::GET, &url, None, Idempotency::Idempotent)
+            .await?;
+        #[derive(Deserialize)]
+        struct Tested {
+            result: bool,
+        }
+        let tested: Tested = parse_json(&response, "GET /connections/{id}/test")?;
+        Ok(tested.result)
+    }
+}
+
+/// The answer to a successful `PATCH /connections/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PatchedConnection {
+    /// Connection ID.
+    pub id: String,
+    /// The new etag, byte for byte.
+    pub etag: String,
+    /// `x-request-id`.
+    pub request_id: Option<String>,
+}
+
+/// Parameters of the `Access Key` auth spec that are not secret and survive a rotation.
+pub const KEPT_ON_ROTATION: &[&str] = &["bucketName", "folderPath", "serviceUrl"];
+
+/// The JSON Patch that rotates a connection's credentials: one `replace` of `/auth/params`
+/// with the new key pair (and token), carrying over `current`'s non-secret params. The masked
+/// secrets a `GET` shows are never sent back.
+pub fn rotation_ops(
+    current: &Connection,
+    access_key_id: &str,
+    secret: &Secret,
+    session_token: Option<&Secret>,
+) -> Value {
+    rotation_ops_with(
+        current,
+        access_key_id,
+        session_token.is_some(),
+        |which| match which {
+            SecretParam::Key => secret.expose().to_owned(),
+            SecretParam::Token => session_token
+                .map(|t| t.expose().to_owned())
+                .unwrap_or_default(),
+        },
+    )
+}
+
+/// [`rotation_ops`] with every secret replaced by a placeholder: for history, logs and display.
+pub fn redacted_rotation_ops(
+    current: &Connection,
+    access_key_id: &str,
+    has_session_token: bool,
+) -> Value {
+    rotation_ops_with(current, access_key_id, has_session_token, |_| {
+        "(redacted)".to_owned()
+    })
+}
+
+enum SecretParam {
+    Key,
+    Token,
+}
+
+fn rotation_ops_with(
+    current: &Connection,
+    access_key_id: &str,
+    has_session_token: bool,
+    secret: impl Fn(SecretParam) -> String,
+) -> Value {
+    let mut params = Map::new();
+    params.insert("s3AccessKey".into(), json!(access_key_id));
+    params.insert("s3SecretKey".into(), json!(secret(SecretParam::Key)));
+    if has_session_token {
+        params.insert("s3SessionToken".into(), json!(secret(SecretParam::Token)));
+    }
+    for key in KEPT_ON_ROTATION {
+        if let Some(v) = current.auth_param(key).filter(|v| !v.is_empty()) {
+            params.insert((*key).into(), json!(v));
+        }
+    }
+    json!([{"op": "replace", "path": "/auth/params", "value": params}])
+}
+
+impl Connection {
+    /// `connectionSpec.id`, if present.
+    pub fn spec_id(&self) -> Option<&str> {
+        self.connection_spec.as_ref()?.get("id")?.as_str()
+    }
+
+    /// `auth.specName`, if present (`Access Key` for key-based S3 connections).
+    pub fn auth_spec_name(&self) -> Option<&str> {
+        self.auth.as_ref()?.get("specName")?.as_str()
+    }
+
+    /// One `auth.params` value as text, as Adobe shows it (secrets masked).
+    pub fn auth_param(&self, name: &str) -> Option<&str> {
+        self.auth.as_ref()?.get("params")?.get(name)?.as_str()
+    }
+}
+
 /// A connection found by [`PlatformClient::find_created`], with the request ID of the lookup.
 #[derive(Clone, Debug)]
 pub struct FoundConnection {
@@ -449,7 +706,8 @@ fn parse_created(response: RawResponse) -> Result<CreatedConnection, ClientError
     })
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(
+/// The JSON body of a success, or [`ClientError::InvalidResponse`] naming the call `what`.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     response: &RawResponse,
     what: &str,
 ) -> Result<T, ClientError> {
@@ -488,7 +746,8 @@ fn next_link(links: Option<&Value>, base: &url::Url) -> Option<String> {
     Some(resolved.to_string())
 }
 
-fn urlencode_segment(s: &str) -> String {
+/// `s` encoded for use as one URL path segment.
+pub(crate) fn urlencode_segment(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 

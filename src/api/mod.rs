@@ -1,9 +1,11 @@
 //! Clients for Adobe IMS and Flow Service.
 
 pub mod error;
+pub mod explore;
 pub mod flow;
 pub mod http;
 pub mod ims;
+pub mod sandboxes;
 
 pub use error::{ApiError, ClientError, NetworkErrorKind};
 pub use flow::{Connection, PlatformClient, create_body, redacted_create_body};

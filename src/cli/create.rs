@@ -48,6 +48,9 @@ pub struct CreateArgs {
     /// Take the key pair from the IAM console's access-key CSV (its first key).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["secret_key_stdin", "session_token_stdin"])]
     pub aws_csv: Option<std::path::PathBuf>,
+    /// Create even when the sandbox already has an S3 connection with this name.
+    #[arg(long)]
+    pub allow_duplicate: bool,
     /// Print one JSON object: {"id", "etag", "requestId", "sandbox", "name", ...}.
     #[arg(long)]
     pub json: bool,
@@ -88,6 +91,13 @@ pub fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
     let history = ctx.history().map_err(|f| f.with_json(json_out))?;
     let client = ctx.client().map_err(|f| f.with_json(json_out))?;
     let runtime = super::token::runtime()?;
+    if !args.allow_duplicate {
+        runtime.block_on(super::connections::refuse_duplicate(
+            &client,
+            &input.name,
+            json_out,
+        ))?;
+    }
     let result = runtime.block_on(async {
         super::history::reconcile_quietly(&history, &client).await;
         ops::create_connection(&history, &client, &ctx.profile_name, &input).await

@@ -1,10 +1,13 @@
 //! The command-line interface: the contract of PRODUCT.md.
 
+mod check_s3;
+mod connections;
 mod context;
 mod create;
 mod history;
 mod output;
 mod profile;
+mod sandboxes;
 mod token;
 
 use std::path::PathBuf;
@@ -79,6 +82,13 @@ pub enum Command {
     Profile(profile::ProfileArgs),
     /// Obtain or reuse an access token; prints its expiry, never the token.
     Token(token::TokenArgs),
+    /// List the sandboxes the credential may use (type, production marked, state).
+    Sandboxes(sandboxes::SandboxesArgs),
+    /// List, inspect, explore, rotate, delete the sandbox's S3 connections; find a key's users.
+    Connections(connections::ConnectionsArgs),
+    /// Check the S3 credentials have the permissions AEP needs, before creating a connection.
+    #[command(name = "check-s3")]
+    CheckS3(check_s3::CheckS3Args),
     /// Run the local emulator of IMS and Flow Service in the foreground.
     Emulator(EmulatorArgs),
 }
@@ -101,6 +111,9 @@ pub fn run(global: GlobalArgs, command: Command) -> i32 {
         Command::History(args) => history::run(&global, args),
         Command::Profile(args) => profile::run(&global, args),
         Command::Token(args) => token::run(&global, args),
+        Command::Sandboxes(args) => sandboxes::run(&global, args),
+        Command::Connections(args) => connections::run(&global, args),
+        Command::CheckS3(args) => check_s3::run(&global, args),
         Command::Emulator(args) => {
             crate::emulator::run_foreground(crate::emulator::EmulatorConfig {
                 port: args.port,

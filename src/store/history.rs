@@ -9,6 +9,7 @@
 //! deleted; a file from a newer build is refused and left untouched.
 
 mod error;
+mod events;
 mod migrations;
 mod open;
 mod query;
@@ -26,6 +27,7 @@ use open::OpenFailure;
 use query::SearchPlan;
 
 pub use error::{HistoryError, OpenNotice};
+pub use events::{Event, EventId, EventKind, EventOutcome, EventResult, NewEvent};
 pub use types::{
     Attempt, AttemptId, AttemptStatus, CreatedOutcome, FailedOutcome, HistoryOrder, HistoryQuery,
     NewAttempt, UnknownStatus,

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use super::connections::{ConnectionsState, Loadable};
 use super::dialogs::{FileDialogs, FileRequest};
 use super::form::FormState;
 use super::history::HistoryView;
@@ -34,6 +35,8 @@ pub enum Tab {
     NewConnection,
     /// The history table.
     History,
+    /// What exists in AEP.
+    Connections,
     /// Profiles and settings.
     Profiles,
 }
@@ -98,6 +101,8 @@ pub enum Command {
     Job(Job),
     /// Start a create from the form.
     Create,
+    /// Start a create even though a connection of that name exists.
+    CreateAnyway,
     /// Put text on the clipboard and say what was copied.
     Copy {
         /// The text.
@@ -130,6 +135,9 @@ pub struct AepApp {
     pub(crate) create: CreateState,
     pub(crate) history: HistoryView,
     pub(crate) profiles: ProfilesState,
+    pub(crate) connections: ConnectionsState,
+    pub(crate) sandboxes: Loadable<Vec<crate::api::sandboxes::Sandbox>>,
+    pub(crate) duplicate: Option<Box<crate::api::Connection>>,
     pub(crate) toasts: Vec<(String, Instant)>,
     pub(crate) errors: Vec<(String, String)>,
     dialogs: Box<dyn FileDialogs>,
@@ -184,6 +192,9 @@ impl AepApp {
             create: CreateState::Idle,
             history,
             profiles: ProfilesState::default(),
+            connections: ConnectionsState::default(),
+            sandboxes: Loadable::Idle,
+            duplicate: None,
             toasts: Vec::new(),
             errors: Vec::new(),
             dialogs: config.dialogs,
@@ -219,6 +230,11 @@ impl AepApp {
             Ok(created) => CreateState::Created(created),
             Err(error) => CreateState::Failed(error),
         };
+    }
+
+    /// Shows a connections list as if the worker had sent it (snapshot tests use fixed rows).
+    pub fn set_connections(&mut self, rows: Vec<crate::manage::MergedConnection>) {
+        self.connections.list = Loadable::Ready(rows);
     }
 
     /// True while a create runs.
@@ -297,6 +313,55 @@ impl AepApp {
             }
             Event::AwsImported(keys) => self.form.on_aws_import(keys),
             Event::Error { context, message } => self.errors.push((context, message)),
+            Event::Connections(result) => {
+                self.connections.list = match result {
+                    Ok(rows) => Loadable::Ready(rows),
+                    Err(e) => Loadable::Failed(e),
+                };
+            }
+            Event::Inspected(result) => {
+                self.connections.inspected = Some(match result {
+                    Ok(i) => Loadable::Ready(i),
+                    Err(e) => Loadable::Failed(e),
+                });
+            }
+            Event::Explored { id, path, result } => {
+                self.connections.on_explored(&id, path, result);
+            }
+            Event::Previewed { id, path, result } => {
+                self.connections.on_previewed(&id, path, result);
+            }
+            Event::Rotated(result) => {
+                if self.connections.on_rotated(result) {
+                    self.toast("Credentials rotated; the connection uses the new key".to_owned());
+                    self.connections.list = Loadable::Loading;
+                    self.worker.send(Job::ListConnections);
+                }
+            }
+            Event::ConnectionDeleted(result) => match result {
+                Ok(id) => {
+                    self.connections.delete = None;
+                    self.toast(format!("Deleted {id} in AEP"));
+                    self.connections.list = Loadable::Loading;
+                    self.worker.send(Job::ListConnections);
+                }
+                Err(e) => {
+                    if let Some(dialog) = &mut self.connections.delete {
+                        dialog.busy = false;
+                        dialog.error = Some(e);
+                    }
+                }
+            },
+            Event::Sandboxes(result) => {
+                self.sandboxes = match result {
+                    Ok(list) => Loadable::Ready(list),
+                    Err(e) => Loadable::Failed(e),
+                };
+            }
+            Event::DuplicateFound(existing) => {
+                self.create = CreateState::Idle;
+                self.duplicate = Some(existing);
+            }
         }
         ctx.request_repaint();
     }
@@ -323,10 +388,12 @@ impl AepApp {
     fn run_command(&mut self, ctx: &egui::Context, command: Command) {
         match command {
             Command::Job(job) => self.worker.send(job),
-            Command::Create => {
+            Command::Create | Command::CreateAnyway => {
                 if self.is_creating() {
                     return;
                 }
+                let allow_duplicate = matches!(command, Command::CreateAnyway);
+                self.duplicate = None;
                 match self.form.to_input() {
                     Ok(input) => {
                         self.create = CreateState::Running {
@@ -335,6 +402,7 @@ impl AepApp {
                         };
                         self.worker.send(Job::Create {
                             input,
+                            allow_duplicate,
                             remember_aws_as: self.form.remember_label(),
                         });
                     }
@@ -446,10 +514,12 @@ impl AepApp {
                     }
                     Tab::History => super::history::history_ui(self, ui),
                     Tab::Profiles => super::profiles::profiles_ui(self, ui),
+                    Tab::Connections => super::connections::connections_ui(self, ui),
                 }
             }
         });
         super::history::details_window_ui(self, &ctx);
+        super::connections::connection_windows_ui(self, &ctx);
         super::widgets::errors_ui(self, &ctx);
         for command in std::mem::take(&mut self.commands) {
             self.run_command(&ctx, command);

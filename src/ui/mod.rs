@@ -2,6 +2,7 @@
 //! from the worker as events, everything it does goes to the worker as jobs.
 
 pub mod app;
+mod connections;
 pub mod dialogs;
 mod form;
 mod history;

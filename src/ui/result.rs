@@ -5,6 +5,28 @@ use super::widgets::copy_row;
 
 /// Draws the card for the last create, if any.
 pub fn result_ui(app: &mut AepApp, ui: &mut egui::Ui) {
+    if let Some(existing) = app.duplicate.clone() {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.heading(format!(
+                "\"{}\" already exists in this sandbox",
+                existing.name
+            ));
+            ui.label(format!(
+                "Connection {} has the same name. A second one would be hard to tell apart.",
+                existing.id
+            ));
+            ui.horizontal(|ui| {
+                if ui.button("Open the existing one").clicked() {
+                    app.duplicate = None;
+                    let job = app.connections.open_explorer(&existing.id, &existing.name);
+                    app.push(Command::Job(job));
+                }
+                if ui.button("Create anyway").clicked() {
+                    app.push(Command::CreateAnyway);
+                }
+            });
+        });
+    }
     match &app.create {
         CreateState::Created(created) => {
             let created = created.clone();
@@ -21,12 +43,24 @@ pub fn result_ui(app: &mut AepApp, ui: &mut egui::Ui) {
                 for w in &created.warnings {
                     ui.colored_label(ui.visuals().warn_fg_color, w.as_str());
                 }
-                if ui.button("Copy as cURL").clicked() {
-                    app.push(Command::Copy {
-                        text: created.curl.clone(),
-                        what: "cURL command (secrets as $ENV references)".to_owned(),
-                    });
-                }
+                ui.horizontal(|ui| {
+                    if ui.button("Copy as cURL").clicked() {
+                        app.push(Command::Copy {
+                            text: created.curl.clone(),
+                            what: "cURL command (secrets as $ENV references)".to_owned(),
+                        });
+                    }
+                    if ui
+                        .button("Explore")
+                        .on_hover_text("Browse the bucket through the new connection: the proof it works")
+                        .clicked()
+                    {
+                        let job = app
+                            .connections
+                            .open_explorer(&created.connection.id, &created.name);
+                        app.push(Command::Job(job));
+                    }
+                });
             });
         }
         CreateState::Failed(error) => {

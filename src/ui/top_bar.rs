@@ -21,6 +21,7 @@ pub fn top_bar_ui(app: &mut AepApp, ui: &mut egui::Ui) {
             for (tab, label) in [
                 (Tab::NewConnection, "New connection"),
                 (Tab::History, "History"),
+                (Tab::Connections, "Connections"),
                 (Tab::Profiles, "Profiles"),
             ] {
                 if ui
@@ -80,6 +81,68 @@ fn profile_switcher_ui(app: &mut AepApp, ui: &mut egui::Ui) {
             .on_hover_text("Connections made here land in the production sandbox");
         } else {
             ui.label(format!("sandbox {}", p.sandbox));
+        }
+        sandbox_picker_ui(app, ui, &p);
+    }
+}
+
+/// Lists the sandboxes the credential may use and switches the profile to one of them.
+fn sandbox_picker_ui(app: &mut AepApp, ui: &mut egui::Ui, profile: &crate::store::config::Profile) {
+    use super::connections::Loadable;
+    match &app.sandboxes {
+        Loadable::Idle | Loadable::Failed(_) => {
+            let button = ui
+                .small_button("Sandboxes…")
+                .on_hover_text("List the sandboxes this credential can use");
+            if let Loadable::Failed(e) = &app.sandboxes {
+                button.clone().on_hover_text(e.message.as_str());
+            }
+            if button.clicked() {
+                app.sandboxes = Loadable::Loading;
+                app.push(Command::Job(Job::ListSandboxes));
+            }
+        }
+        Loadable::Loading => {
+            ui.spinner();
+        }
+        Loadable::Ready(list) => {
+            let mut chosen = None;
+            let label = ui.label("Switch sandbox:");
+            egui::ComboBox::from_id_salt("sandbox-picker")
+                .selected_text(profile.sandbox.as_str())
+                .show_ui(ui, |ui| {
+                    for s in list {
+                        let text = format!(
+                            "{}{} ({}, {})",
+                            s.name,
+                            if s.is_production() { " PRODUCTION" } else { "" },
+                            s.title.as_deref().unwrap_or(""),
+                            s.state.as_deref().unwrap_or("?")
+                        );
+                        let enabled = s.is_active() && s.name != profile.sandbox;
+                        if ui
+                            .add_enabled(
+                                enabled,
+                                egui::Button::selectable(s.name == profile.sandbox, text),
+                            )
+                            .clicked()
+                        {
+                            chosen = Some(s.name.clone());
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            if let Some(sandbox) = chosen {
+                let mut changed = profile.clone();
+                changed.sandbox = sandbox;
+                app.connections.list = super::connections::Loadable::Idle;
+                app.push(Command::Job(Job::SaveProfile {
+                    profile: changed,
+                    client_secret: None,
+                    previous_name: None,
+                }));
+            }
         }
     }
 }

@@ -33,7 +33,7 @@ pub fn step_until(
 
 /// True when a node's label or text contains `text`.
 pub fn has_label(h: &Harness<'_, AepApp>, text: &str) -> bool {
-    h.query_by_label_contains(text).is_some()
+    h.query_all_by_label_contains(text).next().is_some()
 }
 
 /// Focuses the input labelled `label` (text or password) and types `text` into it.

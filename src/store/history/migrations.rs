@@ -112,6 +112,42 @@ const MIGRATIONS: &[Migration] = &[
             INSERT INTO attempts_fts (attempts_fts) VALUES ('rebuild');
         ",
     },
+    Migration {
+        version: 4,
+        // Why: managing connections (rotating credentials, deleting) changes them after the
+        // create attempt, and those changes belong in the history too: which key a connection
+        // uses now ("find connections that use key AKIA…"), and that a connection was deleted
+        // from here. A table of its own, not more `attempts` columns: an attempt is one POST,
+        // an event is one later PATCH or DELETE of the connection, and a connection made
+        // elsewhere has events but no attempt. Like attempts, an event is written as 'pending'
+        // before its request leaves and completed after ('unknown' when the answer was lost
+        // and reading the connection back did not tell). No column for any secret.
+        sql: r"
+            CREATE TABLE events (
+                id              INTEGER PRIMARY KEY AUTOINCREMENT,
+                connection_id   TEXT    NOT NULL,
+                kind            TEXT    NOT NULL CHECK (kind IN ('rotate', 'delete')),
+                outcome         TEXT    NOT NULL
+                                CHECK (outcome IN ('pending', 'ok', 'failed', 'unknown')),
+                profile         TEXT    NOT NULL,
+                org_id          TEXT    NOT NULL,
+                sandbox         TEXT    NOT NULL,
+                platform_url    TEXT    NOT NULL,
+                connection_name TEXT,
+                access_key_id   TEXT,
+                at_ms           INTEGER NOT NULL,
+                finished_at_ms  INTEGER,
+                request_id      TEXT,
+                etag            TEXT,
+                http_status     INTEGER CHECK (http_status BETWEEN 0 AND 65535),
+                error_code      TEXT,
+                message         TEXT
+            ) STRICT;
+            CREATE INDEX events_connection ON events (connection_id, at_ms DESC, id DESC);
+            CREATE INDEX events_access_key
+                ON events (access_key_id COLLATE NOCASE, at_ms DESC, id DESC);
+        ",
+    },
 ];
 
 /// The schema version this build writes; a database above it came from a newer build.
@@ -173,7 +209,7 @@ mod tests {
         for (index, migration) in MIGRATIONS.iter().enumerate() {
             assert_eq!(migration.version as usize, index + 1);
         }
-        assert_eq!(LATEST, 3);
+        assert_eq!(LATEST, 4);
     }
 
     #[test]

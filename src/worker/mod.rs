@@ -4,15 +4,23 @@
 //! UI gave it (`ctx.request_repaint()`), so the UI thread never waits on the network, the keyring
 //! or the disk. The worker knows nothing of egui.
 
+mod manage;
+
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::api::{ClientCredentials, ClientError, HttpSettings, PlatformClient, TokenSource};
+use crate::api::explore::{ExploreItem, Preview};
+use crate::api::sandboxes::Sandbox;
+use crate::api::{
+    ClientCredentials, ClientError, Connection, HttpSettings, PlatformClient, TokenSource,
+};
 use crate::export::{self, ExportFormat};
 use crate::import::{self, aws::AwsCredential, console::ConsoleCredential};
+use crate::manage::NewCredentials;
+use crate::manage::{Inspected, MergedConnection};
 use crate::model::{CreatedConnection, S3ConnectionInput, Target};
 use crate::ops::{self, CreateError, Reconciled};
 use crate::secret::Secret;
@@ -30,6 +38,8 @@ pub struct WorkerSettings {
     pub secrets: SecretStore,
     /// Demo mode: a client secret used for every profile instead of the keyring.
     pub demo_client_secret: Option<Secret>,
+    /// A pasted access token (`AEP_ACCESS_TOKEN`): used for this session instead of IMS.
+    pub access_token: Option<Secret>,
 }
 
 /// Work for the worker.
@@ -63,6 +73,8 @@ pub enum Job {
     Create {
         /// What to create.
         input: S3ConnectionInput,
+        /// Create even when the sandbox has a connection of that name.
+        allow_duplicate: bool,
         /// Remember the AWS key in the keyring under this label.
         remember_aws_as: Option<String>,
     },
@@ -96,6 +108,42 @@ pub enum Job {
     ImportAwsFile(PathBuf),
     /// Load a remembered AWS key's secrets from the keyring.
     LoadSavedAwsKey(String),
+    /// List the active sandbox's S3 connections, merged with the history.
+    ListConnections,
+    /// One connection's details.
+    Inspect(String),
+    /// One level of a connection's storage (`None` = the root).
+    Explore {
+        /// Connection ID.
+        id: String,
+        /// Folder path, or the root.
+        path: Option<String>,
+    },
+    /// The first rows of a file.
+    Preview {
+        /// Connection ID.
+        id: String,
+        /// File path.
+        path: String,
+    },
+    /// Replace a connection's access key.
+    Rotate {
+        /// Connection ID.
+        id: String,
+        /// The version the user saw (for "what changed" on a conflict).
+        seen: Option<Box<Connection>>,
+        /// The new key.
+        credentials: NewCredentials,
+    },
+    /// Delete a connection in AEP.
+    DeleteConnection {
+        /// Connection ID.
+        id: String,
+        /// Its name, for the history and messages.
+        name: Option<String>,
+    },
+    /// The sandboxes the active profile's credential may use.
+    ListSandboxes,
 }
 
 /// What the worker reports.
@@ -151,6 +199,36 @@ pub enum Event {
     ConsoleImported(Box<ConsoleCredential>),
     /// AWS keys were read from a file (or the keyring).
     AwsImported(Vec<AwsCredential>),
+    /// The connections view.
+    Connections(Result<Vec<MergedConnection>, ErrorView>),
+    /// One connection's details.
+    Inspected(Result<Box<Inspected>, ErrorView>),
+    /// One level of storage.
+    Explored {
+        /// Connection ID.
+        id: String,
+        /// The folder, or the root.
+        path: Option<String>,
+        /// Its items.
+        result: Result<Vec<ExploreItem>, ErrorView>,
+    },
+    /// A file preview.
+    Previewed {
+        /// Connection ID.
+        id: String,
+        /// File path.
+        path: String,
+        /// Columns and rows.
+        result: Result<Preview, ErrorView>,
+    },
+    /// A rotation finished.
+    Rotated(Result<String, RotateFailure>),
+    /// A deletion finished (the connection ID on success).
+    ConnectionDeleted(Result<String, ErrorView>),
+    /// The sandboxes the credential may use.
+    Sandboxes(Result<Vec<Sandbox>, ErrorView>),
+    /// A connection with the same name already exists: the create was not sent.
+    DuplicateFound(Box<Connection>),
     /// Something failed outside a create; `context` says what was being done.
     Error {
         /// What was being done.
@@ -158,6 +236,16 @@ pub enum Event {
         /// The message.
         message: String,
     },
+}
+
+/// A rotation that did not apply: the message, and on a conflict the current version with what
+/// changed, so the user can look and retry.
+#[derive(Clone, Debug)]
+pub struct RotateFailure {
+    /// What happened.
+    pub error: ErrorView,
+    /// The current version and the changes, when someone else changed the connection.
+    pub stale: Option<(Box<Connection>, Vec<String>)>,
 }
 
 /// The token state shown in the top bar.
@@ -392,8 +480,16 @@ async fn handle(state: &Rc<RefCell<State>>, n: &Rc<Notifier>, job: Job) {
         Job::FetchToken => fetch_token(state, n).await,
         Job::Create {
             input,
+            allow_duplicate,
             remember_aws_as,
-        } => start_create(state, n, input, remember_aws_as),
+        } => start_create(state, n, input, allow_duplicate, remember_aws_as),
+        Job::ListConnections
+        | Job::Inspect(_)
+        | Job::Explore { .. }
+        | Job::Preview { .. }
+        | Job::Rotate { .. }
+        | Job::DeleteConnection { .. }
+        | Job::ListSandboxes => manage::spawn_manage(state, n, job),
         Job::Cancel => cancel_create(state, n).await,
         Job::Reconcile => {
             if let Ok((_, client)) = active_client(state) {
@@ -681,6 +777,22 @@ fn make_client(
     .map_err(|e| Box::new(ErrorView::from_client(&e)))
 }
 
+/// The client for `profile`: the pasted token when there is one, else the client secret.
+fn client_for(s: &State, profile: &Profile) -> Result<PlatformClient, Box<ErrorView>> {
+    if let Some(token) = &s.settings.access_token {
+        return crate::session::build_client(
+            profile.target(),
+            TokenSource::Fixed(token.clone()),
+            None,
+            &profile.name,
+            http_settings(&s.config),
+        )
+        .map_err(|e| Box::new(ErrorView::from_client(&e)));
+    }
+    let secret = client_secret_for(s, &profile.name)?;
+    make_client(s, profile, secret)
+}
+
 /// The active profile's client, built on first use.
 fn active_client(state: &Rc<RefCell<State>>) -> Result<(String, PlatformClient), Box<ErrorView>> {
     let mut s = state.borrow_mut();
@@ -692,8 +804,7 @@ fn active_client(state: &Rc<RefCell<State>>) -> Result<(String, PlatformClient),
             "No profile yet: add one under Profiles, or try the demo.",
         ))
     })?;
-    let secret = client_secret_for(&s, &profile.name)?;
-    let client = make_client(&s, &profile, secret)?;
+    let client = client_for(&s, &profile)?;
     s.client = Some((profile.name.clone(), client.clone()));
     Ok((profile.name, client))
 }
@@ -738,6 +849,7 @@ fn start_create(
     state: &Rc<RefCell<State>>,
     n: &Rc<Notifier>,
     input: S3ConnectionInput,
+    allow_duplicate: bool,
     remember_aws_as: Option<String>,
 ) {
     // One create at a time: a second click while one runs is ignored.
@@ -763,6 +875,17 @@ fn start_create(
     let state2 = Rc::clone(state);
     let n2 = Rc::clone(n);
     let task = tokio::task::spawn_local(async move {
+        if !allow_duplicate {
+            match crate::manage::duplicate_guard(&client, &input.name).await {
+                Ok(Some(existing)) => {
+                    n2.send(Event::DuplicateFound(Box::new(existing)));
+                    return;
+                }
+                Ok(None) => {}
+                // The guard is a courtesy: when the lookup fails the create itself will say why.
+                Err(e) => tracing::info!(error = %e, "duplicate check failed"),
+            }
+        }
         let outcome = {
             // Never hold the state's RefCell across an await: other jobs run meanwhile.
             let history = state2.borrow().history.clone();

@@ -1,0 +1,245 @@
+//! `aep-s3-connect check-s3`: the S3 pre-flight check, before anything is sent to Adobe.
+
+use std::io::Read;
+
+use clap::Args;
+use serde_json::{Value, json};
+
+use super::GlobalArgs;
+use super::context::{Context, env_secret};
+use super::output::Failure;
+use crate::api::Http;
+use crate::ops::Exit;
+use crate::s3check::{self, CheckOutcome, PermissionCheck, S3CheckInput, S3CheckReport};
+use crate::secret::Secret;
+
+/// `check-s3` options. Secrets come from the environment or stdin, never from arguments.
+#[derive(Debug, Args)]
+pub struct CheckS3Args {
+    /// AWS access key ID.
+    #[arg(long, env = "AWS_ACCESS_KEY_ID")]
+    pub access_key_id: Option<String>,
+    /// The bucket the connection will be for (without it, only listing buckets is checked).
+    #[arg(long)]
+    pub bucket: Option<String>,
+    /// The folder of the bucket the connection will be for.
+    #[arg(long)]
+    pub folder_path: Option<String>,
+    /// S3 endpoint, e.g. https://s3.eu-west-1.amazonaws.com or an S3-compatible store.
+    #[arg(long)]
+    pub service_url: Option<String>,
+    /// Region to sign for at first [default: the service URL's, else us-east-1]; the bucket's
+    /// own region is used once known.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Read the AWS secret access key from stdin (else AWS_SECRET_ACCESS_KEY).
+    #[arg(long)]
+    pub secret_key_stdin: bool,
+    /// Read the AWS session token from stdin (else AWS_SESSION_TOKEN). With --secret-key-stdin
+    /// too, stdin holds the secret key on its first line and the token on its second.
+    #[arg(long)]
+    pub session_token_stdin: bool,
+    /// Print one JSON object: {"allPassed", "regionUsed", "checks": [{"permission", "result", "code", ...}]}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `check-s3`: exit 0 when every checked permission passed, 3 when AWS denied one, 4 when
+/// S3 could not be reached, 2 on bad input.
+pub fn run(global: &GlobalArgs, args: CheckS3Args) -> Result<(), Failure> {
+    let json_out = args.json;
+    let usage = |m: String| Failure::usage(m).with_json(json_out);
+    let (secret_key, session_token) = read_secrets(&args).map_err(usage)?;
+    let input = S3CheckInput {
+        access_key_id: args
+            .access_key_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                usage("no AWS access key ID: give --access-key-id or set AWS_ACCESS_KEY_ID".into())
+            })?
+            .to_owned(),
+        secret_key,
+        session_token,
+        bucket: non_empty(args.bucket),
+        folder_path: non_empty(args.folder_path),
+        service_url: non_empty(args.service_url),
+        region: non_empty(args.region),
+    };
+    match s3check::validate_input(&input) {
+        Ok(warnings) => {
+            for warning in warnings {
+                eprintln!("warning: {}: {}", warning.field, warning.message);
+            }
+        }
+        Err(errors) => {
+            let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            return Err(usage(lines.join("\n")));
+        }
+    }
+    let ctx = Context::load(global).map_err(|f| f.with_json(json_out))?;
+    let http = Http::new(ctx.http_settings())
+        .map_err(|e| Failure::new(Exit::Network, e.to_string()).with_json(json_out))?;
+    let report = super::token::runtime()?.block_on(s3check::check_s3(&http, &input));
+    if json_out {
+        println!("{}", report_json(&report));
+    } else {
+        print_table(&report);
+    }
+    if report.any_denied() {
+        Err(Failure::new(
+            Exit::Rejected,
+            "S3 refused a permission AEP needs: a connection with these credentials would not work",
+        ))
+    } else if report.any_failed() {
+        Err(Failure::new(
+            Exit::Network,
+            "S3 could not be reached for some checks: those permissions are not known",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn non_empty(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+/// Secret key and session token from stdin or the environment (as `create` reads them).
+fn read_secrets(args: &CheckS3Args) -> Result<(Secret, Option<Secret>), String> {
+    let (mut from_stdin_key, mut from_stdin_token) = (None, None);
+    if args.secret_key_stdin || args.session_token_stdin {
+        let mut text = zeroize::Zeroizing::new(String::new());
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("could not read stdin: {e}"))?;
+        let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
+        if args.secret_key_stdin {
+            from_stdin_key = lines.next().map(Secret::new);
+        }
+        if args.session_token_stdin {
+            from_stdin_token = lines.next().map(Secret::new);
+        }
+    }
+    let secret_key = from_stdin_key
+        .or_else(|| env_secret("AWS_SECRET_ACCESS_KEY"))
+        .filter(|s| !s.is_empty())
+        .ok_or("no AWS secret access key: pipe it with --secret-key-stdin or set AWS_SECRET_ACCESS_KEY")?;
+    let session_token = if args.session_token_stdin {
+        Some(
+            from_stdin_token
+                .filter(|s| !s.is_empty())
+                .ok_or("--session-token-stdin was given but stdin has no session token line")?,
+        )
+    } else {
+        env_secret("AWS_SESSION_TOKEN")
+    };
+    Ok((secret_key, session_token))
+}
+
+/// The JSON form of the report (what `--json` prints).
+pub fn report_json(report: &S3CheckReport) -> Value {
+    let checks: Vec<Value> = report
+        .checks
+        .iter()
+        .map(|c| {
+            let (result, reason) = match &c.outcome {
+                CheckOutcome::Passed => ("passed", None),
+                CheckOutcome::Denied(_) => ("denied", None),
+                CheckOutcome::NotChecked(r) => ("notChecked", Some(r)),
+                CheckOutcome::Failed(e) => ("failed", Some(e)),
+            };
+            json!({
+                "permission": c.permission,
+                "result": result,
+                "code": c.outcome.code(),
+                "reason": reason,
+                "detail": c.detail,
+            })
+        })
+        .collect();
+    json!({
+        "allPassed": report.all_passed(),
+        "regionUsed": report.region_used,
+        "checks": checks,
+    })
+}
+
+/// What the detail column shows: the reason of a skipped or failed check, then the detail.
+fn detail_text(check: &PermissionCheck) -> String {
+    let reason = match &check.outcome {
+        CheckOutcome::NotChecked(r) | CheckOutcome::Failed(r) => r.as_str(),
+        _ => "",
+    };
+    match (reason.is_empty(), check.detail.is_empty()) {
+        (true, _) => check.detail.clone(),
+        (false, true) => reason.to_owned(),
+        (false, false) => format!("{reason}; {}", check.detail),
+    }
+}
+
+fn print_table(report: &S3CheckReport) {
+    println!(
+        "S3 permissions AEP needs (requests signed for {}):",
+        report.region_used
+    );
+    let width = s3check::PERMISSIONS
+        .iter()
+        .map(|p| p.len())
+        .max()
+        .unwrap_or(0);
+    println!(
+        "  {:width$}  {:11}  {:22}  DETAIL",
+        "PERMISSION", "RESULT", "AWS CODE"
+    );
+    for check in &report.checks {
+        println!(
+            "  {:width$}  {:11}  {:22}  {}",
+            check.permission,
+            check.outcome.label(),
+            check.outcome.code().unwrap_or("-"),
+            detail_text(check)
+        );
+    }
+    if report.all_passed() {
+        println!("Every checked permission passed.");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_shape() {
+        let report = S3CheckReport {
+            checks: vec![
+                PermissionCheck {
+                    permission: s3check::LIST_ALL_MY_BUCKETS,
+                    outcome: CheckOutcome::Passed,
+                    detail: "the key sees 1 bucket(s)".into(),
+                },
+                PermissionCheck {
+                    permission: s3check::GET_OBJECT,
+                    outcome: CheckOutcome::Denied("AccessDenied".into()),
+                    detail: "d".into(),
+                },
+                PermissionCheck {
+                    permission: s3check::GET_OBJECT_VERSION,
+                    outcome: CheckOutcome::NotChecked("empty".into()),
+                    detail: String::new(),
+                },
+            ],
+            region_used: "eu-west-1".into(),
+        };
+        let v = report_json(&report);
+        assert_eq!(v["allPassed"], false);
+        assert_eq!(v["regionUsed"], "eu-west-1");
+        assert_eq!(v["checks"][1]["result"], "denied");
+        assert_eq!(v["checks"][1]["code"], "AccessDenied");
+        assert_eq!(v["checks"][2]["result"], "notChecked");
+        assert_eq!(v["checks"][2]["reason"], "empty");
+        assert_eq!(detail_text(&report.checks[2]), "empty");
+    }
+}

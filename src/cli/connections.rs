@@ -1,0 +1,421 @@
+//! `aep-s3-connect connections list|show|explore|rotate|delete|find-key`, and the duplicate
+//! guard `create` runs.
+
+mod explore;
+mod modify;
+
+use clap::{Args, Subcommand};
+use serde_json::{Value, json};
+
+use super::GlobalArgs;
+use super::context::Context;
+use super::output::{Failure, format_time};
+use crate::api::explore::FileType;
+use crate::api::{ClientError, Connection, PlatformClient};
+use crate::manage::{self, MergedConnection, MergedKind};
+use crate::ops::Exit;
+use crate::store::history::HistoryStore;
+use explore::explore;
+use modify::{delete, rotate};
+
+/// `connections` options.
+#[derive(Debug, Args)]
+pub struct ConnectionsArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: ConnectionsCommand,
+}
+
+/// The `connections` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ConnectionsCommand {
+    /// List the sandbox's S3 connections, merged with this app's history.
+    List(ListArgs),
+    /// Show one connection (secrets as AEP masks them) with what the history knows of it.
+    Show(IdArgs),
+    /// Browse the storage behind a connection, or preview a file.
+    Explore(ExploreArgs),
+    /// Replace a connection's access key and secret (and session token).
+    Rotate(RotateArgs),
+    /// Delete a connection.
+    Delete(DeleteArgs),
+    /// Find the connections this app gave an AWS access key ID (created with it or rotated to it).
+    FindKey(FindKeyArgs),
+}
+
+/// `connections list` options.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print one JSON object: {"sandbox", "total", "items": [{"kind", "id", "name", ...}]}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of commands that take one connection ID.
+#[derive(Debug, Args)]
+pub struct IdArgs {
+    /// Connection ID.
+    pub id: String,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `connections explore` options.
+#[derive(Debug, Args)]
+pub struct ExploreArgs {
+    /// Connection ID.
+    pub id: String,
+    /// Folder to list, as `/bucket/folder` (default: the top level, the buckets).
+    pub path: Option<String>,
+    /// Preview this file's columns and first rows instead (`/bucket/file.csv`, or a name inside PATH).
+    #[arg(long, value_name = "FILE")]
+    pub preview: Option<String>,
+    /// Read the previewed file as delimited, json or parquet (default: from its extension).
+    #[arg(long, value_name = "TYPE")]
+    pub file_type: Option<FileType>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `connections rotate` options. Secrets come from the environment or stdin, never arguments.
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// Connection ID.
+    pub id: String,
+    /// The new AWS access key ID.
+    #[arg(long, env = "AWS_ACCESS_KEY_ID")]
+    pub access_key_id: Option<String>,
+    /// Read the new secret access key from stdin (else AWS_SECRET_ACCESS_KEY).
+    #[arg(long)]
+    pub secret_key_stdin: bool,
+    /// Read the new session token from stdin (else AWS_SESSION_TOKEN). With --secret-key-stdin
+    /// too, stdin holds the secret key on its first line and the token on its second.
+    #[arg(long)]
+    pub session_token_stdin: bool,
+    /// Do not ask for confirmation; if the connection changed meanwhile, rotate the current version.
+    #[arg(long)]
+    pub yes: bool,
+    /// Print one JSON object: {"id", "etag", "requestId", "name", "sandbox", "accessKeyId", ...}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `connections delete` options.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Connection ID.
+    pub id: String,
+    /// Do not ask for confirmation (needed when stdin is not a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// Print one JSON object: {"id", "deleted", "requestId", "name", "sandbox"}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `connections find-key` options.
+#[derive(Debug, Args)]
+pub struct FindKeyArgs {
+    /// The AWS access key ID, e.g. AKIAIOSFODNN7EXAMPLE.
+    pub access_key_id: String,
+    /// Print one JSON object: {"accessKeyId", "items": [...]}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs a `connections` subcommand.
+pub fn run(global: &GlobalArgs, args: ConnectionsArgs) -> Result<(), Failure> {
+    match args.command {
+        ConnectionsCommand::List(a) => list(global, a),
+        ConnectionsCommand::Show(a) => show(global, a),
+        ConnectionsCommand::Explore(a) => explore(global, a),
+        ConnectionsCommand::Rotate(a) => rotate(global, a),
+        ConnectionsCommand::Delete(a) => delete(global, a),
+        ConnectionsCommand::FindKey(a) => find_key(global, a),
+    }
+}
+
+/// What every remote subcommand needs.
+struct Session {
+    ctx: Context,
+    history: HistoryStore,
+    client: PlatformClient,
+    runtime: tokio::runtime::Runtime,
+}
+
+fn session(global: &GlobalArgs, json_out: bool) -> Result<Session, Failure> {
+    let ctx = Context::load(global).map_err(|f| f.with_json(json_out))?;
+    let history = ctx.history().map_err(|f| f.with_json(json_out))?;
+    let client = ctx.client().map_err(|f| f.with_json(json_out))?;
+    let runtime = super::token::runtime()?;
+    Ok(Session {
+        ctx,
+        history,
+        client,
+        runtime,
+    })
+}
+
+fn list(global: &GlobalArgs, args: ListArgs) -> Result<(), Failure> {
+    let json_out = args.json;
+    let s = session(global, json_out)?;
+    let remote = s.runtime.block_on(async {
+        super::history::reconcile_quietly(&s.history, &s.client).await;
+        s.client.list_s3_connections().await
+    });
+    let remote = remote.map_err(|e| Failure::client(&e, json_out))?;
+    let target = s.client.target();
+    let rows = manage::merged_connections(remote, &s.history, target)
+        .map_err(|e| Failure::store(e.to_string()).with_json(json_out))?;
+    if json_out {
+        println!(
+            "{}",
+            json!({ "sandbox": target.sandbox, "total": rows.len(), "items": rows })
+        );
+        return Ok(());
+    }
+    print_merged(&target.sandbox, &rows);
+    Ok(())
+}
+
+fn print_merged(sandbox: &str, rows: &[MergedConnection]) {
+    let count = |kind| rows.iter().filter(|r| r.kind == kind).count();
+    println!(
+        "Sandbox {sandbox}: {} S3 connection(s) in AEP ({} made here, {} made elsewhere); {} recorded here but deleted in AEP.",
+        rows.len() - count(MergedKind::LocalDeleted),
+        count(MergedKind::BothSides),
+        count(MergedKind::RemoteOnly),
+        count(MergedKind::LocalDeleted),
+    );
+    if rows.is_empty() {
+        return;
+    }
+    println!(
+        "{:<14}  {:<28}  {:<36}  {:<8}  {:<19}  BY",
+        "KIND", "NAME", "ID", "STATE", "UPDATED"
+    );
+    for r in rows {
+        let when = r
+            .updated_at_ms
+            .or(r.deleted_at_ms)
+            .or(r.created_at_ms)
+            .map_or_else(|| "-".to_owned(), format_time);
+        let by = r.updated_by.as_deref().or(r.created_by.as_deref());
+        let by = match (r.kind, r.deleted_at_ms) {
+            (MergedKind::LocalDeleted, Some(_)) => "deleted from here",
+            _ => by.unwrap_or("-"),
+        };
+        println!(
+            "{:<14}  {:<28}  {:<36}  {:<8}  {:<19}  {by}",
+            r.kind.label(),
+            truncate(&r.name, 28),
+            r.id,
+            r.state.as_deref().unwrap_or("-"),
+            when
+        );
+    }
+}
+
+fn show(global: &GlobalArgs, args: IdArgs) -> Result<(), Failure> {
+    let json_out = args.json;
+    let s = session(global, json_out)?;
+    let inspected = s
+        .runtime
+        .block_on(manage::inspect(&s.history, &s.client, &args.id))
+        .map_err(|e| match e {
+            manage::InspectError::Client(e) => Failure::client(&e, json_out),
+            e => Failure::new(e.exit(), e.to_string()).with_json(json_out),
+        })?;
+    if json_out {
+        println!("{}", json!(inspected));
+        return Ok(());
+    }
+    let c = &inspected.connection;
+    println!("Connection \"{}\"", c.name);
+    println!("  id:          {}", c.id);
+    println!("  sandbox:     {}", s.client.target().sandbox);
+    println!("  state:       {}", c.state.as_deref().unwrap_or("-"));
+    if let Some(d) = c.description.as_deref().filter(|d| !d.is_empty()) {
+        println!("  description: {d}");
+    }
+    println!(
+        "  created:     {}",
+        who_when(c.created_at, c.created_by.as_deref())
+    );
+    println!(
+        "  updated:     {}",
+        who_when(c.updated_at, c.updated_by.as_deref())
+    );
+    println!("  etag:        {}", c.etag.as_deref().unwrap_or("-"));
+    println!("  auth:        {}", c.auth_spec_name().unwrap_or("-"));
+    if let Some(params) = c
+        .auth
+        .as_ref()
+        .and_then(|a| a.get("params"))
+        .and_then(Value::as_object)
+    {
+        for (k, v) in params {
+            println!("    {k}: {}", v.as_str().unwrap_or("(not text)"));
+        }
+    }
+    match &inspected.attempt {
+        Some(a) => println!(
+            "  history:     created here {} (record #{}, profile {})",
+            format_time(a.started_at_ms),
+            a.id,
+            a.profile
+        ),
+        None => println!("  history:     made elsewhere (no record here)"),
+    }
+    for e in &inspected.events {
+        let key = e
+            .access_key_id
+            .as_deref()
+            .map(|k| format!(" to key {k}"))
+            .unwrap_or_default();
+        println!(
+            "    {}  {}{key}: {}{}",
+            format_time(e.at_ms),
+            e.kind,
+            e.outcome,
+            e.request_id
+                .as_deref()
+                .map(|r| format!(" (request ID {r})"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+fn who_when(at: Option<i64>, by: Option<&str>) -> String {
+    let when = at.map_or_else(|| "-".to_owned(), format_time);
+    match by {
+        Some(by) => format!("{when} by {by}"),
+        None => when,
+    }
+}
+
+fn find_key(global: &GlobalArgs, args: FindKeyArgs) -> Result<(), Failure> {
+    let json_out = args.json;
+    let key = args.access_key_id.trim().to_owned();
+    if key.is_empty() {
+        return Err(Failure::usage(
+            "give the access key ID to look for, e.g. AKIAIOSFODNN7EXAMPLE",
+        )
+        .with_json(json_out));
+    }
+    let ctx = Context::load(global).map_err(|f| f.with_json(json_out))?;
+    let history = ctx.history().map_err(|f| f.with_json(json_out))?;
+    let uses = manage::find_key(&history, &key)
+        .map_err(|e| Failure::store(e.to_string()).with_json(json_out))?;
+    if json_out {
+        println!("{}", json!({ "accessKeyId": key, "items": uses }));
+        return Ok(());
+    }
+    if uses.is_empty() {
+        println!(
+            "The history has no connection created with or rotated to {key}. Connections made elsewhere are not known here: check them with `connections show ID`."
+        );
+        return Ok(());
+    }
+    println!(
+        "{:<19}  {:<8}  {:<12}  {:<28}  {:<36}  NOW",
+        "WHEN", "HOW", "SANDBOX", "NAME", "CONNECTION ID"
+    );
+    for u in &uses {
+        let now = if u.deleted {
+            "deleted"
+        } else if u.current {
+            "uses it"
+        } else {
+            "rotated away since"
+        };
+        println!(
+            "{:<19}  {:<8}  {:<12}  {:<28}  {:<36}  {now}",
+            format_time(u.at_ms),
+            match u.source {
+                manage::KeyUseSource::Created => "created",
+                manage::KeyUseSource::Rotated => "rotated",
+            },
+            truncate(&u.sandbox, 12),
+            truncate(&u.name, 28),
+            u.connection_id
+        );
+    }
+    Ok(())
+}
+
+/// Before a create: refuses (exit 2) when the sandbox already has an S3 connection named
+/// `name`. A failed lookup only warns: the create itself reports what is wrong.
+pub(super) async fn refuse_duplicate(
+    client: &PlatformClient,
+    name: &str,
+    json_out: bool,
+) -> Result<(), Failure> {
+    let sandbox = &client.target().sandbox;
+    match manage::duplicate_guard(client, name).await {
+        Ok(None) => Ok(()),
+        Ok(Some(existing)) => Err(duplicate_failure(&existing, sandbox, json_out)),
+        Err(e) => {
+            eprintln!(
+                "warning: could not check whether sandbox {sandbox} already has a connection named \"{name}\": {}",
+                first_line(&e)
+            );
+            Ok(())
+        }
+    }
+}
+
+fn duplicate_failure(existing: &Connection, sandbox: &str, json_out: bool) -> Failure {
+    let created = who_when(existing.created_at, existing.created_by.as_deref());
+    let message = format!(
+        "sandbox {sandbox} already has an S3 connection named \"{}\": {} (created {created}). Nothing was created.\nTo look at it: aep-s3-connect connections show {}\nTo create another one with the same name anyway: add --allow-duplicate",
+        existing.name, existing.id, existing.id
+    );
+    let mut failure = Failure::usage(message);
+    if json_out {
+        failure.json = Some(json!({
+            "error": {
+                "exitCode": Exit::Usage as i32,
+                "message": first_line_of(&failure.message),
+                "hint": "Pass --allow-duplicate to create another connection with the same name.",
+                "existing": {
+                    "id": existing.id, "name": existing.name,
+                    "createdAt": existing.created_at, "createdBy": existing.created_by,
+                },
+            }
+        }));
+    }
+    failure
+}
+
+fn first_line(e: &ClientError) -> String {
+    first_line_of(&e.to_string())
+}
+
+fn first_line_of(text: &str) -> String {
+    text.lines().next().unwrap_or_default().to_owned()
+}
+
+fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_marks_the_cut() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
+    }
+}

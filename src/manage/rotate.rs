@@ -1,0 +1,415 @@
+//! Rotating a connection's credentials: `PATCH /auth/params` guarded by `If-Match`.
+
+use crate::api::flow::{KEPT_ON_ROTATION, rotation_ops};
+use crate::api::{ClientError, Connection, PlatformClient};
+use crate::model::S3_AUTH_SPEC_ACCESS_KEY;
+use crate::ops::Exit;
+use crate::secret::Secret;
+use crate::store::history::{EventId, EventKind, HistoryError, HistoryStore};
+use crate::validate::{self, FieldError, FieldWarning};
+
+use super::{
+    complete, complete_failed, complete_unknown, format_utc, has_flow_number, new_event, ok_result,
+};
+
+/// New credentials for a rotation. The secrets are only read where the request is built.
+#[derive(Clone, Debug)]
+pub struct NewCredentials {
+    /// AWS access key ID (`AKIA…`/`ASIA…`).
+    pub access_key_id: String,
+    /// AWS secret access key.
+    pub secret_key: Secret,
+    /// Session token, for temporary (`ASIA`) keys.
+    pub session_token: Option<Secret>,
+}
+
+impl NewCredentials {
+    /// Checks the key pair and token by the rules of the create form; warnings never block.
+    pub fn validate(&self) -> Result<Vec<FieldWarning>, Vec<FieldError>> {
+        let mut warnings = Vec::new();
+        let mut errors = Vec::new();
+        match validate::access_key_id(&self.access_key_id) {
+            Ok(w) => warnings.extend(w),
+            Err(e) => errors.push(e),
+        }
+        match validate::secret_key(&self.secret_key) {
+            Ok(w) => warnings.extend(w),
+            Err(e) => errors.push(e),
+        }
+        if let Err(e) = validate::session_token(&self.access_key_id, self.session_token.as_ref()) {
+            errors.push(e);
+        }
+        if errors.is_empty() {
+            Ok(warnings)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// A rotation that took effect.
+#[derive(Debug)]
+pub struct RotateSuccess {
+    /// Connection ID.
+    pub id: String,
+    /// The connection's new etag.
+    pub etag: String,
+    /// `x-request-id` of the PATCH; `None` when its answer was lost.
+    pub request_id: Option<String>,
+    /// True when the PATCH's answer was lost and reading the connection back showed it applied.
+    pub confirmed_by_lookup: bool,
+    /// The connection's name.
+    pub name: String,
+    /// Field warnings about the new key (unusual lengths).
+    pub warnings: Vec<FieldWarning>,
+    /// The history event recording it.
+    pub event: EventId,
+    /// Set when the rotation happened but completing its history event failed.
+    pub history_error: Option<HistoryError>,
+}
+
+/// Why a rotation did not take effect.
+#[derive(Debug, thiserror::Error)]
+pub enum RotateError {
+    /// The new credentials break a rule; nothing was sent.
+    #[error("{}", join_errors(.0))]
+    Invalid(Vec<FieldError>),
+    /// The connection does not use access keys, so there is no key to rotate.
+    #[error(
+        "connection {id} uses the auth spec \"{spec}\", not \"Access Key\": it has no access key to rotate. Nothing was changed."
+    )]
+    NotAccessKey {
+        /// Connection ID.
+        id: String,
+        /// Its auth spec.
+        spec: String,
+    },
+    /// Someone changed the connection since the caller read it (412, code 1404); nothing was
+    /// changed. Show `changes`, then retry with `current` as the version seen.
+    #[error(
+        "connection \"{}\" ({}) was changed in AEP since it was read, so the rotation was not applied{}. Changes: {}. Check them, then rotate again against the current version.",
+        .current.name, .current.id, request_suffix(.error.request_id()), describe_list(.changes)
+    )]
+    Stale {
+        /// The connection as it is now, with the fresh etag.
+        current: Box<Connection>,
+        /// What differs from the version the caller last saw, in words.
+        changes: Vec<String>,
+        /// Adobe's 412.
+        error: ClientError,
+    },
+    /// The history could not record the rotation, so nothing was sent.
+    #[error("could not record the rotation in the history, so nothing was sent: {0}")]
+    Store(HistoryError),
+    /// Adobe or the network said no.
+    #[error("{0}")]
+    Client(ClientError),
+    /// The PATCH's answer was lost and reading the connection back failed too.
+    #[error(
+        "{error}\nThe credentials of connection {id} may or may not have been replaced: reading the connection back failed too ({lookup}). Check it with `aep-s3-connect connections show {id}` before rotating again."
+    )]
+    OutcomeUnknown {
+        /// Connection ID.
+        id: String,
+        /// The PATCH's own failure.
+        error: ClientError,
+        /// Why the read-back failed.
+        lookup: ClientError,
+    },
+}
+
+impl RotateError {
+    /// The exit code for this failure.
+    pub fn exit(&self) -> Exit {
+        match self {
+            Self::Invalid(_) | Self::NotAccessKey { .. } => Exit::Usage,
+            Self::Stale { .. } => Exit::Rejected,
+            Self::Store(_) => Exit::Store,
+            Self::Client(e) => Exit::of(e),
+            Self::OutcomeUnknown { .. } => Exit::Network,
+        }
+    }
+}
+
+/// Replaces connection `id`'s credentials with `credentials`.
+///
+/// `seen` is the version the user looked at and confirmed: its etag goes in `If-Match`, so a
+/// connection changed since answers 412 and comes back as [`RotateError::Stale`] with the list
+/// of changes. Without `seen`, the version read just before the PATCH is used. The bucket,
+/// folder and service URL are carried over from a fresh read; the masked secrets never are.
+pub async fn rotate(
+    history: &HistoryStore,
+    client: &PlatformClient,
+    profile: &str,
+    id: &str,
+    seen: Option<&Connection>,
+    credentials: &NewCredentials,
+) -> Result<RotateSuccess, RotateError> {
+    let warnings = credentials.validate().map_err(RotateError::Invalid)?;
+    let current = client
+        .get_connection(id)
+        .await
+        .map_err(RotateError::Client)?;
+    if let Some(spec) = current
+        .auth_spec_name()
+        .filter(|s| *s != S3_AUTH_SPEC_ACCESS_KEY)
+    {
+        return Err(RotateError::NotAccessKey {
+            id: id.to_owned(),
+            spec: spec.to_owned(),
+        });
+    }
+    let before = seen.unwrap_or(&current);
+    let etag = before
+        .etag
+        .clone()
+        .or_else(|| current.etag.clone())
+        .unwrap_or_default();
+    let ops = rotation_ops(
+        &current,
+        &credentials.access_key_id,
+        &credentials.secret_key,
+        credentials.session_token.as_ref(),
+    );
+    let event = history
+        .record_event(&new_event(
+            client,
+            profile,
+            id,
+            EventKind::Rotate,
+            Some(&before.name),
+            Some(&credentials.access_key_id),
+        ))
+        .map_err(RotateError::Store)?;
+    let outcome = client.patch_connection_full(id, &etag, &ops).await;
+    let success = |etag: String, request_id: Option<String>, confirmed: bool| RotateSuccess {
+        id: id.to_owned(),
+        etag,
+        request_id,
+        confirmed_by_lookup: confirmed,
+        name: before.name.clone(),
+        warnings: warnings.clone(),
+        event,
+        history_error: None,
+    };
+    let error = match outcome {
+        Ok(patched) => {
+            let mut done = success(patched.etag, patched.request_id, false);
+            done.history_error = complete(history, event, ok_result(&done.etag, &done.request_id));
+            return Ok(done);
+        }
+        Err(error) => error,
+    };
+    if is_stale(&error) {
+        complete_failed(
+            history,
+            event,
+            &error,
+            "the connection was changed since it was read",
+        );
+        let fresh = client
+            .get_connection(id)
+            .await
+            .map_err(|_| RotateError::Client(error.clone()))?;
+        let changes = describe_changes(before, &fresh);
+        return Err(RotateError::Stale {
+            current: Box::new(fresh),
+            changes,
+            error,
+        });
+    }
+    if !error.is_ambiguous() {
+        complete_failed(history, event, &error, "");
+        return Err(RotateError::Client(error));
+    }
+    // The PATCH may or may not have been applied: read the connection back.
+    match client.get_connection(id).await {
+        Ok(after)
+            if after.etag.as_deref() != Some(etag.as_str())
+                && updated_by_client(&after, &client.target().client_id) =>
+        {
+            let mut done = success(after.etag.clone().unwrap_or_default(), None, true);
+            done.history_error = complete(history, event, ok_result(&done.etag, &None));
+            Ok(done)
+        }
+        Ok(_) => {
+            complete_failed(
+                history,
+                event,
+                &error,
+                "reading the connection back showed it unchanged",
+            );
+            Err(RotateError::Client(error))
+        }
+        Err(lookup) => {
+            complete_unknown(history, event, &error, &lookup);
+            Err(RotateError::OutcomeUnknown {
+                id: id.to_owned(),
+                error,
+                lookup,
+            })
+        }
+    }
+}
+
+/// True for Adobe's "someone changed it" answer to a PATCH: 412, code 1404.
+pub fn is_stale(error: &ClientError) -> bool {
+    error.status() == Some(412) || error.code().is_some_and(|c| has_flow_number(c, "1404"))
+}
+
+fn updated_by_client(connection: &Connection, client_id: &str) -> bool {
+    connection
+        .extra
+        .get("updatedClient")
+        .and_then(|v| v.as_str())
+        .is_none_or(|c| c == client_id)
+}
+
+/// What differs between the version a user saw and the current one, one phrase per change.
+pub fn describe_changes(before: &Connection, after: &Connection) -> Vec<String> {
+    let mut changes = Vec::new();
+    let mut field = |label: &str, old: Option<&str>, new: Option<&str>| {
+        if old != new {
+            changes.push(format!(
+                "{label}: {} → {}",
+                quoted_or_none(old),
+                quoted_or_none(new)
+            ));
+        }
+    };
+    field("name", Some(&before.name), Some(&after.name));
+    field(
+        "description",
+        before.description.as_deref(),
+        after.description.as_deref(),
+    );
+    field("state", before.state.as_deref(), after.state.as_deref());
+    field("auth spec", before.auth_spec_name(), after.auth_spec_name());
+    field(
+        "access key ID (as AEP masks it)",
+        before.auth_param("s3AccessKey"),
+        after.auth_param("s3AccessKey"),
+    );
+    for key in KEPT_ON_ROTATION {
+        field(
+            param_label(key),
+            before.auth_param(key),
+            after.auth_param(key),
+        );
+    }
+    match (
+        before.auth_param("s3SessionToken").is_some(),
+        after.auth_param("s3SessionToken").is_some(),
+    ) {
+        (false, true) => changes.push("session token: added".to_owned()),
+        (true, false) => changes.push("session token: removed".to_owned()),
+        _ => {}
+    }
+    if before.updated_at != after.updated_at || before.updated_by != after.updated_by {
+        let when = after
+            .updated_at
+            .map_or_else(|| "at an unknown time".to_owned(), format_utc);
+        let who = after.updated_by.as_deref().unwrap_or("someone");
+        let client = after
+            .extra
+            .get("updatedClient")
+            .and_then(|v| v.as_str())
+            .map(|c| format!(" (client {c})"))
+            .unwrap_or_default();
+        changes.push(format!("updated {when} by {who}{client}"));
+    }
+    if changes.is_empty() && before.etag != after.etag {
+        changes.push(format!(
+            "a new version (etag {} → {}) with no difference visible here (for example a rotated secret key)",
+            before.etag.as_deref().unwrap_or("none"),
+            after.etag.as_deref().unwrap_or("none")
+        ));
+    }
+    changes
+}
+
+fn param_label(key: &str) -> &'static str {
+    match key {
+        "bucketName" => "bucket",
+        "folderPath" => "folder path",
+        "serviceUrl" => "service URL",
+        _ => "parameter",
+    }
+}
+
+fn quoted_or_none(v: Option<&str>) -> String {
+    v.map_or_else(|| "(none)".to_owned(), |v| format!("\"{v}\""))
+}
+
+fn join_errors(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn describe_list(changes: &[String]) -> String {
+    if changes.is_empty() {
+        "none visible".to_owned()
+    } else {
+        changes.join("; ")
+    }
+}
+
+fn request_suffix(request_id: Option<&str>) -> String {
+    request_id
+        .map(|r| format!(" (request ID {r})"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn conn(value: serde_json::Value) -> Connection {
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn changes_name_the_fields_that_differ() {
+        let before = conn(json!({
+            "id": "c", "name": "Old", "state": "enabled", "etag": "\"1\"", "updatedAt": 1,
+            "updatedBy": "me",
+            "auth": {"specName": "Access Key", "params": {"bucketName": "b", "s3AccessKey": "AKIA****AAAA"}}
+        }));
+        let after = conn(json!({
+            "id": "c", "name": "New", "state": "disabled", "etag": "\"2\"", "updatedAt": 2,
+            "updatedBy": "you", "updatedClient": "other-client",
+            "auth": {"specName": "Access Key", "params": {"bucketName": "b2", "s3AccessKey": "AKIA****BBBB", "s3SessionToken": "***"}}
+        }));
+        let changes = describe_changes(&before, &after);
+        let text = changes.join("\n");
+        for expected in [
+            "name: \"Old\" → \"New\"",
+            "state: \"enabled\" → \"disabled\"",
+            "bucket: \"b\" → \"b2\"",
+            "access key ID",
+            "session token: added",
+            "by you (client other-client)",
+        ] {
+            assert!(text.contains(expected), "{expected} missing from {text}");
+        }
+        let same_but_new_etag = conn(json!({"id": "c", "name": "Old", "state": "enabled",
+            "etag": "\"3\"", "updatedAt": 1, "updatedBy": "me",
+            "auth": {"specName": "Access Key", "params": {"bucketName": "b", "s3AccessKey": "AKIA****AAAA"}}}));
+        let changes = describe_changes(&before, &same_but_new_etag);
+        assert_eq!(changes.len(), 1);
+        assert!(changes[0].contains("new version"), "{changes:?}");
+        assert!(describe_changes(&before, &before).is_empty());
+    }
+
+    #[test]
+    fn flow_codes_are_recognised_in_both_spellings() {
+        assert!(has_flow_number("FLOW-1418-400", "1418"));
+        assert!(has_flow_number("1418", "1418"));
+        assert!(!has_flow_number("FLOW-14180-400", "1418"));
+        assert!(has_flow_number("FLOW-1404-412", "1404"));
+    }
+}
