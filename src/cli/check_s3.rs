@@ -1,17 +1,14 @@
 //! `aep-s3-connect check-s3`: the S3 pre-flight check, before anything is sent to Adobe.
 
-use std::io::Read;
-
 use clap::Args;
 use serde_json::{Value, json};
 
 use super::GlobalArgs;
-use super::context::{Context, env_secret};
+use super::context::Context;
 use super::output::Failure;
 use crate::api::Http;
 use crate::ops::Exit;
 use crate::s3check::{self, CheckOutcome, PermissionCheck, S3CheckInput, S3CheckReport};
-use crate::secret::Secret;
 
 /// `check-s3` options. Secrets come from the environment or stdin, never from arguments.
 #[derive(Debug, Args)]
@@ -49,7 +46,9 @@ pub struct CheckS3Args {
 pub fn run(global: &GlobalArgs, args: CheckS3Args) -> Result<(), Failure> {
     let json_out = args.json;
     let usage = |m: String| Failure::usage(m).with_json(json_out);
-    let (secret_key, session_token) = read_secrets(&args).map_err(usage)?;
+    let (secret_key, session_token) =
+        super::context::aws_secrets(args.secret_key_stdin, args.session_token_stdin)
+            .map_err(usage)?;
     let input = S3CheckInput {
         access_key_id: args
             .access_key_id
@@ -104,38 +103,6 @@ pub fn run(global: &GlobalArgs, args: CheckS3Args) -> Result<(), Failure> {
 
 fn non_empty(v: Option<String>) -> Option<String> {
     v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
-}
-
-/// Secret key and session token from stdin or the environment (as `create` reads them).
-fn read_secrets(args: &CheckS3Args) -> Result<(Secret, Option<Secret>), String> {
-    let (mut from_stdin_key, mut from_stdin_token) = (None, None);
-    if args.secret_key_stdin || args.session_token_stdin {
-        let mut text = zeroize::Zeroizing::new(String::new());
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| format!("could not read stdin: {e}"))?;
-        let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
-        if args.secret_key_stdin {
-            from_stdin_key = lines.next().map(Secret::new);
-        }
-        if args.session_token_stdin {
-            from_stdin_token = lines.next().map(Secret::new);
-        }
-    }
-    let secret_key = from_stdin_key
-        .or_else(|| env_secret("AWS_SECRET_ACCESS_KEY"))
-        .filter(|s| !s.is_empty())
-        .ok_or("no AWS secret access key: pipe it with --secret-key-stdin or set AWS_SECRET_ACCESS_KEY")?;
-    let session_token = if args.session_token_stdin {
-        Some(
-            from_stdin_token
-                .filter(|s| !s.is_empty())
-                .ok_or("--session-token-stdin was given but stdin has no session token line")?,
-        )
-    } else {
-        env_secret("AWS_SESSION_TOKEN")
-    };
-    Ok((secret_key, session_token))
 }
 
 /// The JSON form of the report (what `--json` prints).

@@ -162,6 +162,43 @@ impl Context {
     }
 }
 
+/// The AWS secret key and session token, from stdin (`--secret-key-stdin`: first line;
+/// `--session-token-stdin`: the next) or else `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`.
+pub fn aws_secrets(
+    key_from_stdin: bool,
+    token_from_stdin: bool,
+) -> Result<(Secret, Option<Secret>), String> {
+    use std::io::Read;
+    let (mut stdin_key, mut stdin_token) = (None, None);
+    if key_from_stdin || token_from_stdin {
+        let mut text = zeroize::Zeroizing::new(String::new());
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("could not read stdin: {e}"))?;
+        let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
+        if key_from_stdin {
+            stdin_key = lines.next().map(Secret::new);
+        }
+        if token_from_stdin {
+            stdin_token = lines.next().map(Secret::new);
+        }
+    }
+    let secret_key = stdin_key
+        .or_else(|| env_secret("AWS_SECRET_ACCESS_KEY"))
+        .filter(|s| !s.is_empty())
+        .ok_or("no AWS secret access key: pipe it with --secret-key-stdin or set AWS_SECRET_ACCESS_KEY")?;
+    let session_token = if token_from_stdin {
+        Some(
+            stdin_token
+                .filter(|s| !s.is_empty())
+                .ok_or("--session-token-stdin was given but stdin has no session token line")?,
+        )
+    } else {
+        env_secret("AWS_SESSION_TOKEN")
+    };
+    Ok((secret_key, session_token))
+}
+
 /// A non-empty secret from the environment.
 pub fn env_secret(var: &str) -> Option<Secret> {
     std::env::var(var)

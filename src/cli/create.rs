@@ -1,16 +1,13 @@
 //! `aep-s3-connect create`.
 
-use std::io::Read;
-
 use clap::Args;
 use serde_json::json;
 
 use super::GlobalArgs;
-use super::context::{Context, env_secret};
+use super::context::Context;
 use super::output::Failure;
 use crate::model::S3ConnectionInput;
 use crate::ops::{self, CreateError, Exit};
-use crate::secret::Secret;
 
 /// `create` options. Secrets come from the environment or stdin, never from arguments (which
 /// other users can read in the process list).
@@ -64,7 +61,9 @@ pub fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
     let (secret_key, session_token, access_key_id) = match imported {
         Some(c) => (c.secret_key, c.session_token, Some(c.access_key_id)),
         None => {
-            let (key, token) = read_secrets(&args).map_err(usage)?;
+            let (key, token) =
+                super::context::aws_secrets(args.secret_key_stdin, args.session_token_stdin)
+                    .map_err(usage)?;
             (key, token, args.access_key_id)
         }
     };
@@ -180,36 +179,4 @@ fn imported_key(args: &CreateArgs) -> Result<Option<crate::import::aws::AwsCrede
         return Ok(keys.into_iter().next());
     }
     Ok(None)
-}
-
-/// Secret key and session token from stdin or the environment.
-fn read_secrets(args: &CreateArgs) -> Result<(Secret, Option<Secret>), String> {
-    let (mut from_stdin_key, mut from_stdin_token) = (None, None);
-    if args.secret_key_stdin || args.session_token_stdin {
-        let mut text = zeroize::Zeroizing::new(String::new());
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| format!("could not read stdin: {e}"))?;
-        let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
-        if args.secret_key_stdin {
-            from_stdin_key = lines.next().map(Secret::new);
-        }
-        if args.session_token_stdin {
-            from_stdin_token = lines.next().map(Secret::new);
-        }
-    }
-    let secret_key = from_stdin_key
-        .or_else(|| env_secret("AWS_SECRET_ACCESS_KEY"))
-        .filter(|s| !s.is_empty())
-        .ok_or("no AWS secret access key: pipe it with --secret-key-stdin or set AWS_SECRET_ACCESS_KEY")?;
-    let session_token = if args.session_token_stdin {
-        Some(
-            from_stdin_token
-                .filter(|s| !s.is_empty())
-                .ok_or("--session-token-stdin was given but stdin has no session token line")?,
-        )
-    } else {
-        env_secret("AWS_SESSION_TOKEN")
-    };
-    Ok((secret_key, session_token))
 }

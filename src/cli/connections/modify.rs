@@ -1,17 +1,15 @@
 //! `connections rotate` and `connections delete`: the commands that change a connection, with
 //! their confirmations.
 
-use std::io::{BufRead, IsTerminal, Read};
+use std::io::{BufRead, IsTerminal};
 
 use serde_json::json;
 
 use super::super::GlobalArgs;
-use super::super::context::env_secret;
 use super::super::output::Failure;
 use super::{DeleteArgs, RotateArgs, session};
 use crate::manage::{self, DeleteError, NewCredentials, RotateError, RotateSuccess};
 use crate::ops::Exit;
-use crate::secret::Secret;
 
 pub(super) fn rotate(global: &GlobalArgs, args: RotateArgs) -> Result<(), Failure> {
     let json_out = args.json;
@@ -29,7 +27,8 @@ pub(super) fn rotate(global: &GlobalArgs, args: RotateArgs) -> Result<(), Failur
         )));
     }
     let (secret_key, session_token) =
-        read_secrets(args.secret_key_stdin, args.session_token_stdin).map_err(usage)?;
+        crate::cli::context::aws_secrets(args.secret_key_stdin, args.session_token_stdin)
+            .map_err(usage)?;
     let credentials = NewCredentials {
         access_key_id: args
             .access_key_id
@@ -276,41 +275,6 @@ fn delete_failure(error: &DeleteError, json_out: bool) -> Failure {
         }
         e => Failure::new(e.exit(), e.to_string()).with_json(json_out),
     }
-}
-
-/// Secret key and session token from stdin or the environment (as `create` reads them).
-fn read_secrets(
-    key_from_stdin: bool,
-    token_from_stdin: bool,
-) -> Result<(Secret, Option<Secret>), String> {
-    let (mut stdin_key, mut stdin_token) = (None, None);
-    if key_from_stdin || token_from_stdin {
-        let mut text = zeroize::Zeroizing::new(String::new());
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| format!("could not read stdin: {e}"))?;
-        let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
-        if key_from_stdin {
-            stdin_key = lines.next().map(Secret::new);
-        }
-        if token_from_stdin {
-            stdin_token = lines.next().map(Secret::new);
-        }
-    }
-    let secret_key = stdin_key
-        .or_else(|| env_secret("AWS_SECRET_ACCESS_KEY"))
-        .filter(|s| !s.is_empty())
-        .ok_or("no new AWS secret access key: pipe it with --secret-key-stdin or set AWS_SECRET_ACCESS_KEY")?;
-    let session_token = if token_from_stdin {
-        Some(
-            stdin_token
-                .filter(|s| !s.is_empty())
-                .ok_or("--session-token-stdin was given but stdin has no session token line")?,
-        )
-    } else {
-        env_secret("AWS_SESSION_TOKEN")
-    };
-    Ok((secret_key, session_token))
 }
 
 /// Asks on the terminal. With `type_this`, the answer must be exactly that text (production
