@@ -1,7 +1,7 @@
 //! The command-line contract end to end: the real binary against the emulator on loopback.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
@@ -17,7 +17,7 @@ const SESSION_TOKEN: &str = "FwoGZXIvYXdzEJr//////////wEaDSessionTokenForTests";
 
 mod common;
 
-use common::World;
+use common::{World, assert_no_secret_in_files};
 
 /// The CLI's view of the world.
 trait CliWorld {
@@ -414,45 +414,6 @@ fn sigkill_mid_create_then_adobe_had_it_settles_as_created() {
     assert_eq!(h["items"][0]["status"], "created");
     assert_eq!(h["items"][0]["connectionId"], made.id.as_str());
     assert_eq!(h["items"][0]["reconciled"], true);
-}
-
-/// Every file under `dir` is free of each secret, plain, base64 and URL-encoded.
-pub fn assert_no_secret_in_files(dir: &Path, secrets: &[&str]) {
-    use base64::Engine as _;
-    let mut needles: Vec<Vec<u8>> = Vec::new();
-    for s in secrets {
-        needles.push(s.as_bytes().to_vec());
-        needles.push(
-            base64::engine::general_purpose::STANDARD
-                .encode(s)
-                .into_bytes(),
-        );
-        needles.push(
-            url::form_urlencoded::byte_serialize(s.as_bytes())
-                .collect::<String>()
-                .into_bytes(),
-        );
-    }
-    let mut stack = vec![dir.to_path_buf()];
-    let mut files = 0;
-    while let Some(path) = stack.pop() {
-        if path.is_dir() {
-            for entry in std::fs::read_dir(&path).unwrap() {
-                stack.push(entry.unwrap().path());
-            }
-            continue;
-        }
-        files += 1;
-        let bytes = std::fs::read(&path).unwrap();
-        for needle in &needles {
-            assert!(
-                !bytes.windows(needle.len()).any(|w| w == needle.as_slice()),
-                "a secret was found in {}",
-                path.display()
-            );
-        }
-    }
-    assert!(files > 0, "the app wrote no files under {}", dir.display());
 }
 
 /// With a real Secret Service (scripts/test.sh starts one): the profile's client secret lives in

@@ -3,7 +3,6 @@
 //! and the CLI commands on top of them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
 use std::process::Output;
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,7 +23,7 @@ use serde_json::{Value, json};
 
 mod common;
 
-use common::World;
+use common::{World, assert_no_secret_in_files};
 
 const BIN: &str = env!("CARGO_BIN_EXE_aep-s3-connect");
 const OLD_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
@@ -854,44 +853,4 @@ fn cli_create_refuses_a_duplicate_name_unless_allowed() {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     assert_eq!(w.emu().connections().len(), 2);
     assert_no_secret_in_files(w.home.path(), &[OLD_SECRET, DEMO_CLIENT_SECRET]);
-}
-
-/// Every file under `dir` is free of each secret, plain, base64 and URL-encoded (as in
-/// tests/cli.rs).
-fn assert_no_secret_in_files(dir: &Path, secrets: &[&str]) {
-    use base64::Engine as _;
-    let mut needles: Vec<Vec<u8>> = Vec::new();
-    for s in secrets {
-        needles.push(s.as_bytes().to_vec());
-        needles.push(
-            base64::engine::general_purpose::STANDARD
-                .encode(s)
-                .into_bytes(),
-        );
-        needles.push(
-            url::form_urlencoded::byte_serialize(s.as_bytes())
-                .collect::<String>()
-                .into_bytes(),
-        );
-    }
-    let mut stack = vec![dir.to_path_buf()];
-    let mut files = 0;
-    while let Some(path) = stack.pop() {
-        if path.is_dir() {
-            for entry in std::fs::read_dir(&path).unwrap() {
-                stack.push(entry.unwrap().path());
-            }
-            continue;
-        }
-        files += 1;
-        let bytes = std::fs::read(&path).unwrap();
-        for needle in &needles {
-            assert!(
-                !bytes.windows(needle.len()).any(|w| w == needle.as_slice()),
-                "a secret was found in {}",
-                path.display()
-            );
-        }
-    }
-    assert!(files > 0, "the app wrote no files under {}", dir.display());
 }

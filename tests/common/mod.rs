@@ -47,3 +47,42 @@ impl Drop for World {
         }
     }
 }
+
+/// Every file under `dir` is free of each secret, plain, base64 and URL-encoded.
+pub fn assert_no_secret_in_files(dir: &std::path::Path, secrets: &[&str]) {
+    use base64::Engine as _;
+    let mut needles: Vec<Vec<u8>> = Vec::new();
+    for s in secrets {
+        needles.push(s.as_bytes().to_vec());
+        needles.push(
+            base64::engine::general_purpose::STANDARD
+                .encode(s)
+                .into_bytes(),
+        );
+        needles.push(
+            url::form_urlencoded::byte_serialize(s.as_bytes())
+                .collect::<String>()
+                .into_bytes(),
+        );
+    }
+    let mut stack = vec![dir.to_path_buf()];
+    let mut files = 0;
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(&path).unwrap() {
+                stack.push(entry.unwrap().path());
+            }
+            continue;
+        }
+        files += 1;
+        let bytes = std::fs::read(&path).unwrap();
+        for needle in &needles {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle.as_slice()),
+                "a secret was found in {}",
+                path.display()
+            );
+        }
+    }
+    assert!(files > 0, "the app wrote no files under {}", dir.display());
+}
