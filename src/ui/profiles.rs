@@ -13,7 +13,8 @@ use crate::store::secrets::KeyringStatus;
 use crate::worker::{ErrorView, Job};
 
 /// A profile being edited. The client secret buffer is zeroized on drop.
-#[derive(Clone, Debug, Default)]
+// No `Debug`: it would print the typed client secret.
+#[derive(Clone, Default)]
 pub struct ProfileDraft {
     /// Name before editing (None for a new profile).
     pub original_name: Option<String>,
