@@ -361,45 +361,20 @@ fn sigkill_mid_create_leaves_pending_which_the_next_start_settles_as_not_created
 
 #[test]
 fn sigkill_mid_create_then_adobe_had_it_settles_as_created() {
-    use aep_s3_connect::api::{
-        ClientCredentials, Http, HttpSettings, PlatformClient, TokenManager, TokenSource,
-    };
-    use aep_s3_connect::model::{DEFAULT_SCOPES, S3ConnectionInput, Target};
+    use aep_s3_connect::model::S3ConnectionInput;
     use aep_s3_connect::secret::Secret;
 
     let w = World::new();
     kill_during_create(&w, "killed but made");
     // Adobe finished the request although the process was gone: the connection exists.
-    let base = w.emu().base_url();
-    let http = Http::new(HttpSettings::default()).unwrap();
-    let tokens = std::sync::Arc::new(TokenManager::new(
-        http.clone(),
-        TokenSource::Ims(ClientCredentials {
-            ims_url: base.clone(),
-            client_id: DEMO_CLIENT_ID.into(),
-            client_secret: Secret::new(DEMO_CLIENT_SECRET),
-            scopes: DEFAULT_SCOPES.into(),
-        }),
-        None,
-    ));
-    let target = Target {
-        org_id: DEMO_ORG_ID.into(),
-        client_id: DEMO_CLIENT_ID.into(),
-        sandbox: "prod".into(),
-        platform_url: base.clone(),
-        ims_url: base,
-        scopes: DEFAULT_SCOPES.into(),
-    };
     let made = w
         .runtime
-        .block_on(
-            PlatformClient::new(http, tokens, target).create_s3_connection(&S3ConnectionInput {
-                name: "killed but made".into(),
-                access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
-                secret_key: Secret::new(AWS_SECRET),
-                ..Default::default()
-            }),
-        )
+        .block_on(w.client("prod").create_s3_connection(&S3ConnectionInput {
+            name: "killed but made".into(),
+            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
+            secret_key: Secret::new(AWS_SECRET),
+            ..Default::default()
+        }))
         .unwrap();
 
     let out = w.cmd().args(["history", "--json"]).output().unwrap();

@@ -4,18 +4,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::Output;
-use std::sync::Arc;
 use std::time::Duration;
 
 use aep_s3_connect::api::explore::{ExploreItemType, ExploreTarget, FileType};
-use aep_s3_connect::api::{
-    ClientCredentials, Connection, Http, HttpSettings, PlatformClient, TokenManager, TokenSource,
-};
+use aep_s3_connect::api::{Connection, PlatformClient};
 use aep_s3_connect::emulator::{
     DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID, Fault, FaultRoute, RecordedRequest,
 };
 use aep_s3_connect::manage::{self, DeleteError, MergedKind, NewCredentials, RotateError};
-use aep_s3_connect::model::{DEFAULT_SCOPES, S3ConnectionInput, Target};
+use aep_s3_connect::model::S3ConnectionInput;
 use aep_s3_connect::ops;
 use aep_s3_connect::secret::Secret;
 use aep_s3_connect::store::history::{EventKind, EventOutcome, HistoryStore};
@@ -32,42 +29,8 @@ const NEW_KEY: &str = "AKIAI44QH8DHBEXAMPLE";
 const NEW_SECRET: &str = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY";
 const CONNECTIONS: &str = "/data/foundation/flowservice/connections";
 
-fn settings() -> HttpSettings {
-    HttpSettings {
-        connect_timeout: Duration::from_secs(2),
-        total_timeout: Duration::from_secs(10),
-        backoff_base: Duration::from_millis(20),
-        ..HttpSettings::default()
-    }
-}
-
-/// A client of the demo credential in `sandbox`.
-fn client_in(w: &World, sandbox: &str) -> PlatformClient {
-    let base = w.emu().base_url();
-    let http = Http::new(settings()).unwrap();
-    let tokens = Arc::new(TokenManager::new(
-        http.clone(),
-        TokenSource::Ims(ClientCredentials {
-            ims_url: base.clone(),
-            client_id: DEMO_CLIENT_ID.into(),
-            client_secret: Secret::new(DEMO_CLIENT_SECRET),
-            scopes: DEFAULT_SCOPES.into(),
-        }),
-        None,
-    ));
-    let target = Target {
-        org_id: DEMO_ORG_ID.into(),
-        client_id: DEMO_CLIENT_ID.into(),
-        sandbox: sandbox.into(),
-        platform_url: base.clone(),
-        ims_url: base,
-        scopes: DEFAULT_SCOPES.into(),
-    };
-    PlatformClient::new(http, tokens, target)
-}
-
 fn client(w: &World) -> PlatformClient {
-    client_in(w, "prod")
+    w.client("prod")
 }
 
 fn input(name: &str) -> S3ConnectionInput {
@@ -133,7 +96,7 @@ fn listing_follows_continuation_pages_across_several_pages() {
     for i in 0..205 {
         create_elsewhere(&w, &prod, &input(&format!("bulk {i:03}")));
     }
-    create_elsewhere(&w, &client_in(&w, "dev"), &input("in dev"));
+    create_elsewhere(&w, &w.client("dev"), &input("in dev"));
     let before = requests(&w, "GET", CONNECTIONS).len();
     let all = w.runtime.block_on(prod.list_s3_connections()).unwrap();
     assert_eq!(all.len(), 205, "every page is followed, and only prod's");
@@ -168,7 +131,7 @@ fn merged_view_joins_aep_and_history_by_connection_id() {
     let gone = create_here(&w, &prod, &history, "gone later");
     let elsewhere = create_elsewhere(&w, &prod, &input("made elsewhere"));
     // A record of another sandbox is not part of prod's view.
-    create_here(&w, &client_in(&w, "dev"), &history, "dev one");
+    create_here(&w, &w.client("dev"), &history, "dev one");
     // Deleted behind the app's back (AEP UI): no event in the history.
     w.runtime.block_on(prod.delete_connection(&gone)).unwrap();
 
@@ -534,7 +497,7 @@ fn duplicate_guard_finds_the_same_name_in_the_same_sandbox_only() {
             .unwrap()
             .is_none()
     );
-    let dev = client_in(&w, "dev");
+    let dev = w.client("dev");
     assert!(
         w.runtime
             .block_on(manage::duplicate_guard(&dev, "Landing"))

@@ -2,14 +2,10 @@
 //! against the emulator, plus snapshot images of them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
-
-use aep_s3_connect::api::{
-    ClientCredentials, Http, HttpSettings, PlatformClient, TokenManager, TokenSource,
-};
+use aep_s3_connect::api::PlatformClient;
 use aep_s3_connect::emulator::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID};
 use aep_s3_connect::manage::{MergedConnection, MergedKind};
-use aep_s3_connect::model::{DEFAULT_SCOPES, S3ConnectionInput, Target};
+use aep_s3_connect::model::S3ConnectionInput;
 use aep_s3_connect::secret::Secret;
 use aep_s3_connect::store::config::{Config, Profile};
 use aep_s3_connect::store::paths::AppPaths;
@@ -25,34 +21,6 @@ mod common;
 
 use common::World;
 use common::ui::{has_label, step_until, type_into};
-
-/// A library client on the emulator (to make connections "elsewhere" and change them).
-fn outside_client(w: &World, sandbox: &str) -> PlatformClient {
-    let base = w.emu().base_url();
-    let http = Http::new(HttpSettings::default()).unwrap();
-    let tokens = Arc::new(TokenManager::new(
-        http.clone(),
-        TokenSource::Ims(ClientCredentials {
-            ims_url: base.clone(),
-            client_id: DEMO_CLIENT_ID.into(),
-            client_secret: Secret::new(DEMO_CLIENT_SECRET),
-            scopes: DEFAULT_SCOPES.into(),
-        }),
-        None,
-    ));
-    PlatformClient::new(
-        http,
-        tokens,
-        Target {
-            org_id: DEMO_ORG_ID.into(),
-            client_id: DEMO_CLIENT_ID.into(),
-            sandbox: sandbox.into(),
-            platform_url: base.clone(),
-            ims_url: base,
-            scopes: DEFAULT_SCOPES.into(),
-        },
-    )
-}
 
 fn make(w: &World, client: &PlatformClient, name: &str) -> String {
     w.runtime
@@ -92,7 +60,7 @@ fn themed_app(
     .save(&paths.config_file())
     .unwrap();
     let access_token = pasted_token.then(|| {
-        let client = outside_client(w, sandbox);
+        let client = w.client(sandbox);
         w.runtime.block_on(client.tokens().token()).unwrap().token
     });
     let settings = WorkerSettings {
@@ -149,7 +117,7 @@ fn connections_view_merges_aep_with_history() {
     h.get_by_role_and_label(Role::Button, "Create connection")
         .click();
     step_until(&mut h, "created", |h| has_label(h, "Copy Connection ID"));
-    let elsewhere = make(&w, &outside_client(&w, "dev"), "Made elsewhere");
+    let elsewhere = make(&w, &w.client("dev"), "Made elsewhere");
     open_connections(&mut h);
     assert!(has_label(&h, "2 connections"));
     assert!(has_label(&h, "made here"));
@@ -160,7 +128,7 @@ fn connections_view_merges_aep_with_history() {
 #[test]
 fn explorer_walks_the_tree_and_previews_a_file() {
     let w = World::new();
-    make(&w, &outside_client(&w, "dev"), "Landing");
+    make(&w, &w.client("dev"), "Landing");
     let mut h = app(&w, "dev", false);
     open_connections(&mut h);
     manage(&mut h, "Explore");
@@ -177,7 +145,7 @@ fn explorer_walks_the_tree_and_previews_a_file() {
 #[test]
 fn rotate_after_someone_else_changed_it_shows_what_changed_then_applies() {
     let w = World::new();
-    let outside = outside_client(&w, "dev");
+    let outside = w.client("dev");
     let id = make(&w, &outside, "Rotating");
     let mut h = app(&w, "dev", false);
     open_connections(&mut h);
@@ -234,7 +202,7 @@ fn rotate_after_someone_else_changed_it_shows_what_changed_then_applies() {
 #[test]
 fn delete_in_use_says_why_then_a_free_one_goes() {
     let w = World::new();
-    let outside = outside_client(&w, "dev");
+    let outside = w.client("dev");
     make(&w, &outside, "inuse by a dataflow");
     let mut h = app(&w, "dev", false);
     open_connections(&mut h);
@@ -251,7 +219,7 @@ fn delete_in_use_says_why_then_a_free_one_goes() {
 #[test]
 fn production_delete_needs_the_name_typed() {
     let w = World::new();
-    make(&w, &outside_client(&w, "prod"), "Prod one");
+    make(&w, &w.client("prod"), "Prod one");
     let mut h = app(&w, "prod", false);
     open_connections(&mut h);
     manage(&mut h, "Delete…");
@@ -302,7 +270,7 @@ fn snapshots_of_connections_explorer_and_rotate_dialog() {
     let mut results = egui_kittest::SnapshotResults::new();
     for (theme, suffix) in [(egui::Theme::Light, "light"), (egui::Theme::Dark, "dark")] {
         let w = World::new();
-        make(&w, &outside_client(&w, "dev"), "Landing");
+        make(&w, &w.client("dev"), "Landing");
         let mut h = themed_app(&w, "dev", true, theme);
         open_connections(&mut h);
         // The explorer on the real (random-ID) connection, then fixed rows behind it.

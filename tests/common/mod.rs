@@ -4,7 +4,17 @@
 
 pub mod ui;
 
-use aep_s3_connect::emulator::{Emulator, EmulatorConfig};
+use std::sync::Arc;
+use std::time::Duration;
+
+use aep_s3_connect::api::{
+    ClientCredentials, Http, HttpSettings, PlatformClient, TokenManager, TokenSource,
+};
+use aep_s3_connect::emulator::{
+    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID, Emulator, EmulatorConfig,
+};
+use aep_s3_connect::model::{DEFAULT_SCOPES, Target};
+use aep_s3_connect::secret::Secret;
 
 /// An emulator on 127.0.0.1 (its own runtime, so blocking test code can run beside it) and a
 /// temp dir for the app's files.
@@ -37,6 +47,38 @@ impl World {
     /// The emulator.
     pub fn emu(&self) -> &Emulator {
         self.emu.as_ref().unwrap()
+    }
+
+    /// A library client on the emulator's `sandbox` with the demo credential (short timeouts
+    /// and backoff), e.g. to make connections "elsewhere" than the app under test.
+    pub fn client(&self, sandbox: &str) -> PlatformClient {
+        let base = self.emu().base_url();
+        let http = Http::new(HttpSettings {
+            connect_timeout: Duration::from_secs(2),
+            total_timeout: Duration::from_secs(10),
+            backoff_base: Duration::from_millis(20),
+            ..HttpSettings::default()
+        })
+        .unwrap();
+        let tokens = Arc::new(TokenManager::new(
+            http.clone(),
+            TokenSource::Ims(ClientCredentials {
+                ims_url: base.clone(),
+                client_id: DEMO_CLIENT_ID.into(),
+                client_secret: Secret::new(DEMO_CLIENT_SECRET),
+                scopes: DEFAULT_SCOPES.into(),
+            }),
+            None,
+        ));
+        let target = Target {
+            org_id: DEMO_ORG_ID.into(),
+            client_id: DEMO_CLIENT_ID.into(),
+            sandbox: sandbox.into(),
+            platform_url: base.clone(),
+            ims_url: base,
+            scopes: DEFAULT_SCOPES.into(),
+        };
+        PlatformClient::new(http, tokens, target)
     }
 }
 
