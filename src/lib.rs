@@ -10,6 +10,8 @@ pub mod curl;
 pub mod demo;
 pub mod emulator;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod import;
 pub mod manage;
 pub mod model;
@@ -18,6 +20,7 @@ pub mod s3check;
 pub mod secret;
 pub mod session;
 pub mod store;
+#[cfg(feature = "gui")]
 pub mod ui;
 pub mod validate;
 pub mod version;

@@ -3,9 +3,13 @@
 use clap::Parser;
 
 use aep_s3_connect::cli::{self, Cli, GlobalArgs};
+#[cfg(feature = "gui")]
 use aep_s3_connect::store::paths::AppPaths;
+#[cfg(feature = "gui")]
 use aep_s3_connect::store::secrets::SecretStore;
+#[cfg(feature = "gui")]
 use aep_s3_connect::ui::{self, AppConfig, RfdDialogs};
+#[cfg(feature = "gui")]
 use aep_s3_connect::worker::WorkerSettings;
 
 fn main() {
@@ -18,7 +22,17 @@ fn main() {
     std::process::exit(code);
 }
 
+/// Without the `gui` feature there is no window: say so, and point to the command-line tool.
+#[cfg(not(feature = "gui"))]
+fn run_window(_global: &GlobalArgs) -> i32 {
+    eprintln!(
+        "error: this build of aep-s3-connect has no window (built without the `gui` feature); the command-line tool works (see --help)."
+    );
+    2
+}
+
 /// Opens the window (on the active profile, or the demo).
+#[cfg(feature = "gui")]
 fn run_window(global: &GlobalArgs) -> i32 {
     // Keeps the demo's emulator and temp dir alive while the window is open.
     let mut demo_guard = None;

@@ -38,11 +38,41 @@ pub fn parse_credentials_ini(
         enabled_escape: false,
         ..ini::ParseOption::default()
     };
-    let parsed = ini::Ini::load_from_str_opt(text.trim_start_matches('\u{feff}'), options)
-        .map_err(|e| ImportError::new(source_name, Some(e.line + 1), e.msg.to_string()))?;
+    let text = text.trim_start_matches('\u{feff}');
+    // rust-ini reads the lines after a `[` without its `]` into the section's name, and reports
+    // the end of the file: name the line instead, and never quote a key from those lines.
+    if let Some(i) = text.lines().position(|l| {
+        let l = l.trim();
+        l.starts_with('[') && !l.contains(']')
+    }) {
+        return Err(ImportError::new(
+            source_name,
+            Some(i + 1),
+            "the section header has no closing `]`",
+        ));
+    }
+    // rust-ini's line numbers are already 1-based.
+    let parsed = ini::Ini::load_from_str_opt(text, options)
+        .map_err(|e| ImportError::new(source_name, Some(e.line), e.msg.to_string()))?;
     let mut found = Vec::new();
     for (section, props) in parsed.iter() {
         let Some(section) = section else { continue };
+        if section.contains(['\n', '\r']) {
+            // A `[` whose `]` is on a later line (`[dev][`): the name swallowed the lines between,
+            // keys and secrets included, so it must not be shown. Name the line it starts on.
+            // (rust-ini trims the name, so look for its first line, then the `[` before it.)
+            let line = section
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .and_then(|first| text.find(first.trim()))
+                .and_then(|at| text[..at].rfind('['))
+                .map(|open| text[..open].matches('\n').count() + 1);
+            return Err(ImportError::new(
+                source_name,
+                line,
+                "the section header has no closing `]` on its line",
+            ));
+        }
         let label = section
             .strip_prefix("profile ")
             .unwrap_or(section)
@@ -80,10 +110,11 @@ pub fn parse_credentials_ini(
 /// `User name,Password,Access key ID,Secret access key,Console login link`); headers are
 /// case-insensitive and may start with a UTF-8 BOM.
 pub fn parse_iam_csv(text: &str, source_name: &str) -> Result<Vec<AwsCredential>, ImportError> {
+    let text = text.trim_start_matches('\u{feff}');
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        .from_reader(text.as_bytes());
     let headers = reader
         .headers()
         .map_err(|e| ImportError::new(source_name, Some(1), format!("unreadable header: {e}")))?
@@ -103,10 +134,17 @@ pub fn parse_iam_csv(text: &str, source_name: &str) -> Result<Vec<AwsCredential>
     };
     let user_col = column("User name");
     let mut found = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let record =
-            record.map_err(|e| ImportError::new(source_name, Some(line), e.to_string()))?;
+    let mut record = csv::StringRecord::new();
+    let mut lines = LineCounter::default();
+    for i in 0.. {
+        // Counted from the bytes read so far: the reader skips blank lines, and its own positions
+        // point before them, so neither `i + 2` nor the reader's line is the record's line.
+        let line = lines.record_line(text, reader.position().byte());
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(ImportError::new(source_name, Some(line), e.to_string())),
+        }
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -144,6 +182,38 @@ pub fn parse_iam_csv(text: &str, source_name: &str) -> Result<Vec<AwsCredential>
     Ok(found)
 }
 
+/// Line ends counted as the reader advances, so finding every record's line stays linear.
+#[derive(Default)]
+struct LineCounter {
+    /// Bytes counted so far.
+    at: usize,
+    /// Line ends in them: `\n`, `\r\n` or a lone `\r`, as for the CSV reader.
+    ends: usize,
+}
+
+impl LineCounter {
+    /// The 1-based line of the first record at or after byte `from` (blank lines skipped).
+    fn record_line(&mut self, text: &str, from: u64) -> usize {
+        let bytes = text.as_bytes();
+        let from = usize::try_from(from).unwrap_or(usize::MAX).min(bytes.len());
+        let blank = bytes[from..]
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count();
+        let to = (from + blank).max(self.at);
+        let start = self.at;
+        self.ends += bytes[start..to]
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| {
+                b == b'\n' || (b == b'\r' && bytes.get(start + i + 1) != Some(&b'\n'))
+            })
+            .count();
+        self.at = to;
+        self.ends + 1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,7 +241,10 @@ mod tests {
         assert!(e.to_string().contains("[dev]"), "{e}");
         let e = parse_credentials_ini("[dev\nx=1\n", "creds").unwrap_err();
         assert_eq!(e.source_name, "creds");
-        assert!(e.line.is_some());
+        assert_eq!(e.line, Some(1));
+        // Found by the aws_ini fuzz target: the line was one past rust-ini's (already 1-based).
+        let e = parse_credentials_ini("[dev]\nx=1\n=y\n", "creds").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
     }
 
     #[test]
@@ -192,5 +265,18 @@ mod tests {
         let e = parse_iam_csv("Access key ID,Secret access key\nAKIAX,\n", "k.csv").unwrap_err();
         assert_eq!(e.line, Some(2));
         assert!(!e.to_string().contains("AKIAX,"));
+        // Found by the aws_csv fuzz target: blank lines shifted the line named.
+        let e =
+            parse_iam_csv("Access key ID,Secret access key\n\n\nAKIAX,\n", "k.csv").unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
+    }
+
+    #[test]
+    fn ini_section_spanning_lines_is_refused_without_quoting_it() {
+        // Found by the aws_ini fuzz target: the name swallowed the next lines, secret included.
+        let text = "[default][\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG\n[dev]\naws_access_key_id=AKIA2\n";
+        let e = parse_credentials_ini(text, "creds").unwrap_err();
+        assert_eq!(e.line, Some(1), "{e}");
+        assert!(!e.to_string().contains("wJalrXUtnFEMI"), "{e}");
     }
 }

@@ -250,7 +250,13 @@ impl Config {
                 });
             }
         };
-        let config = parse(path, &text)?;
+        Self::from_text(path, &text)
+    }
+
+    /// Parses the text of a config file; `path` only names the file in errors. The same checks
+    /// as [`Config::load`].
+    pub fn from_text(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let config = parse(path, text)?;
         let mut seen = std::collections::HashSet::new();
         if let Some(dup) = config.profiles.iter().find(|p| !seen.insert(&p.name)) {
             return Err(ConfigError::DuplicateProfile {
@@ -281,7 +287,7 @@ impl Config {
                 });
             }
         }
-        let text = format!("{HEADER}{}", toml::to_string(self)?);
+        let text = self.to_text()?;
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
@@ -297,6 +303,11 @@ impl Config {
         // On failure the temp file comes back inside the error and is deleted when it drops.
         tmp.persist(path).map_err(|e| write_err(e.error))?;
         sync_dir(dir).map_err(write_err)
+    }
+
+    /// The text [`Config::save`] writes: a header comment, then the TOML.
+    pub fn to_text(&self) -> Result<String, ConfigError> {
+        Ok(format!("{HEADER}{}", toml::to_string(self)?))
     }
 
     /// The profile with this name.

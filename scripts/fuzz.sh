@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Runs every cargo-fuzz (libFuzzer) target of fuzz/ for a bounded time, on a temp copy of the
+# committed corpus (fuzz/corpus/<target>/ plus fuzz/regressions/<target>/), so the checkout is
+# never modified. Prints one summary line per target and exits non-zero when a target crashed
+# (its reproducer is kept and its path printed) or could not run.
+#
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   SECONDS per target, default 60; default all targets.
+# Needs a nightly toolchain (libFuzzer's instrumentation); installs cargo-fuzz if it is missing.
+# FUZZ_KEEP=1 keeps the temp dir (grown corpora, logs) and prints where it is.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+seconds="${1:-60}"
+shift || true
+if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -eq 0 ]; then
+    echo "usage: scripts/fuzz.sh [SECONDS] [TARGET...]  (SECONDS: a positive whole number, got '$seconds')" >&2
+    exit 2
+fi
+
+if ! cargo +nightly --version >/dev/null 2>&1; then
+    echo "################################################################################" >&2
+    echo "error: no nightly Rust toolchain: cargo-fuzz (libFuzzer) needs one." >&2
+    echo "       Install it with: rustup toolchain install nightly" >&2
+    echo "       The fuzz targets did NOT run." >&2
+    echo "################################################################################" >&2
+    exit 1
+fi
+if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+    echo "== installing cargo-fuzz (crates.io)"
+    cargo install cargo-fuzz --locked
+fi
+
+# The window is not built (fuzz/Cargo.toml uses the library without its `gui` feature).
+# -a: debug assertions and overflow checks on, so an arithmetic overflow is a crash.
+# -s none: the code under test forbids `unsafe`; without a sanitizer it runs about twice as fast.
+build_flags=(--release --debug-assertions --sanitizer none)
+echo "== cargo +nightly fuzz build ${build_flags[*]}"
+cargo +nightly fuzz build "${build_flags[@]}"
+
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+    mapfile -t targets < <(cargo +nightly fuzz list)
+fi
+bin_dir="fuzz/target/$(rustc +nightly -vV | sed -n 's/^host: //p')/release"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/aep-s3-connect-fuzz.XXXXXX")"
+keep="${FUZZ_KEEP:-}"
+cleanup() {
+    if [ -n "$keep" ]; then
+        echo "note: fuzz work dir kept: $work" >&2
+    else
+        rm -rf "$work"
+    fi
+}
+trap cleanup EXIT
+
+failed=0
+summary=()
+for target in "${targets[@]}"; do
+    bin="$bin_dir/$target"
+    if [ ! -x "$bin" ]; then
+        echo "error: no fuzz target '$target' (cargo +nightly fuzz list shows the targets)" >&2
+        failed=1
+        continue
+    fi
+    corpus="$work/corpus/$target"
+    artifacts="$work/artifacts/$target"
+    log="$work/$target.log"
+    mkdir -p "$corpus" "$artifacts"
+    for seed_dir in "fuzz/corpus/$target" "fuzz/regressions/$target"; do
+        if [ -d "$seed_dir" ]; then
+            find "$seed_dir" -maxdepth 1 -type f -exec cp -t "$corpus" {} +
+        fi
+    done
+    before="$(find "$corpus" -type f | wc -l)"
+    echo "== $target: ${seconds}s on $before seed inputs"
+    status=0
+    # -timeout: one input taking 10 s is a hang, reported like a crash.
+    "$bin" "$corpus" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 \
+        -artifact_prefix="$artifacts/" >"$log" 2>&1 || status=$?
+    final_stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -n 1; }
+    execs="$(final_stat number_of_executed_units)"
+    rate="$(final_stat average_exec_per_sec)"
+    after="$(find "$corpus" -type f | wc -l)"
+    crashes="$(find "$artifacts" -type f | wc -l)"
+    if [ "$status" -eq 0 ] && [ "$crashes" -eq 0 ]; then
+        line="$target: ${execs:-?} executions in ${seconds}s (${rate:-?} exec/s), corpus $before -> $after inputs, crashes: 0"
+    else
+        line="$target: CRASHED after ${execs:-?} executions (exit $status), corpus $before -> $after inputs, crashes: $crashes"
+    fi
+    summary+=("$line")
+    echo "$line"
+    if [ "$status" -ne 0 ] || [ "$crashes" -gt 0 ]; then
+        failed=1
+        keep=1
+        echo "error: $target failed (exit $status); the end of its log:" >&2
+        grep -v '^#\|^INFO\|^stat::' "$log" | tail -n 30 >&2 || true
+        find "$artifacts" -type f | sed 's/^/  reproducer: /' >&2
+        echo "  replay one: $bin <reproducer>; fix the bug, then add the file to fuzz/regressions/$target/" >&2
+    fi
+done
+
+echo "== fuzz summary (${seconds}s per target)"
+printf '%s\n' "${summary[@]}"
+if [ "$failed" -ne 0 ]; then
+    echo "error: fuzzing found a crash or could not run a target (see above)" >&2
+    exit 1
+fi
