@@ -83,11 +83,11 @@ pub struct Connection {
 
 /// A page of `GET /connections`.
 #[derive(Debug, Deserialize)]
-struct ConnectionPage {
+pub(crate) struct ConnectionPage {
     #[serde(default)]
-    items: Vec<Connection>,
+    pub(crate) items: Vec<Connection>,
     #[serde(default, rename = "_links")]
-    links: Option<Value>,
+    pub(crate) links: Option<Value>,
 }
 
 /// The exact JSON body of `POST /connections` for an S3 access-key connection. Optional params
@@ -195,14 +195,15 @@ impl PlatformClient {
         token: &Secret,
         options: CallOptions<'_>,
     ) -> Result<RequestBuilder, ClientError> {
-        let mut auth =
-            reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(
-                |_| {
-                    ClientError::Missing(
-                        "the access token contains characters not allowed in a header".to_owned(),
-                    )
-                },
-            )?;
+        // Built in a zeroizing buffer of the right size: the header value is the only copy left.
+        let mut bearer = zeroize::Zeroizing::new(String::with_capacity(7 + token.expose().len()));
+        bearer.push_str("Bearer ");
+        bearer.push_str(token.expose());
+        let mut auth = reqwest::header::HeaderValue::from_str(&bearer).map_err(|_| {
+            ClientError::Missing(
+                "the access token contains characters not allowed in a header".to_owned(),
+            )
+        })?;
         auth.set_sensitive(true);
         let mut request = self
             .http
@@ -285,7 +286,8 @@ impl PlatformClient {
         &self,
         input: &S3ConnectionInput,
     ) -> Result<CreatedConnection, ClientError> {
-        let body = create_body(input);
+        // The body carries the secret key and session token: zeroized when this returns.
+        let body = crate::secret::SecretJson(create_body(input));
         let url = self.flow_url("/connections");
         let started_ms = now_ms();
         let mut tries = 0;
@@ -544,7 +546,8 @@ impl PlatformClient {
         session_token: Option<&Secret>,
     ) -> Result<(String, String), ClientError> {
         let current = self.get_connection(id).await?;
-        let ops = rotation_ops(&current, access_key_id, secret, session_token);
+        let ops =
+            crate::secret::SecretJson(rotation_ops(&current, access_key_id, secret, session_token));
         self.patch_connection(id, etag, &ops).await
     }
 
@@ -672,7 +675,7 @@ pub struct FoundConnection {
 }
 
 /// A POST that failed in a way that may still have created the connection.
-fn is_ambiguous_create(e: &ClientError) -> bool {
+pub(crate) fn is_ambiguous_create(e: &ClientError) -> bool {
     match e {
         // A success status with an unreadable body: it was created, we just cannot read the ID.
         ClientError::InvalidResponse { status, .. } if (200..300).contains(status) => true,
@@ -680,7 +683,8 @@ fn is_ambiguous_create(e: &ClientError) -> bool {
     }
 }
 
-fn parse_created(response: RawResponse) -> Result<CreatedConnection, ClientError> {
+/// The connection ID and etag of a `POST /connections` success, or why the answer is unusable.
+pub(crate) fn parse_created(response: RawResponse) -> Result<CreatedConnection, ClientError> {
     #[derive(Deserialize)]
     struct Created {
         id: String,
@@ -721,7 +725,7 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
 
 /// The absolute URL of `_links.next.href`, resolved against the first page's URL. Only links to
 /// the same origin are followed: a next link must not send our token elsewhere.
-fn next_link(links: Option<&Value>, base: &url::Url) -> Option<String> {
+pub(crate) fn next_link(links: Option<&Value>, base: &url::Url) -> Option<String> {
     let href = links?.get("next")?.get("href")?.as_str()?;
     if href.is_empty() {
         return None;

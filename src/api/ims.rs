@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde::Deserialize;
 
 use super::error::ClientError;
-use super::http::{Http, Idempotency};
+use super::http::{Http, Idempotency, RawResponse};
 use crate::model::now_ms;
 use crate::secret::Secret;
 
@@ -178,7 +178,7 @@ pub async fn request_token(
     }
     let url = format!("{}/ims/token/v3", creds.ims_url.trim_end_matches('/'));
     let requested_at = now_ms();
-    let response = http
+    let mut response = http
         .send(
             || {
                 Ok(http.request(Method::POST, &url)?.form(&[
@@ -192,6 +192,17 @@ pub async fn request_token(
             Idempotency::Idempotent,
         )
         .await?;
+    let token = parse_token_response(&response, requested_at);
+    // The body holds the token in plain text; the parsed copy lives on in a `Secret`.
+    zeroize::Zeroize::zeroize(&mut response.body);
+    token
+}
+
+/// The token of an IMS success answer; `requested_at` (epoch ms) is when the request left.
+pub(crate) fn parse_token_response(
+    response: &RawResponse,
+    requested_at: i64,
+) -> Result<AccessToken, ClientError> {
     let parsed: TokenResponse =
         serde_json::from_slice(&response.body).map_err(|e| ClientError::InvalidResponse {
             what: "IMS token request".to_owned(),
@@ -204,11 +215,16 @@ pub async fn request_token(
             what: "IMS token request".to_owned(),
             status: response.status,
             detail: "the access_token is empty".to_owned(),
-            request_id: response.request_id,
+            request_id: response.request_id.clone(),
         });
     }
     // expires_in is in seconds (Adobe's docs once said milliseconds for JWT; OAuth S2S is seconds).
-    let lifetime_ms = parsed.expires_in.unwrap_or(86_399).max(0) * 1000;
+    // Saturating: a huge expires_in must not overflow (a panic, or a token already expired).
+    let lifetime_ms = parsed
+        .expires_in
+        .unwrap_or(86_399)
+        .max(0)
+        .saturating_mul(1000);
     Ok(AccessToken {
         token: Secret::new(parsed.access_token),
         expires_at_ms: requested_at.saturating_add(lifetime_ms),

@@ -168,12 +168,9 @@ pub fn aws_secrets(
     key_from_stdin: bool,
     token_from_stdin: bool,
 ) -> Result<(Secret, Option<Secret>), String> {
-    use std::io::Read;
     let (mut stdin_key, mut stdin_token) = (None, None);
     if key_from_stdin || token_from_stdin {
-        let mut text = zeroize::Zeroizing::new(String::new());
-        std::io::stdin()
-            .read_to_string(&mut text)
+        let text = crate::secret::read_zeroizing(std::io::stdin().lock())
             .map_err(|e| format!("could not read stdin: {e}"))?;
         let mut lines = text.lines().map(|l| l.trim_end_matches('\r'));
         if key_from_stdin {

@@ -130,6 +130,42 @@ pub fn run(global: GlobalArgs, command: Command) -> i32 {
 
 /// Sets up logging on stderr. `AEP_S3_CONNECT_LOG` (an env-filter) overrides `-v`.
 pub fn init_logging(verbose: u8) {
+    use std::io::IsTerminal as _;
+    let env = std::env::var("AEP_S3_CONNECT_LOG").ok();
+    // Colours only on a terminal: a redirected log stays plain text.
+    let ansi = std::io::stderr().is_terminal();
+    let _ = init_logging_to(verbose, env.as_deref(), std::io::stderr, ansi);
+}
+
+/// Crates whose debug and trace output can carry secrets, held at info whatever the filter says.
+/// keyring-core logs every entry it touches with the entry's `Debug`, which for its in-memory
+/// store (demo mode) includes the secret's bytes (proven by tests/secret_hygiene.rs); the
+/// platform stores handle secret bytes too and their output is not vetted.
+const SECRET_HANDLING_TARGETS: &[&str] = &[
+    "keyring_core",
+    "zbus_secret_service_keyring_store",
+    "apple_native_keyring_store",
+    "windows_native_keyring_store",
+];
+
+/// Installs the process's logger, writing to `writer` (with terminal colours when `ansi`): the
+/// level of `-v` given `verbose` times, or `env` (an env-filter, the value of
+/// `AEP_S3_CONNECT_LOG`) when it is set and valid, never more than info for
+/// [`SECRET_HANDLING_TARGETS`]. Fails when a logger is already installed.
+pub fn init_logging_to<W>(
+    verbose: u8,
+    env: Option<&str>,
+    writer: W,
+    ansi: bool,
+) -> Result<(), tracing_subscriber::util::TryInitError>
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    use tracing_subscriber::Layer as _;
+    use tracing_subscriber::filter::{FilterExt as _, LevelFilter, Targets};
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+
     let default = match verbose {
         0 => "warn",
         1 => "info,aep_s3_connect=info",
@@ -137,11 +173,20 @@ pub fn init_logging(verbose: u8) {
         // Other crates stay at info even here: their trace output is not vetted for secrets.
         _ => "info,aep_s3_connect=trace",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("AEP_S3_CONNECT_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init();
+    let chosen = env
+        .and_then(|e| tracing_subscriber::EnvFilter::try_new(e).ok())
+        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new(default));
+    let cap = SECRET_HANDLING_TARGETS.iter().fold(
+        Targets::new().with_default(LevelFilter::TRACE),
+        |t, target| t.with_target(*target, LevelFilter::INFO),
+    );
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(writer)
+                .with_ansi(ansi)
+                .with_target(false)
+                .with_filter(chosen.and(cap)),
+        )
+        .try_init()
 }

@@ -38,8 +38,9 @@ impl fmt::Display for ImportError {
 }
 
 /// Reads a file for import, with errors naming it. Files over 1 MiB are refused: no credential
-/// file is that large, and a wrong pick (a video) must not be read whole.
-pub fn read_file(path: &std::path::Path) -> Result<String, ImportError> {
+/// file is that large, and a wrong pick (a video) must not be read whole. The text holds secrets:
+/// it is zeroized when dropped.
+pub fn read_file(path: &std::path::Path) -> Result<zeroize::Zeroizing<String>, ImportError> {
     let name = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| ImportError::new(&name, None, e.to_string()))?;
     if meta.len() > 1024 * 1024 {
@@ -50,11 +51,16 @@ pub fn read_file(path: &std::path::Path) -> Result<String, ImportError> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| ImportError::new(&name, None, e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| {
-        ImportError::new(
-            &name,
-            None,
-            format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
-        )
-    })
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(zeroize::Zeroizing::new(text)),
+        Err(e) => {
+            let valid_up_to = e.utf8_error().valid_up_to();
+            zeroize::Zeroize::zeroize(&mut e.into_bytes());
+            Err(ImportError::new(
+                &name,
+                None,
+                format!("not UTF-8 text (byte {valid_up_to})"),
+            ))
+        }
+    }
 }

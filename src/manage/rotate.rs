@@ -165,12 +165,13 @@ pub async fn rotate(
         .clone()
         .or_else(|| current.etag.clone())
         .unwrap_or_default();
-    let ops = rotation_ops(
+    // Holds the new secrets: zeroized when this returns.
+    let ops = crate::secret::SecretJson(rotation_ops(
         &current,
         &credentials.access_key_id,
         &credentials.secret_key,
         credentials.session_token.as_ref(),
-    );
+    ));
     let event = history
         .record_event(&new_event(
             client,

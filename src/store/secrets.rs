@@ -389,16 +389,24 @@ impl SecretStore {
 
     /// Caches an IMS token for `profile` (as JSON with its expiry).
     pub fn set_cached_token(&self, profile: &str, t: &CachedToken) -> Result<(), KeyringError> {
-        let json = serde_json::to_string(&TokenJsonOut {
-            token: t.token.expose(),
-            expires_at_ms: t.expires_at_ms,
-        })
+        // Written into a zeroizing buffer with room for it all: `to_string` would grow its own
+        // buffer and free the outgrown copies of the token unzeroized.
+        let mut json = zeroize::Zeroizing::new(Vec::with_capacity(t.token.expose().len() + 64));
+        serde_json::to_writer(
+            &mut *json,
+            &TokenJsonOut {
+                token: t.token.expose(),
+                expires_at_ms: t.expires_at_ms,
+            },
+        )
         .map_err(|_| KeyringError::Invalid {
             backend: self.backend.clone(),
             what: what(profile, SecretKind::AccessToken),
             reason: "it could not be encoded as JSON".to_owned(),
         })?;
-        self.set(profile, SecretKind::AccessToken, &Secret::new(json))
+        // serde_json writes UTF-8: this is one exact-size copy, straight into a `Secret`.
+        let json = Secret::new(String::from_utf8_lossy(&json).into_owned());
+        self.set(profile, SecretKind::AccessToken, &json)
     }
 
     /// Builds the entry and runs `work` on it, bounded by the timeout, mapping every failure.

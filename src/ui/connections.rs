@@ -7,7 +7,7 @@ use egui_extras::{Column, TableBuilder};
 use zeroize::Zeroizing;
 
 use super::app::{AepApp, Command};
-use super::widgets::labelled_text;
+use super::widgets::{SecretText, labelled_text};
 use crate::api::Connection;
 use crate::api::explore::{ExploreItem, ExploreItemType, Preview};
 use crate::manage::NewCredentials;
@@ -533,13 +533,13 @@ fn rotate_dialog_ui(app: &mut AepApp, ctx: &egui::Context) {
                 labelled_text(ui, &l, &mut dialog.access_key_id, false, "AKIA… or ASIA…");
                 ui.end_row();
                 let l = ui.label("New secret access key");
-                labelled_text(ui, &l, &mut dialog.secret_key, true, "");
+                labelled_text(ui, &l, &mut SecretText(&mut dialog.secret_key), true, "");
                 ui.end_row();
                 let l = ui.label("New session token");
                 labelled_text(
                     ui,
                     &l,
-                    &mut dialog.session_token,
+                    &mut SecretText(&mut dialog.session_token),
                     true,
                     "only for ASIA keys",
                 );

@@ -6,7 +6,7 @@ use zeroize::Zeroizing;
 
 use super::app::{AepApp, Command, CreateState};
 use super::dialogs::FileRequest;
-use super::widgets::labelled_text;
+use super::widgets::{SecretText, labelled_text};
 use crate::import::aws::AwsCredential;
 use crate::model::S3ConnectionInput;
 use crate::secret::Secret;
@@ -260,7 +260,7 @@ pub fn form_ui(app: &mut AepApp, ui: &mut egui::Ui) {
                 row(
                     ui,
                     "Secret access key",
-                    &mut f.secret_key,
+                    &mut SecretText(&mut f.secret_key),
                     !reveal,
                     "",
                     &validation,
@@ -273,7 +273,7 @@ pub fn form_ui(app: &mut AepApp, ui: &mut egui::Ui) {
                     row(
                         ui,
                         "Session token",
-                        &mut f.session_token,
+                        &mut SecretText(&mut f.session_token),
                         !reveal,
                         "required for ASIA keys",
                         &validation,
@@ -419,7 +419,7 @@ fn create_row_ui(app: &mut AepApp, ui: &mut egui::Ui) {
 fn row(
     ui: &mut egui::Ui,
     label: &str,
-    value: &mut String,
+    value: &mut dyn egui::TextBuffer,
     password: bool,
     hint: &str,
     validation: &FormValidation,

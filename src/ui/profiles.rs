@@ -4,7 +4,7 @@ use zeroize::Zeroizing;
 
 use super::app::{AepApp, Command};
 use super::dialogs::FileRequest;
-use super::widgets::labelled_text;
+use super::widgets::{SecretText, labelled_text};
 use crate::import::console::ConsoleCredential;
 use crate::model::{DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES};
 use crate::secret::Secret;
@@ -235,7 +235,14 @@ fn editor_ui(app: &mut AepApp, ui: &mut egui::Ui) {
             .num_columns(2)
             .spacing([12.0, 6.0])
             .show(ui, |ui| {
-                let fields: [(&str, &mut String, bool, &str, crate::validate::Field); 8] = [
+                let mut client_secret = SecretText(&mut draft.client_secret);
+                let fields: [(
+                    &str,
+                    &mut dyn egui::TextBuffer,
+                    bool,
+                    &str,
+                    crate::validate::Field,
+                ); 8] = [
                     (
                         "Profile name",
                         &mut draft.name,
@@ -259,7 +266,7 @@ fn editor_ui(app: &mut AepApp, ui: &mut egui::Ui) {
                     ),
                     (
                         "Client secret",
-                        &mut draft.client_secret,
+                        &mut client_secret,
                         true,
                         "stored in the keyring; empty keeps the stored one",
                         crate::validate::Field::ClientId,

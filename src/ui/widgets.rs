@@ -2,11 +2,12 @@
 
 use super::app::{AepApp, Command};
 
-/// A single-line input tied to its label for screen readers (AccessKit `labelled_by`).
+/// A single-line input tied to its label for screen readers (AccessKit `labelled_by`). Secrets
+/// go in through a [`SecretText`].
 pub fn labelled_text(
     ui: &mut egui::Ui,
     label: &egui::Response,
-    value: &mut String,
+    value: &mut dyn egui::TextBuffer,
     password: bool,
     hint: &str,
 ) -> egui::Response {
@@ -17,6 +18,40 @@ pub fn labelled_text(
             .desired_width(420.0),
     )
     .labelled_by(label.id)
+}
+
+/// A secret's text buffer for `egui::TextEdit`. Typing into a plain `String` grows it by
+/// reallocation, which frees the outgrown buffer with the secret's first characters still in it;
+/// this one moves to a larger zeroizing buffer itself and zeroizes the old one.
+pub struct SecretText<'a>(pub &'a mut zeroize::Zeroizing<String>);
+
+impl egui::TextBuffer for SecretText<'_> {
+    fn is_mutable(&self) -> bool {
+        true
+    }
+
+    fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    fn insert_text(&mut self, text: &str, char_index: egui::text::CharIndex) -> usize {
+        let needed = self.0.len() + text.len();
+        if needed > self.0.capacity() {
+            let mut grown = String::with_capacity(needed.max(64).next_power_of_two());
+            grown.push_str(self.0.as_str());
+            // The old `Zeroizing` buffer is zeroized as it is dropped here.
+            *self.0 = zeroize::Zeroizing::new(grown);
+        }
+        egui::TextBuffer::insert_text(&mut **self.0, text, char_index)
+    }
+
+    fn delete_char_range(&mut self, char_range: std::ops::Range<egui::text::CharIndex>) {
+        egui::TextBuffer::delete_char_range(&mut **self.0, char_range);
+    }
+
+    fn type_id(&self) -> std::any::TypeId {
+        std::any::TypeId::of::<SecretText<'static>>()
+    }
 }
 
 /// One `label: value [Copy]` line.
@@ -70,5 +105,40 @@ pub fn errors_ui(app: &mut AepApp, ctx: &egui::Context) {
         });
     if !open {
         app.errors.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use egui::TextBuffer as _;
+    use egui::text::CharIndex;
+    use zeroize::Zeroizing;
+
+    use super::SecretText;
+
+    #[test]
+    fn secret_text_grows_into_a_new_buffer_and_edits_like_a_string() {
+        let mut secret = Zeroizing::new(String::new());
+        let mut expected = String::new();
+        for (i, c) in "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+            .repeat(3)
+            .chars()
+            .enumerate()
+        {
+            let before = secret.capacity();
+            let inserted = SecretText(&mut secret).insert_text(&c.to_string(), CharIndex(i));
+            expected.push(c);
+            assert_eq!(inserted, 1);
+            assert_eq!(secret.as_str(), expected);
+            // Growth happens here, never inside `String::insert_str` (which would free the old
+            // buffer unzeroized): within capacity it stays put, else it at least doubles to 64.
+            assert!(secret.capacity() == before || secret.capacity() >= 64.max(before * 2));
+        }
+        SecretText(&mut secret).insert_text("é", CharIndex(1));
+        assert!(secret.starts_with("wéJal"));
+        SecretText(&mut secret).delete_char_range(CharIndex(0)..CharIndex(2));
+        assert!(secret.starts_with("Jal"));
+        SecretText(&mut secret).clear();
+        assert!(secret.is_empty());
     }
 }

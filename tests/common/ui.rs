@@ -51,3 +51,89 @@ pub fn type_into(h: &mut Harness<'_, AepApp>, label: &str, text: &str) {
     h.get_by_role_and_label(role, label).type_text(text);
     h.step();
 }
+
+/// The real app on `settings`, in a 1100×800 window, with file pickers answered by `dialogs`.
+pub fn harness(
+    settings: aep_s3_connect::worker::WorkerSettings,
+    dialogs: aep_s3_connect::ui::dialogs::PresetDialogs,
+) -> Harness<'static, AepApp> {
+    Harness::builder()
+        .with_size([1100.0, 800.0])
+        .build_eframe(move |cc| {
+            AepApp::new(
+                cc,
+                aep_s3_connect::ui::AppConfig {
+                    worker: settings,
+                    demo: false,
+                    dialogs: Box::new(dialogs),
+                    screenshot: None,
+                },
+            )
+        })
+}
+
+/// The texts the last frame put on the clipboard.
+pub fn copied(h: &Harness<'_, AepApp>) -> Vec<String> {
+    h.output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The real app on a profile `test` in `sandbox` of the service at `url` (IMS and Platform), with
+/// an in-memory keyring and the demo client secret; `edit` adjusts the config first (timeouts,
+/// endpoints).
+pub fn app_on(
+    home: &std::path::Path,
+    url: &str,
+    sandbox: &str,
+    edit: impl FnOnce(&mut aep_s3_connect::store::config::Config),
+) -> Harness<'static, AepApp> {
+    use aep_s3_connect::emulator::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID};
+    use aep_s3_connect::secret::Secret;
+    use aep_s3_connect::store::config::{Config, Profile};
+    use aep_s3_connect::store::paths::AppPaths;
+    use aep_s3_connect::store::secrets::SecretStore;
+    use aep_s3_connect::ui::dialogs::PresetDialogs;
+    use aep_s3_connect::worker::WorkerSettings;
+
+    let paths = AppPaths::under(home);
+    paths.create_dirs().unwrap();
+    let mut profile = Profile::new("test", DEMO_ORG_ID, DEMO_CLIENT_ID, sandbox);
+    profile.platform_url = url.to_owned();
+    profile.ims_url = url.to_owned();
+    let mut config = Config {
+        active_profile: Some("test".into()),
+        profiles: vec![profile],
+        ..Config::default()
+    };
+    edit(&mut config);
+    config.save(&paths.config_file()).unwrap();
+    let settings = WorkerSettings {
+        paths,
+        secrets: SecretStore::with_store(keyring_core::mock::Store::new().unwrap(), "mock"),
+        demo_client_secret: Some(Secret::new(DEMO_CLIENT_SECRET)),
+        access_token: None,
+    };
+    harness(settings, PresetDialogs::default())
+}
+
+/// Every label and value in the window, one a line: what the user can read.
+pub fn window_text(h: &Harness<'_, AepApp>) -> String {
+    h.query_all_by_label_contains("")
+        .map(|n| {
+            let node = n.accesskit_node();
+            format!(
+                "{} {}",
+                node.label().unwrap_or_default(),
+                node.value().unwrap_or_default()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
