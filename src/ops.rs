@@ -45,6 +45,15 @@ pub enum CreateError {
     /// The history could not record the attempt, so nothing was sent.
     #[error("could not record the attempt in the history, so nothing was sent: {0}")]
     Store(#[from] HistoryError),
+    /// No access token could be had from IMS, so nothing was sent to AEP (the attempt is
+    /// recorded as failed).
+    #[error("could not get an access token from IMS, so nothing was sent to AEP: {error}")]
+    Token {
+        /// History record of the attempt.
+        attempt: AttemptId,
+        /// Why IMS gave no token.
+        error: ClientError,
+    },
     /// Adobe or the network said no (the attempt is recorded as failed, or left pending when
     /// the outcome is unknown).
     #[error("{error}")]
@@ -62,7 +71,7 @@ impl CreateError {
         match self {
             Self::Invalid(_) => Exit::Usage,
             Self::Store(_) => Exit::Store,
-            Self::Client { error, .. } => Exit::of(error),
+            Self::Client { error, .. } | Self::Token { error, .. } => Exit::of(error),
         }
     }
 }
@@ -113,6 +122,27 @@ pub async fn create_connection(
         request_body_redacted: redacted_create_body(input).to_string(),
         started_at_ms,
     })?;
+    // Until this is dropped (settled, cancelled or the process ends), reconciliation elsewhere
+    // leaves the record alone.
+    let _in_flight = history.hold_in_flight(attempt);
+    // The token first: when IMS is down nothing is sent, so the attempt has certainly failed.
+    // (Inside the create, the same failure would count as ambiguous and leave it pending.)
+    if let Err(error) = client.tokens().token().await {
+        let failed = FailedOutcome {
+            http_status: error.status(),
+            error_code: error.code().map(str::to_owned),
+            message: format!(
+                "could not get an access token from IMS ({}), so nothing was sent to AEP: {error}",
+                target.ims_url
+            ),
+            request_id: error.request_id().map(str::to_owned),
+            finished_at_ms: now_ms(),
+        };
+        if let Err(store) = history.complete_failed(attempt, &failed) {
+            tracing::warn!(error = %store, "could not record the failure in the history");
+        }
+        return Err(CreateError::Token { attempt, error });
+    }
     match client.create_s3_connection(input).await {
         Ok(connection) => {
             let history_error = history
@@ -202,6 +232,8 @@ pub async fn reconcile_pending(
             a.org_id == target.org_id
                 && a.sandbox == target.sandbox
                 && a.platform_url == target.platform_url
+                // Still being made by a live process (maybe this one): its owner settles it.
+                && !history.is_in_flight(a.id)
         })
         .collect();
     if pending.is_empty() {

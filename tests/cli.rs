@@ -1,66 +1,18 @@
 //! The command-line contract end to end: the real binary against the emulator on loopback.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
-use std::process::Output;
-use std::time::{Duration, Instant};
-
 use aep_s3_connect::emulator::{
     DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID, Emulator, Fault, FaultRoute,
 };
 use aep_s3_connect::store::history::{AttemptStatus, HistoryStore};
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_aep-s3-connect");
-const AWS_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 const SESSION_TOKEN: &str = "FwoGZXIvYXdzEJr//////////wEaDSessionTokenForTests";
 
 mod common;
 
+use common::cli::{AWS_SECRET, CliWorld, json_of, kill_during_create, made_anyway, stderr};
 use common::{World, assert_no_secret_in_files};
-
-/// The CLI's view of the world.
-trait CliWorld {
-    /// The binary with a clean environment pointing at the emulator.
-    fn cmd(&self) -> assert_cmd::Command;
-    /// The history database the binary writes.
-    fn history_db(&self) -> PathBuf;
-}
-
-impl CliWorld for World {
-    fn cmd(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::new(BIN);
-        cmd.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.home.path())
-            .env("AEP_S3_CONNECT_HOME", self.home.path())
-            .env("AEP_S3_CONNECT_NO_KEYRING", "1")
-            .env("AEP_PLATFORM_URL", self.emu().base_url())
-            .env("AEP_IMS_URL", self.emu().base_url())
-            .env("AEP_ORG_ID", DEMO_ORG_ID)
-            .env("AEP_CLIENT_ID", DEMO_CLIENT_ID)
-            .env("AEP_SANDBOX", "prod")
-            .env("AEP_CLIENT_SECRET", DEMO_CLIENT_SECRET)
-            .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
-            .env("AWS_SECRET_ACCESS_KEY", AWS_SECRET)
-            .timeout(Duration::from_secs(60));
-        cmd
-    }
-
-    fn history_db(&self) -> PathBuf {
-        self.home.path().join("data").join("history.sqlite3")
-    }
-}
-
-fn json_of(output: &Output) -> Value {
-    let text = String::from_utf8_lossy(&output.stdout);
-    serde_json::from_str(text.trim())
-        .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {text}"))
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 #[test]
 fn create_with_env_secrets_prints_json_and_records_history() {
@@ -294,50 +246,6 @@ fn profile_add_list_use_remove() {
     assert_eq!(json_of(&out)["profiles"].as_array().unwrap().len(), 0);
 }
 
-/// Starts a create that hangs in the emulator, waits until its pending record is written, then
-/// SIGKILLs the process: the record must survive as `pending`.
-fn kill_during_create(w: &World, name: &str) {
-    w.emu()
-        .inject(Fault::new(FaultRoute::CreateConnection).delay_ms(60_000));
-    let mut child = std::process::Command::new(BIN);
-    child
-        .env_clear()
-        .envs(
-            w.cmd()
-                .get_envs()
-                .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
-        )
-        .args(["create", "--name", name])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    let mut child = child.spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let pending = w.history_db().exists()
-            && HistoryStore::open(&w.history_db())
-                .ok()
-                .and_then(|(db, _)| db.pending().ok())
-                .is_some_and(|p| !p.is_empty());
-        let posted = w
-            .emu()
-            .requests()
-            .iter()
-            .any(|r| r.method == "POST" && r.path.ends_with("/connections"));
-        if pending && posted {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the create never got in flight");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child.kill().unwrap(); // SIGKILL on Unix
-    child.wait().unwrap();
-    w.emu().clear_faults();
-    let (db, _) = HistoryStore::open(&w.history_db()).unwrap();
-    let pending = db.pending().unwrap();
-    assert_eq!(pending.len(), 1, "the killed attempt is still recorded");
-    assert_eq!(pending[0].name, name);
-}
-
 #[test]
 fn sigkill_mid_create_leaves_pending_which_the_next_start_settles_as_not_created() {
     let w = World::new();
@@ -361,21 +269,10 @@ fn sigkill_mid_create_leaves_pending_which_the_next_start_settles_as_not_created
 
 #[test]
 fn sigkill_mid_create_then_adobe_had_it_settles_as_created() {
-    use aep_s3_connect::model::S3ConnectionInput;
-    use aep_s3_connect::secret::Secret;
-
     let w = World::new();
     kill_during_create(&w, "killed but made");
     // Adobe finished the request although the process was gone: the connection exists.
-    let made = w
-        .runtime
-        .block_on(w.client("prod").create_s3_connection(&S3ConnectionInput {
-            name: "killed but made".into(),
-            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
-            secret_key: Secret::new(AWS_SECRET),
-            ..Default::default()
-        }))
-        .unwrap();
+    let made = made_anyway(&w, "killed but made");
 
     let out = w.cmd().args(["history", "--json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
@@ -387,7 +284,7 @@ fn sigkill_mid_create_then_adobe_had_it_settles_as_created() {
     let h = json_of(&out);
     assert_eq!(h["total"], 1);
     assert_eq!(h["items"][0]["status"], "created");
-    assert_eq!(h["items"][0]["connectionId"], made.id.as_str());
+    assert_eq!(h["items"][0]["connectionId"], made.as_str());
     assert_eq!(h["items"][0]["reconciled"], true);
 }
 

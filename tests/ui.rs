@@ -3,16 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use aep_s3_connect::emulator::{
-    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID, Fault, FaultRoute,
-};
-use aep_s3_connect::secret::Secret;
-use aep_s3_connect::store::config::{Config, Profile};
-use aep_s3_connect::store::paths::AppPaths;
-use aep_s3_connect::store::secrets::SecretStore;
-use aep_s3_connect::ui::dialogs::PresetDialogs;
-use aep_s3_connect::ui::{AepApp, AppConfig};
-use aep_s3_connect::worker::WorkerSettings;
+use aep_s3_connect::emulator::{Fault, FaultRoute};
+use aep_s3_connect::ui::AepApp;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -20,46 +12,11 @@ use egui_kittest::kittest::{NodeT, Queryable};
 mod common;
 
 use common::World;
-use common::ui::{has_label, step_until, type_into};
+use common::ui::{app_on, copied, has_label, step_until, type_into};
 
 /// The app on a profile in `sandbox` of the emulator.
 fn app(w: &World, sandbox: &str) -> Harness<'static, AepApp> {
-    app_at(w.home.path(), &w.emu().base_url(), sandbox)
-}
-
-/// The app with one profile pointing at `url` and an in-memory keyring.
-fn app_at(home: &std::path::Path, url: &str, sandbox: &str) -> Harness<'static, AepApp> {
-    let paths = AppPaths::under(home);
-    paths.create_dirs().unwrap();
-    let mut profile = Profile::new("test", DEMO_ORG_ID, DEMO_CLIENT_ID, sandbox);
-    profile.platform_url = url.to_owned();
-    profile.ims_url = url.to_owned();
-    Config {
-        active_profile: Some("test".into()),
-        profiles: vec![profile],
-        ..Config::default()
-    }
-    .save(&paths.config_file())
-    .unwrap();
-    let settings = WorkerSettings {
-        paths,
-        secrets: SecretStore::with_store(keyring_core::mock::Store::new().unwrap(), "mock"),
-        demo_client_secret: Some(Secret::new(DEMO_CLIENT_SECRET)),
-        access_token: None,
-    };
-    Harness::builder()
-        .with_size([1100.0, 800.0])
-        .build_eframe(move |cc| {
-            AepApp::new(
-                cc,
-                AppConfig {
-                    worker: settings,
-                    demo: false,
-                    dialogs: Box::new(PresetDialogs::default()),
-                    screenshot: None,
-                },
-            )
-        })
+    app_on(w.home.path(), &w.emu().base_url(), sandbox, |_| {})
 }
 
 fn fill_form(h: &mut Harness<'_, AepApp>, name: &str) {
@@ -70,18 +27,6 @@ fn fill_form(h: &mut Harness<'_, AepApp>, name: &str) {
         "Secret access key",
         "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
     );
-}
-
-fn copied(h: &Harness<'_, AepApp>) -> Vec<String> {
-    h.output()
-        .platform_output
-        .commands
-        .iter()
-        .filter_map(|c| match c {
-            egui::OutputCommand::CopyText(t) => Some(t.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 #[test]

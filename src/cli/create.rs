@@ -87,7 +87,13 @@ pub fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
         return Err(usage(CreateError::Invalid(errors).to_string()));
     }
     let ctx = Context::load(global).map_err(|f| f.with_json(json_out))?;
-    let history = ctx.history().map_err(|f| f.with_json(json_out))?;
+    let history = ctx.history().map_err(|mut f| {
+        f.message = format!(
+            "could not record the attempt in the history, so nothing was sent: {}",
+            f.message
+        );
+        f.with_json(json_out)
+    })?;
     let client = ctx.client().map_err(|f| f.with_json(json_out))?;
     let runtime = super::token::runtime()?;
     if !args.allow_duplicate {
@@ -139,6 +145,14 @@ pub fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
             Ok(())
         }
         Err(CreateError::Client { error, .. }) => Err(Failure::client(&error, json_out)),
+        Err(CreateError::Token { error, .. }) => {
+            let mut failure = Failure::client(&error, json_out);
+            failure.message = format!(
+                "could not get an access token from IMS, so nothing was sent to AEP: {}",
+                failure.message
+            );
+            Err(failure)
+        }
         Err(e @ CreateError::Invalid(_)) => Err(usage(e.to_string())),
         Err(e @ CreateError::Store(_)) => {
             Err(Failure::new(Exit::Store, e.to_string()).with_json(json_out))

@@ -91,6 +91,16 @@ pub(super) fn start_create(
                     curl: Some(curl),
                     ..ErrorView::from_client(&error)
                 }),
+                Err(CreateError::Token { error, .. }) => {
+                    let view = ErrorView::from_client(&error);
+                    Err(ErrorView {
+                        message: format!(
+                            "Could not get an access token from IMS, so nothing was sent to AEP: {}",
+                            view.message
+                        ),
+                        ..view
+                    })
+                }
                 Err(e) => Err(ErrorView::message(e.to_string())),
             }
         };

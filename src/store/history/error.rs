@@ -15,8 +15,8 @@ const DATA_DIR_HINT: &str =
 pub enum HistoryError {
     /// The database file could not be opened or read.
     #[error(
-        "could not open the history database {}. Check that the folder exists and that you may \
-         read and write it, {DATA_DIR_HINT}",
+        "could not open the history database {} ({source}). Check that the folder exists and \
+         that you may read and write it, {DATA_DIR_HINT}",
         .path.display()
     )]
     Open {
@@ -55,7 +55,8 @@ pub enum HistoryError {
     },
     /// A file-system operation next to the database failed.
     #[error(
-        "could not {action} {}. Check that you may write to that folder, {DATA_DIR_HINT}",
+        "could not {action} {} ({source}). Check that you may write to that folder, \
+         {DATA_DIR_HINT}",
         .path.display()
     )]
     Io {
@@ -67,9 +68,22 @@ pub enum HistoryError {
         #[source]
         source: std::io::Error,
     },
+    /// A record could not be written (disk full, read-only, locked too long); nothing changed.
+    #[error(
+        "could not write to the history database {} ({source}). Check free disk space and that \
+         you may write to that folder, {DATA_DIR_HINT}",
+        .path.display()
+    )]
+    Write {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite said.
+        #[source]
+        source: rusqlite::Error,
+    },
     /// A query failed on an open database.
     #[error(
-        "reading or writing the history database failed. Try again; if it keeps failing, \
+        "reading or writing the history database failed ({0}). Try again; if it keeps failing, \
          restart aep-s3-connect"
     )]
     Sql(#[from] rusqlite::Error),
@@ -87,8 +101,8 @@ pub enum HistoryError {
     AlreadyCreated(AttemptId),
     /// A schema upgrade failed for a passing reason (locked, disk full, read-only); nothing changed.
     #[error(
-        "could not upgrade the history database {} to schema version {version}; the file was not \
-         changed. Close other copies of aep-s3-connect, check free disk space, and try again",
+        "could not upgrade the history database {} to schema version {version} ({source}); the \
+         file was not changed. Close other copies of aep-s3-connect, check free disk space, and try again",
         .path.display()
     )]
     Migration {

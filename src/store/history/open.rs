@@ -100,6 +100,35 @@ pub(super) fn open_file(path: &Path) -> Result<Connection, OpenFailure> {
     }
 }
 
+/// SQLite words a read-only or full file system as "unable to open database file" or "disk I/O
+/// error". When the folder cannot be written, that is the cause to report: try it.
+pub(super) fn explain(error: HistoryError, path: &Path) -> HistoryError {
+    use std::io::Write as _;
+    let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) else {
+        return error;
+    };
+    // A fixed name, not tempfile's: its errors carry the file's path, which says nothing here.
+    let file = dir.join(format!(".write-test-{}", std::process::id()));
+    let probe = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&file)
+        .and_then(|mut f| {
+            let written = f.write_all(&[0; 4096]).and_then(|()| f.sync_all());
+            let _ = std::fs::remove_file(&file);
+            written
+        });
+    match probe {
+        Ok(()) => error,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => error,
+        Err(source) => HistoryError::Io {
+            action: "write to the history folder",
+            path: dir.to_owned(),
+            source,
+        },
+    }
+}
+
 /// Why [`quick_check`] rejected a database.
 enum CheckError {
     /// Reading failed outright.
