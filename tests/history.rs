@@ -12,6 +12,10 @@ use aep_s3_connect::store::history::{
     HistoryQuery, HistoryStore, NewAttempt,
 };
 
+mod common;
+
+use common::history::sample;
+
 /// A fresh database file in its own temporary directory (kept alive by the returned guard).
 fn temp_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -26,27 +30,6 @@ fn open(path: &Path) -> HistoryStore {
         "a healthy database must open without a notice"
     );
     store
-}
-
-/// An attempt with every field set, distinct per `i`.
-fn sample(i: usize) -> NewAttempt {
-    NewAttempt {
-        profile: format!("profile-{}", i % 3),
-        org_id: format!("ORG{i:05}@AdobeOrg"),
-        sandbox: format!("sandbox-{}", i % 4),
-        platform_url: "https://platform.adobe.io".into(),
-        name: format!("Connection {i:05}"),
-        description: Some(format!("description of {i:05}")),
-        access_key_id: format!("AKIA{i:016}"),
-        bucket_name: Some(format!("bucket-{i:05}")),
-        folder_path: Some(format!("in/{i}")),
-        service_url: Some("https://s3.eu-west-1.amazonaws.com".into()),
-        has_session_token: i.is_multiple_of(2),
-        request_body_redacted: format!(
-            r#"{{"name":"Connection {i:05}","secretKey":"(redacted)"}}"#
-        ),
-        started_at_ms: 1_700_000_000_000 + i64::try_from(i).unwrap() * 1000,
-    }
 }
 
 fn all(store: &HistoryStore) -> Vec<Attempt> {
@@ -911,75 +894,156 @@ fn open_creates_missing_folders() {
     assert!(path.is_file());
 }
 
-/// Timings at the product's target size. Not a pass/fail check (machines differ); run with
-/// `cargo test --release --test history -- --ignored --nocapture` and read the numbers.
+/// What a search must find, worked out the slow, obvious way: every record whose search columns
+/// contain `text` (trimmed) with ASCII case folded (LIKE's rule), newest first.
+fn found_by_hand(every: &[Attempt], text: &str) -> Vec<AttemptId> {
+    let text = text.trim().to_ascii_lowercase();
+    every
+        .iter()
+        .filter(|a| {
+            [
+                Some(&a.name),
+                a.description.as_ref(),
+                a.connection_id.as_ref(),
+                a.bucket_name.as_ref(),
+                Some(&a.sandbox),
+                Some(&a.org_id),
+                Some(&a.access_key_id),
+                a.error_message.as_ref(),
+                a.request_id.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|column| column.to_ascii_lowercase().contains(&text))
+        })
+        .map(|a| a.id)
+        .collect()
+}
+
+fn ids(attempts: &[Attempt]) -> Vec<AttemptId> {
+    attempts.iter().map(|a| a.id).collect()
+}
+
+/// `query` finds exactly `expected`, in that order, and counts as many.
+fn assert_finds(store: &HistoryStore, query: &HistoryQuery, expected: &[AttemptId]) {
+    let found = ids(&store.search(query).unwrap());
+    let what = &query.search;
+    assert!(
+        found == expected,
+        "{what:?}: {} found, {} expected",
+        found.len(),
+        expected.len()
+    );
+    assert_eq!(store.count(query).unwrap(), expected.len(), "{what:?}");
+}
+
 #[test]
-#[ignore = "benchmark: prints timings for 100,000 records"]
-fn benchmark_100k() {
-    use std::time::Instant;
+fn every_kind_of_search_finds_exactly_what_like_would() {
+    // Regression guard for the search plans (trigram index, in-memory text fetched by ID or
+    // walked in order): short, rare, common and absent terms all find the same rows as a plain
+    // substring test, in the same order, with the same count, page by page.
     let (_dir, path) = temp_db();
+    common::history::fill(&path, 3_000);
     let store = open(&path);
-    let batch: Vec<NewAttempt> = (0..100_000).map(sample).collect();
-    let t = Instant::now();
-    store.insert_many(&batch).unwrap();
-    println!("insert_many 100k: {:?}", t.elapsed());
-    drop(store);
-    let t = Instant::now();
-    let store = open(&path);
-    println!("reopen (quick_check): {:?}", t.elapsed());
-    let page = |query: HistoryQuery| HistoryQuery {
-        limit: Some(100),
-        ..query
-    };
-    let queries = [
-        ("newest page", page(HistoryQuery::default())),
-        (
-            "name desc page",
-            page(HistoryQuery {
-                order: HistoryOrder::NameDesc,
-                ..HistoryQuery::default()
-            }),
-        ),
-        (
-            "status asc page",
-            page(HistoryQuery {
-                order: HistoryOrder::StatusAsc,
-                ..HistoryQuery::default()
-            }),
-        ),
-        (
-            "sandbox filter",
-            page(HistoryQuery {
-                sandbox: Some("sandbox-2".into()),
-                ..HistoryQuery::default()
-            }),
-        ),
-        ("rare search", page(search_for("AKIA0000000000054321"))),
-        ("common search", page(search_for("connection"))),
-        ("1% search", page(search_for("connection 001"))),
-        ("10% search", page(search_for("connection 01"))),
-        ("2-char search", page(search_for("zz"))),
-        (
-            "deep offset",
-            HistoryQuery {
-                limit: Some(100),
-                offset: 90_000,
-                ..HistoryQuery::default()
-            },
-        ),
-    ];
-    for (label, query) in queries {
-        let t = Instant::now();
-        let found = store.search(&query).unwrap().len();
-        let searched = t.elapsed();
-        let t = Instant::now();
-        let counted = store.count(&query).unwrap();
-        println!(
-            "{label}: search {searched:?} ({found} rows), count {:?} ({counted})",
-            t.elapsed()
-        );
+    let every = all(&store);
+    assert_eq!(every.len(), 3_000);
+    for text in [
+        "c",
+        "C",
+        "7",
+        "-",
+        "co",
+        "zz",
+        "0 ",
+        "n 0",
+        "e-1",
+        "connection",
+        "connection 0",
+        "connection 00",
+        "connection 001",
+        "AKIA0000000000002999",
+        "bucket-0",
+        "req-",
+        "could",
+        "CONNECTOR-1001",
+        "%",
+        "a_b",
+        "ä",
+        "Ärger",
+    ] {
+        let expected = found_by_hand(&every, text);
+        let query = search_for(text);
+        assert_finds(&store, &query, &expected);
+        let second_page = store
+            .search(&HistoryQuery {
+                limit: Some(200),
+                offset: 200,
+                ..query
+            })
+            .unwrap();
+        let tail: Vec<_> = expected.iter().skip(200).take(200).copied().collect();
+        assert_eq!(ids(&second_page), tail, "{text:?}, second page");
     }
-    let t = Instant::now();
-    let pending = store.pending().unwrap().len();
-    println!("pending(): {:?} ({pending})", t.elapsed());
+    // With a filter and another order too.
+    let failed: Vec<Attempt> = every
+        .iter()
+        .filter(|a| a.status == AttemptStatus::Failed && a.sandbox == "sandbox-1")
+        .cloned()
+        .collect();
+    for text in ["c", "0", "zz", "could", "bucket-00"] {
+        let query = HistoryQuery {
+            status: Some(AttemptStatus::Failed),
+            sandbox: Some("sandbox-1".into()),
+            order: HistoryOrder::OldestFirst,
+            ..search_for(text)
+        };
+        let mut expected = found_by_hand(&failed, text);
+        expected.reverse();
+        assert_finds(&store, &query, &expected);
+    }
+}
+
+#[test]
+fn a_search_sees_every_write_by_this_store_and_by_another_process() {
+    // The short-term search keeps the history's text in memory: it must never answer from a
+    // copy older than the database.
+    let (_dir, path) = temp_db();
+    let mine = open(&path);
+    let theirs = open(&path);
+    let zz = search_for("zz");
+    assert_eq!(mine.count(&zz).unwrap(), 0);
+    let id = mine
+        .insert_pending(&NewAttempt {
+            name: "Fizz".into(),
+            ..sample(1)
+        })
+        .unwrap();
+    assert_eq!(mine.count(&zz).unwrap(), 1, "this store's insert");
+    theirs
+        .insert_pending(&NewAttempt {
+            name: "Buzz".into(),
+            ..sample(2)
+        })
+        .unwrap();
+    assert_eq!(mine.count(&zz).unwrap(), 2, "another connection's insert");
+    mine.complete_failed(
+        id,
+        &FailedOutcome {
+            message: "quota exceeded".into(),
+            finished_at_ms: 1,
+            ..FailedOutcome::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(mine.count(&search_for("qu")).unwrap(), 1, "an update");
+    let failed = HistoryQuery {
+        status: Some(AttemptStatus::Failed),
+        ..zz.clone()
+    };
+    assert_eq!(names(&mine.search(&failed).unwrap()), ["Fizz"]);
+    let removed = mine.get(id).unwrap().unwrap();
+    theirs.delete(id).unwrap();
+    assert_eq!(names(&mine.search(&zz).unwrap()), ["Buzz"], "a delete");
+    mine.restore(&removed).unwrap();
+    assert_eq!(mine.count(&zz).unwrap(), 2, "a restore");
 }

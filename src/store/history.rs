@@ -10,12 +10,15 @@
 
 mod error;
 mod events;
+mod in_flight;
 mod migrations;
 mod open;
 mod query;
 mod recover;
+mod search_text;
 mod types;
 
+use std::cell::RefCell;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -25,9 +28,11 @@ use rusqlite::{
 
 use open::OpenFailure;
 use query::SearchPlan;
+use search_text::SearchText;
 
 pub use error::{HistoryError, OpenNotice};
 pub use events::{Event, EventId, EventKind, EventOutcome, EventResult, NewEvent};
+pub use in_flight::InFlight;
 pub use types::{
     Attempt, AttemptId, AttemptStatus, CreatedOutcome, FailedOutcome, HistoryOrder, HistoryQuery,
     NewAttempt, UnknownStatus,
@@ -40,6 +45,12 @@ pub struct HistoryStore {
     conn: Connection,
     /// The file, or `None` in memory.
     path: Option<PathBuf>,
+    /// The search columns in memory, read on the first search that needs them; forgotten on
+    /// every write through this store, re-read after another process wrote.
+    search_text: RefCell<Option<SearchText>>,
+    /// The last in-memory search (its text and filters) and the IDs it found: the worker asks
+    /// for a page and then for the count of the same query.
+    last_match: RefCell<Option<(HistoryQuery, Vec<i64>)>>,
 }
 
 // The worker thread owns the store, so losing `Send` (say, by adding an `Rc`) must not compile.
@@ -60,7 +71,7 @@ impl HistoryStore {
         }
         let reason = match open::open_file(path) {
             Ok(conn) => return Ok((Self::with(conn, path), None)),
-            Err(OpenFailure::Fatal(error)) => return Err(error),
+            Err(OpenFailure::Fatal(error)) => return Err(open::explain(error, path)),
             Err(OpenFailure::Unusable(reason)) => reason,
         };
         let moved_to = recover::move_aside(path).map_err(|source| HistoryError::Io {
@@ -98,7 +109,12 @@ impl HistoryStore {
             source,
         })?;
         match migrations::migrate(&conn) {
-            Ok(()) => Ok(HistoryStore { conn, path: None }),
+            Ok(()) => Ok(HistoryStore {
+                conn,
+                path: None,
+                search_text: RefCell::new(None),
+                last_match: RefCell::new(None),
+            }),
             Err(error) => Err(error::migrate_error(&path, error)),
         }
     }
@@ -108,6 +124,8 @@ impl HistoryStore {
         HistoryStore {
             conn,
             path: Some(path.to_owned()),
+            search_text: RefCell::new(None),
+            last_match: RefCell::new(None),
         }
     }
 
@@ -118,8 +136,20 @@ impl HistoryStore {
 
     /// Writes `attempt` as pending; call this before the request leaves.
     pub fn insert_pending(&self, attempt: &NewAttempt) -> Result<AttemptId, HistoryError> {
+        self.forget_search_text();
         let mut insert = self.conn.prepare_cached(query::INSERT_PENDING)?;
-        Ok(insert_new(&mut insert, attempt)?)
+        insert_new(&mut insert, attempt).map_err(|e| self.write_error(e))
+    }
+
+    /// A failed write, naming the file when there is one.
+    fn write_error(&self, source: rusqlite::Error) -> HistoryError {
+        match &self.path {
+            Some(path) => HistoryError::Write {
+                path: path.clone(),
+                source,
+            },
+            None => HistoryError::Sql(source),
+        }
     }
 
     /// Records that attempt `id` created a connection (also after a failure, when reconciling).
@@ -128,6 +158,7 @@ impl HistoryStore {
         id: AttemptId,
         outcome: &CreatedOutcome,
     ) -> Result<(), HistoryError> {
+        self.forget_search_text();
         let changed = self
             .conn
             .prepare_cached(query::COMPLETE_CREATED)?
@@ -138,7 +169,8 @@ impl HistoryStore {
                 outcome.request_id,
                 outcome.finished_at_ms,
                 outcome.reconciled,
-            ])?;
+            ])
+            .map_err(|e| self.write_error(e))?;
         if changed == 0 {
             return Err(HistoryError::NotFound(id));
         }
@@ -151,6 +183,7 @@ impl HistoryStore {
         id: AttemptId,
         outcome: &FailedOutcome,
     ) -> Result<(), HistoryError> {
+        self.forget_search_text();
         let changed = self
             .conn
             .prepare_cached(query::COMPLETE_FAILED)?
@@ -161,7 +194,8 @@ impl HistoryStore {
                 outcome.message,
                 outcome.request_id,
                 outcome.finished_at_ms,
-            ])?;
+            ])
+            .map_err(|e| self.write_error(e))?;
         if changed == 0 {
             return Err(match self.get(id)? {
                 Some(_) => HistoryError::AlreadyCreated(id),
@@ -195,7 +229,8 @@ impl HistoryStore {
 
     /// The records matching `query`, in its order, one page of them.
     pub fn search(&self, query: &HistoryQuery) -> Result<Vec<Attempt>, HistoryError> {
-        let (sql, values) = query::search_sql(query, self.plan(query)?);
+        let (plan, _) = self.plan(query)?;
+        let (sql, values) = query::search_sql(query, &plan);
         let mut statement = self.conn.prepare_cached(&sql)?;
         let rows =
             statement.query_map(rusqlite::params_from_iter(values), query::attempt_from_row)?;
@@ -204,7 +239,11 @@ impl HistoryStore {
 
     /// How many records match `query`'s filters, ignoring its limit and offset.
     pub fn count(&self, query: &HistoryQuery) -> Result<usize, HistoryError> {
-        let filter = query::filter(query, self.plan(query)?);
+        let (plan, known) = self.plan(query)?;
+        if let Some(count) = known {
+            return Ok(count);
+        }
+        let filter = query::filter(query, &plan);
         let sql = format!("SELECT count(*) FROM attempts{}", filter.sql);
         let count: i64 = self
             .conn
@@ -216,6 +255,7 @@ impl HistoryStore {
 
     /// Deletes the record with this ID; keep the [`Attempt`] to [`Self::restore`] it (undo).
     pub fn delete(&self, id: AttemptId) -> Result<(), HistoryError> {
+        self.forget_search_text();
         let changed = self
             .conn
             .prepare_cached("DELETE FROM attempts WHERE id = ?1")?
@@ -228,6 +268,7 @@ impl HistoryStore {
 
     /// Puts a deleted record back with its own ID (undo); `duration_ms` is derived, not read.
     pub fn restore(&self, attempt: &Attempt) -> Result<(), HistoryError> {
+        self.forget_search_text();
         let a = attempt;
         let changed = self
             .conn
@@ -265,6 +306,7 @@ impl HistoryStore {
 
     /// Writes all `attempts` as pending in one transaction: all or nothing (imports, benchmarks).
     pub fn insert_many(&self, attempts: &[NewAttempt]) -> Result<(), HistoryError> {
+        self.forget_search_text();
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         {
             let mut insert = tx.prepare_cached(query::INSERT_PENDING)?;
@@ -276,24 +318,65 @@ impl HistoryStore {
         Ok(())
     }
 
-    /// Chooses how to match `query`'s search text: a cheap capped count of index matches tells a
-    /// rare text (fetch matches from the index) from a common one (scan rows in order with LIKE).
-    fn plan(&self, query: &HistoryQuery) -> Result<SearchPlan, HistoryError> {
+    /// Chooses how to match `query`'s search text, and returns the number of matching records
+    /// when choosing found it. Non-ASCII text of three characters or more needs the trigram
+    /// index (Unicode case folding); any other text is matched in the in-memory search text,
+    /// which gives the exact matches: few are fetched by ID, many by walking the order index (a
+    /// page fills within a few hundred rows). The index was slower for ASCII: a rare access key
+    /// ID took ~18 ms through it (its trigrams, such as "000", are in every record), ~1 ms so.
+    fn plan(&self, query: &HistoryQuery) -> Result<(SearchPlan, Option<usize>), HistoryError> {
         let Some(text) = query::search_text(query) else {
-            return Ok(SearchPlan::Fts); // no search text: the plan is never used
+            return Ok((SearchPlan::Fts, None)); // no search text: the plan is never used
         };
-        let probed = if query::needs_probe(text) {
-            let matches: i64 = self
-                .conn
-                .prepare_cached(query::PROBE_SQL)?
-                .query_row(params![query::fts_phrase(text), query::PROBE_CAP], |row| {
-                    row.get(0)
-                })?;
-            Some(matches)
+        if query::index_only(text) {
+            return Ok((SearchPlan::Fts, None));
+        }
+        let ids = self.matching(text, query)?;
+        let count = ids.len();
+        let plan = if i64::try_from(count).unwrap_or(i64::MAX) < query::PROBE_CAP {
+            SearchPlan::Ids(ids)
         } else {
-            None
+            SearchPlan::Like
         };
-        Ok(query::plan_for(text, probed))
+        Ok((plan, Some(count)))
+    }
+
+    /// IDs of the records matching `text` and `query`'s filters, from the in-memory search text
+    /// (read first if this store has none, or another process wrote since).
+    fn matching(&self, text: &str, query: &HistoryQuery) -> Result<Vec<i64>, HistoryError> {
+        let mut cached = self.search_text.borrow_mut();
+        let current = match cached.as_ref() {
+            Some(search_text) => search_text.is_current(&self.conn)?,
+            None => false,
+        };
+        // Only the text and the filters decide the matches, not the order or the page.
+        let key = HistoryQuery {
+            search: Some(text.to_owned()),
+            status: query.status,
+            profile: query.profile.clone(),
+            sandbox: query.sandbox.clone(),
+            ..HistoryQuery::default()
+        };
+        let mut last = self.last_match.borrow_mut();
+        if !current {
+            *cached = Some(SearchText::read(&self.conn)?);
+            last.take();
+        }
+        if let Some((_, ids)) = last.as_ref().filter(|(k, _)| *k == key) {
+            return Ok(ids.clone());
+        }
+        let ids = cached
+            .as_ref()
+            .map(|search_text| search_text.matching(text, query))
+            .unwrap_or_default();
+        *last = Some((key, ids.clone()));
+        Ok(ids)
+    }
+
+    /// Drops the in-memory search text: this store is about to change a record.
+    fn forget_search_text(&self) {
+        self.search_text.borrow_mut().take();
+        self.last_match.borrow_mut().take();
     }
 }
 
@@ -362,7 +445,7 @@ mod tests {
             search: Some(search.into()),
             ..HistoryQuery::default()
         };
-        let (sql, values) = query::search_sql(&query, plan);
+        let (sql, values) = query::search_sql(&query, &plan);
         let mut statement = store.conn.prepare(&sql).unwrap();
         statement
             .query_map(rusqlite::params_from_iter(values), |row| row.get(0))
