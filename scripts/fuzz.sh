@@ -10,6 +10,8 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# Always fuzz/target (the paths below assume it), whatever CARGO_TARGET_DIR says.
+export CARGO_TARGET_DIR="$PWD/fuzz/target"
 
 seconds="${1:-60}"
 shift || true

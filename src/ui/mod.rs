@@ -30,6 +30,9 @@ pub fn run(config: AppConfig) -> eframe::Result<()> {
             .with_min_inner_size([720.0, 480.0]),
         // A screenshot run must not remember or restore a window layout.
         persist_window: !screenshot,
+        // Test builds also compile wgpu in (egui_kittest renders snapshots with it), and eframe
+        // would prefer it: the window always uses glow.
+        renderer: eframe::Renderer::Glow,
         ..Default::default()
     };
     eframe::run_native(

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Start-up to the first settled frame, and peak memory, of the window vs. the framework's floor
+# (examples/floor.rs: the smallest eframe window with the same features and window options).
+# Each run is a whole process under Xvfb that draws its first settled frame, saves it as PNG
+# (--screenshot) and exits. Run it inside scripts/with-keyring.sh so the app finds a keyring.
+#
+# Usage: scripts/with-keyring.sh scripts/bench/startup.sh [RUNS]     (default 10 runs per case)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need hyperfine jq
+runs="${1:-10}"
+build_release
+start_xvfb
+start_emulator
+
+# A configured home: one profile (secret in the keyring when there is one) and 100 past connections.
+home="$work/home"
+export AEP_S3_CONNECT_HOME="$home"
+printf '%s' "$demo_client_secret" | "$bin" profile add bench --activate --client-secret-stdin \
+    --org-id "$demo_org" --client-id "$demo_client_id" --sandbox dev \
+    --platform-url "$emulator_url" --ims-url "$emulator_url" >/dev/null
+for i in $(seq 100); do
+    AEP_CLIENT_SECRET="$demo_client_secret" AWS_SECRET_ACCESS_KEY="bench-secret-key-$i" \
+        "$bin" create --json --name "bench connection $i" --access-key-id AKIABENCHBENCH0000$((i % 10)) \
+        --bucket "bench-bucket-$i" >/dev/null
+done
+unset AEP_S3_CONNECT_HOME
+
+declare -A cmd=(
+    [floor]="$floor $work/floor.png"
+    [app-first-run]="env AEP_S3_CONNECT_HOME=$work/fresh $bin --screenshot $work/first.png"
+    [app-100-rows]="env AEP_S3_CONNECT_HOME=$home $bin --screenshot $work/app.png"
+    [app-demo]="$bin --demo --screenshot $work/demo.png"
+)
+cases=(floor app-first-run app-100-rows app-demo)
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+args=()
+for c in "${cases[@]}"; do args+=(-n "$c" "${cmd[$c]}"); done
+hyperfine --runs "$runs" --warmup 2 --style basic --export-json "$work/startup.json" "${args[@]}"
+
+echo
+echo "| case | median start to first settled frame (ms) | x floor | median peak RSS (MiB) | x floor |"
+echo "|---|---|---|---|---|"
+floor_ms="" floor_rss=""
+for c in "${cases[@]}"; do
+    ms="$(jq -r --arg c "$c" '.results[] | select(.command == $c) | .median * 1000' "$work/startup.json")"
+    for _ in $(seq "$runs"); do
+        /usr/bin/time -f '%M' -o "$work/rss" ${cmd[$c]} >/dev/null 2>&1
+        cat "$work/rss"
+    done | median >"$work/rss.median"
+    rss="$(awk '{ printf "%.1f", $1 / 1024 }' "$work/rss.median")"
+    [ -n "$floor_ms" ] || { floor_ms="$ms"; floor_rss="$rss"; }
+    awk -v c="$c" -v ms="$ms" -v fm="$floor_ms" -v r="$rss" -v fr="$floor_rss" \
+        'BEGIN { printf "| %s | %.0f | %.2f | %.1f | %.2f |\n", c, ms, ms / fm, r, r / fr }'
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
