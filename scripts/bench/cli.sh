@@ -2,8 +2,9 @@
 # One create, whole process, against the emulator on loopback:
 #   aep-s3-connect create --json   vs.   curl (+ jq for the token)   vs.   newman (Postman's CLI)
 # "fresh token": each run asks IMS for a token, then creates (ours: no keyring, so no token cache).
-# "token at hand": the token is already there (ours: from the keyring cache; curl and newman: a
-# variable), so each run only creates. Every run creates a new connection with a unique name.
+# "token at hand": the token is already there (ours: from the keyring cache, or from
+# AEP_ACCESS_TOKEN; curl and newman: a variable), so each run only creates.
+# Every run creates a new connection with a unique name.
 #
 # Usage: scripts/with-keyring.sh scripts/bench/cli.sh [RUNS]     (default 20 runs per case)
 # newman is installed from the npm registry into target/bench-node on first use.
@@ -21,7 +22,7 @@ fi
 
 scopes="openid,session,AdobeID,read_organizations,additional_info.projectedProductContext"
 spec="ecadc60c-7455-4d87-84dc-2a0e293d997b"
-export AEP_S3_CONNECT_HOME="$work/home" AWS_SECRET_ACCESS_KEY="bench-secret-key" \
+export AEP_S3_CONNECT_HOME="$work/home" AWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG/bPxRfiCYBENCHKEY00" \
     BENCH_URL="$emulator_url" BENCH_ORG="$demo_org" BENCH_CLIENT="$demo_client_id" \
     BENCH_SECRET="$demo_client_secret" BENCH_SCOPES="$scopes" BENCH_SPEC="$spec"
 printf '%s' "$demo_client_secret" | "$bin" profile add bench --activate --client-secret-stdin \
@@ -39,7 +40,7 @@ token="${1:-$BENCH_TOKEN}"
 curl -sf -X POST "$BENCH_URL/data/foundation/flowservice/connections" \
     -H "Authorization: Bearer $token" -H "x-api-key: $BENCH_CLIENT" -H "x-gw-ims-org-id: $BENCH_ORG" \
     -H "x-sandbox-name: dev" -H "Content-Type: application/json" -H "Accept: application/json" \
-    -d "{\"name\":\"curl $(date +%s%N)\",\"auth\":{\"specName\":\"Access Key\",\"params\":{\"s3AccessKey\":\"AKIABENCHBENCH00000\",\"s3SecretKey\":\"$AWS_SECRET_ACCESS_KEY\",\"bucketName\":\"bench-bucket\"}},\"connectionSpec\":{\"id\":\"$BENCH_SPEC\",\"version\":\"1.0\"}}" \
+    -d "{\"name\":\"curl $(date +%s%N)\",\"auth\":{\"specName\":\"Access Key\",\"params\":{\"s3AccessKey\":\"AKIABENCHBENCH000000\",\"s3SecretKey\":\"$AWS_SECRET_ACCESS_KEY\",\"bucketName\":\"bench-bucket\"}},\"connectionSpec\":{\"id\":\"$BENCH_SPEC\",\"version\":\"1.0\"}}" \
     >/dev/null
 SH
 cat >"$work/curl-token-create.sh" <<'SH'
@@ -67,14 +68,14 @@ jq -n --arg spec "$spec" '{
                   { key: "x-gw-ims-org-id", value: "{{org}}" }, { key: "x-sandbox-name", value: "dev" },
                   { key: "Content-Type", value: "application/json" }, { key: "Accept", value: "application/json" } ],
         body: { mode: "raw", raw: ({ name: "newman {{$timestamp}}{{$randomInt}}",
-          auth: { specName: "Access Key", params: { s3AccessKey: "AKIABENCHBENCH00000",
+          auth: { specName: "Access Key", params: { s3AccessKey: "AKIABENCHBENCH000000",
             s3SecretKey: "{{secret_key}}", bucketName: "bench-bucket" } },
           connectionSpec: { id: $spec, version: "1.0" } } | tojson) } } } ] }' >"$work/collection.json"
 newman_args="run $work/collection.json --bail --silent --env-var url=$emulator_url --env-var client_id=$demo_client_id \
 --env-var client_secret=$demo_client_secret --env-var scopes=$scopes --env-var org=$demo_org \
---env-var secret_key=bench-secret-key"
+--env-var secret_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYBENCHKEY00"
 
-ours="$bin create --json --access-key-id AKIABENCHBENCH00000 --bucket bench-bucket"
+ours="$bin create --json --access-key-id AKIABENCHBENCH000000 --bucket bench-bucket"
 echo "machine: $(nproc) cores, $(uname -sr); $(curl --version | head -1 | cut -d' ' -f1-2); newman $("$newman" --version); node $(node --version); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 hyperfine --runs "$runs" --warmup 3 --style basic --export-json "$work/fresh.json" \
     -n "ours, fresh token" "env AEP_S3_CONNECT_NO_KEYRING=1 AEP_CLIENT_SECRET=$demo_client_secret $ours --name \"ours \$(date +%s%N)\"" \
@@ -83,16 +84,19 @@ hyperfine --runs "$runs" --warmup 3 --style basic --export-json "$work/fresh.jso
 hyperfine --runs "$runs" --warmup 3 --style basic --export-json "$work/cached.json" \
     -n "ours, token at hand" "$ours --name \"ours \$(date +%s%N)\"" \
     -n "curl, token at hand" "sh $work/curl-create.sh" \
-    -n "newman, token at hand" "$newman $newman_args --folder create --env-var token=$BENCH_TOKEN"
+    -n "newman, token at hand" "$newman $newman_args --folder create --env-var token=$BENCH_TOKEN" \
+    -n "ours, token in AEP_ACCESS_TOKEN" "env AEP_S3_CONNECT_NO_KEYRING=1 AEP_ACCESS_TOKEN=$BENCH_TOKEN $ours --name \"ours \$(date +%s%N)\""
 
 echo
 echo "| case | median (ms) | ours / curl | ours / newman |"
 echo "|---|---|---|---|"
 for f in fresh cached; do
-    jq -r '.results | (map({(.command): .median}) | add) as $m
-      | .[] | . as $r | ($m | to_entries) as $e
-      | ($e[0].value) as $ours | ($e[1].value) as $curl | ($e[2].value) as $newman
-      | "| \(.command) | \(.median * 1000 | round) | \(if .command == $e[0].key then ($ours / $curl * 100 | round / 100 | tostring) + "x" else "" end) | \(if .command == $e[0].key then ($ours / $newman * 100 | round / 100 | tostring) + "x" else "" end) |"' \
+    jq -r '.results as $r
+      | ($r[] | select(.command | startswith("curl")) | .median) as $curl
+      | ($r[] | select(.command | startswith("newman")) | .median) as $newman
+      | $r[] | "| \(.command) | \(.median * 1000 | round) | \(if (.command | startswith("ours"))
+          then "\(.median / $curl * 100 | round / 100)x | \(.median / $newman * 1000 | round / 1000)x"
+          else " | " end) |"' \
         "$work/$f.json"
 done
 echo "connections made in the emulator: $(curl -sf "$emulator_url/_emulator/state" | jq '[.. | objects | select(has("connectionSpec"))] | length' 2>/dev/null || echo '?')"

@@ -10,15 +10,7 @@ build_release
 start_xvfb
 start_emulator
 
-home="$work/home"
-export AEP_S3_CONNECT_HOME="$home"
-printf '%s' "$demo_client_secret" | "$bin" profile add bench --activate --client-secret-stdin \
-    --org-id "$demo_org" --client-id "$demo_client_id" --sandbox dev \
-    --platform-url "$emulator_url" --ims-url "$emulator_url" >/dev/null
-for i in $(seq 100); do
-    AEP_CLIENT_SECRET="$demo_client_secret" AWS_SECRET_ACCESS_KEY="bench-secret-key-$i" \
-        "$bin" create --json --name "idle connection $i" --access-key-id AKIABENCHBENCH00000 >/dev/null
-done
+make_home 100
 
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hz="$(getconf CLK_TCK)"

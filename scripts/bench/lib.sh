@@ -65,6 +65,23 @@ start_emulator() {
     exit 1
 }
 
+# A configured home at $home (exported as AEP_S3_CONNECT_HOME): one profile on the emulator, its
+# client secret in the keyring when there is one, and $1 past connections (default 100).
+make_home() {
+    home="$work/home"
+    export AEP_S3_CONNECT_HOME="$home"
+    printf '%s' "$demo_client_secret" | "$bin" profile add bench --activate --client-secret-stdin \
+        --org-id "$demo_org" --client-id "$demo_client_id" --sandbox dev \
+        --platform-url "$emulator_url" --ims-url "$emulator_url" >/dev/null
+    local i
+    for i in $(seq "${1:-100}"); do
+        AEP_CLIENT_SECRET="$demo_client_secret" \
+            AWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG/bPxRfiCYBENCHKEY0$((i % 10))" \
+            "$bin" create --json --name "bench connection $i" \
+            --access-key-id "AKIABENCHBENCH00000$((i % 10))" --bucket "bench-bucket-$i" >/dev/null
+    done
+}
+
 # The demo credentials of the built-in emulator (src/emulator).
 demo_org="DEMO5C1328435BF324E90A49@AdobeOrg"
 demo_client_id="demo-client-id"

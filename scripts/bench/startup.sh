@@ -12,17 +12,8 @@ build_release
 start_xvfb
 start_emulator
 
-# A configured home: one profile (secret in the keyring when there is one) and 100 past connections.
-home="$work/home"
-export AEP_S3_CONNECT_HOME="$home"
-printf '%s' "$demo_client_secret" | "$bin" profile add bench --activate --client-secret-stdin \
-    --org-id "$demo_org" --client-id "$demo_client_id" --sandbox dev \
-    --platform-url "$emulator_url" --ims-url "$emulator_url" >/dev/null
-for i in $(seq 100); do
-    AEP_CLIENT_SECRET="$demo_client_secret" AWS_SECRET_ACCESS_KEY="bench-secret-key-$i" \
-        "$bin" create --json --name "bench connection $i" --access-key-id AKIABENCHBENCH0000$((i % 10)) \
-        --bucket "bench-bucket-$i" >/dev/null
-done
+# A configured home: one profile and 100 past connections.
+make_home 100
 unset AEP_S3_CONNECT_HOME
 
 declare -A cmd=(

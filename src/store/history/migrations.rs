@@ -170,6 +170,7 @@ pub(super) fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 }
 
 /// Reads `PRAGMA application_id`.
+#[cfg(test)]
 pub(super) fn application_id(conn: &Connection) -> rusqlite::Result<i32> {
     conn.pragma_query_value(None, "application_id", |row| row.get(0))
 }

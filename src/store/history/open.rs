@@ -42,7 +42,18 @@ pub(super) fn open_file(path: &Path) -> Result<Connection, OpenFailure> {
     conn.busy_timeout(BUSY_TIMEOUT).map_err(fatal)?;
 
     // Version first, before anything writes: a newer build's file must not be touched.
-    let version = migrations::user_version(&conn).map_err(check)?;
+    // One statement, so one snapshot: read one by one, the version could come from before
+    // another process's first migration committed and the tables from after it, and a new
+    // history would look like another program's file and be moved aside (its records lost).
+    let (version, app_id, objects): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version), \
+                    (SELECT application_id FROM pragma_application_id), \
+                    (SELECT count(*) FROM sqlite_schema)",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .map_err(check)?;
     if version > i64::from(LATEST) {
         return Err(OpenFailure::Fatal(HistoryError::TooNew {
             path: path.to_owned(),
@@ -50,21 +61,15 @@ pub(super) fn open_file(path: &Path) -> Result<Connection, OpenFailure> {
             supported: LATEST,
         }));
     }
-    let app_id = migrations::application_id(&conn).map_err(check)?;
-    if app_id != APPLICATION_ID && (app_id != 0 || version != 0) {
+    if app_id != i64::from(APPLICATION_ID) && (app_id != 0 || version != 0) {
         return Err(OpenFailure::Unusable(format!(
             "it belongs to another program (application ID {app_id:#x}, version {version})"
         )));
     }
-    if version == 0 {
-        let objects: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
-            .map_err(check)?;
-        if objects > 0 {
-            return Err(OpenFailure::Unusable(
-                "it holds another program's tables".to_owned(),
-            ));
-        }
+    if version == 0 && objects > 0 {
+        return Err(OpenFailure::Unusable(
+            "it holds another program's tables".to_owned(),
+        ));
     }
     quick_check(&conn).map_err(|e| match e {
         CheckError::Sql(source) if recover::is_damage(&source) => {
@@ -77,9 +82,7 @@ pub(super) fn open_file(path: &Path) -> Result<Connection, OpenFailure> {
     })?;
 
     // WAL lets readers and one writer work at once, across processes.
-    let mode: String = conn
-        .pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0))
-        .map_err(check)?;
+    let mode = set_wal(&conn).map_err(check)?;
     if !mode.eq_ignore_ascii_case("wal") {
         tracing::warn!(path = %path.display(), %mode, "history database is not in WAL mode");
     }
@@ -97,6 +100,31 @@ pub(super) fn open_file(path: &Path) -> Result<Connection, OpenFailure> {
             )))
         }
         Err(error) => Err(OpenFailure::Fatal(migrate_error(path, error))),
+    }
+}
+
+/// Switches the file to WAL unless it already is. The switch needs the file to itself, and SQLite
+/// answers "database is locked" at once (not after the busy timeout) when another process is
+/// using it, which happens when several processes open a new history together: try again
+/// until the busy timeout.
+fn set_wal(conn: &Connection) -> rusqlite::Result<String> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        let mode: String = conn.pragma_query_value(None, "journal_mode", |row| row.get(0))?;
+        if mode.eq_ignore_ascii_case("wal") {
+            return Ok(mode);
+        }
+        match conn.pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0)) {
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                ) && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return other,
+        }
     }
 }
 
