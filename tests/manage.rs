@@ -4,13 +4,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::Output;
-use std::time::Duration;
 
 use aep_s3_connect::api::explore::{ExploreItemType, ExploreTarget, FileType};
 use aep_s3_connect::api::{Connection, PlatformClient};
-use aep_s3_connect::emulator::{
-    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID, Fault, FaultRoute, RecordedRequest,
-};
+use aep_s3_connect::emulator::{DEMO_CLIENT_SECRET, Fault, FaultRoute, RecordedRequest};
 use aep_s3_connect::manage::{self, DeleteError, MergedKind, NewCredentials, RotateError};
 use aep_s3_connect::model::S3ConnectionInput;
 use aep_s3_connect::ops;
@@ -20,9 +17,9 @@ use serde_json::{Value, json};
 
 mod common;
 
+use common::cli::{CliWorld, json_of};
 use common::{World, assert_no_secret_in_files};
 
-const BIN: &str = env!("CARGO_BIN_EXE_aep-s3-connect");
 const OLD_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
 const OLD_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 const NEW_KEY: &str = "AKIAI44QH8DHBEXAMPLE";
@@ -530,33 +527,16 @@ fn sandboxes_are_paged_and_sent_without_a_sandbox_header() {
 // ---- The command line ----
 
 /// The binary with a clean environment pointing at the emulator (as in tests/cli.rs).
+/// The binary on the emulator (`CliWorld::cmd`), with this file's AWS key pair.
 fn cmd(w: &World) -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::new(BIN);
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", w.home.path())
-        .env("AEP_S3_CONNECT_HOME", w.home.path())
-        .env("AEP_S3_CONNECT_NO_KEYRING", "1")
-        .env("AEP_PLATFORM_URL", w.emu().base_url())
-        .env("AEP_IMS_URL", w.emu().base_url())
-        .env("AEP_ORG_ID", DEMO_ORG_ID)
-        .env("AEP_CLIENT_ID", DEMO_CLIENT_ID)
-        .env("AEP_SANDBOX", "prod")
-        .env("AEP_CLIENT_SECRET", DEMO_CLIENT_SECRET)
-        .env("AWS_ACCESS_KEY_ID", OLD_KEY)
-        .env("AWS_SECRET_ACCESS_KEY", OLD_SECRET)
-        .timeout(Duration::from_secs(60));
+    let mut cmd = w.cmd();
+    cmd.env("AWS_ACCESS_KEY_ID", OLD_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", OLD_SECRET);
     cmd
 }
 
 fn run(w: &World, args: &[&str]) -> Output {
     cmd(w).args(args).output().unwrap()
-}
-
-fn json_of(output: &Output) -> Value {
-    let text = String::from_utf8_lossy(&output.stdout);
-    serde_json::from_str(text.trim())
-        .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {text}"))
 }
 
 fn stderr(output: &Output) -> String {
