@@ -14,7 +14,9 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
 
-use aep_s3_connect::store::history::{AttemptStatus, HistoryOrder, HistoryQuery, HistoryStore};
+use aep_s3_connect::store::history::{
+    AttemptStatus, CreatedOutcome, HistoryOrder, HistoryQuery, HistoryStore,
+};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 #[path = "../tests/common/mod.rs"]
@@ -123,7 +125,8 @@ fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let store = history(dir.path());
     // The first short search reads every record's search text into memory: a one-off cost per
-    // store (and after each write), paid on the worker thread.
+    // store (and after another process wrote), paid on the worker thread, which the window
+    // pays ahead, when idle (`HistoryStore::warm_search`).
     let started = std::time::Instant::now();
     let cold = store.count(&search("zz")).unwrap();
     eprintln!(
@@ -160,6 +163,31 @@ fn bench(c: &mut Criterion) {
             );
         });
     }
+    // A search right after a create through the same store (as in the window: the worker
+    // records the attempt, then the history tab reloads): the write updates the search text in
+    // place, where it used to drop it and make this search read all of it again.
+    let mut next = rows();
+    let query = search("co");
+    group.bench_function("after a create/2-char term", |b| {
+        b.iter_batched(
+            || {
+                let id = store
+                    .insert_pending(&common::history::sample(next))
+                    .unwrap();
+                next += 1;
+                let created = CreatedOutcome {
+                    connection_id: format!("conn-{next}"),
+                    ..CreatedOutcome::default()
+                };
+                store.complete_created(id, &created).unwrap();
+            },
+            |()| {
+                let rows = store.search(black_box(&query)).unwrap();
+                black_box((rows, store.count(&query).unwrap()))
+            },
+            criterion::BatchSize::PerIteration,
+        );
+    });
     group.finish();
 }
 

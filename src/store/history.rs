@@ -45,8 +45,9 @@ pub struct HistoryStore {
     conn: Connection,
     /// The file, or `None` in memory.
     path: Option<PathBuf>,
-    /// The search columns in memory, read on the first search that needs them; forgotten on
-    /// every write through this store, re-read after another process wrote.
+    /// The search columns in memory: read by [`Self::warm_search`] or the first search that
+    /// needs them, updated on every write through this store, re-read after another process
+    /// wrote.
     search_text: RefCell<Option<SearchText>>,
     /// The last in-memory search (its text and filters) and the IDs it found: the worker asks
     /// for a page and then for the count of the same query.
@@ -136,9 +137,10 @@ impl HistoryStore {
 
     /// Writes `attempt` as pending; call this before the request leaves.
     pub fn insert_pending(&self, attempt: &NewAttempt) -> Result<AttemptId, HistoryError> {
-        self.forget_search_text();
         let mut insert = self.conn.prepare_cached(query::INSERT_PENDING)?;
-        insert_new(&mut insert, attempt).map_err(|e| self.write_error(e))
+        let id = insert_new(&mut insert, attempt).map_err(|e| self.write_error(e))?;
+        self.changed(id);
+        Ok(id)
     }
 
     /// A failed write, naming the file when there is one.
@@ -158,7 +160,6 @@ impl HistoryStore {
         id: AttemptId,
         outcome: &CreatedOutcome,
     ) -> Result<(), HistoryError> {
-        self.forget_search_text();
         let changed = self
             .conn
             .prepare_cached(query::COMPLETE_CREATED)?
@@ -174,6 +175,7 @@ impl HistoryStore {
         if changed == 0 {
             return Err(HistoryError::NotFound(id));
         }
+        self.changed(id);
         Ok(())
     }
 
@@ -183,7 +185,6 @@ impl HistoryStore {
         id: AttemptId,
         outcome: &FailedOutcome,
     ) -> Result<(), HistoryError> {
-        self.forget_search_text();
         let changed = self
             .conn
             .prepare_cached(query::COMPLETE_FAILED)?
@@ -202,6 +203,7 @@ impl HistoryStore {
                 None => HistoryError::NotFound(id),
             });
         }
+        self.changed(id);
         Ok(())
     }
 
@@ -255,7 +257,6 @@ impl HistoryStore {
 
     /// Deletes the record with this ID; keep the [`Attempt`] to [`Self::restore`] it (undo).
     pub fn delete(&self, id: AttemptId) -> Result<(), HistoryError> {
-        self.forget_search_text();
         let changed = self
             .conn
             .prepare_cached("DELETE FROM attempts WHERE id = ?1")?
@@ -263,12 +264,12 @@ impl HistoryStore {
         if changed == 0 {
             return Err(HistoryError::NotFound(id));
         }
+        self.changed(id);
         Ok(())
     }
 
     /// Puts a deleted record back with its own ID (undo); `duration_ms` is derived, not read.
     pub fn restore(&self, attempt: &Attempt) -> Result<(), HistoryError> {
-        self.forget_search_text();
         let a = attempt;
         let changed = self
             .conn
@@ -301,6 +302,7 @@ impl HistoryStore {
         if changed == 0 {
             return Err(HistoryError::AlreadyExists(a.id));
         }
+        self.changed(a.id);
         Ok(())
     }
 
@@ -373,7 +375,40 @@ impl HistoryStore {
         Ok(ids)
     }
 
-    /// Drops the in-memory search text: this store is about to change a record.
+    /// Reads the in-memory search text now if it is missing or stale, so that the next search
+    /// does not wait for it (the window's worker calls this when it has nothing else to do).
+    /// Returns true when it read.
+    pub fn warm_search(&self) -> Result<bool, HistoryError> {
+        let mut cached = self.search_text.borrow_mut();
+        if let Some(search_text) = cached.as_ref()
+            && search_text.is_current(&self.conn)?
+        {
+            return Ok(false);
+        }
+        *cached = Some(SearchText::read(&self.conn)?);
+        self.last_match.borrow_mut().take();
+        Ok(true)
+    }
+
+    /// Brings the in-memory search text up to date after this store wrote record `id`.
+    fn changed(&self, id: AttemptId) {
+        self.last_match.borrow_mut().take();
+        let mut cached = self.search_text.borrow_mut();
+        let Some(text) = cached.as_mut() else {
+            return;
+        };
+        match text.update(&self.conn, id.0) {
+            Ok(true) => {}
+            // Read whole again on the next search.
+            Ok(false) => *cached = None,
+            Err(e) => {
+                tracing::debug!(error = %e, "could not update the in-memory search text");
+                *cached = None;
+            }
+        }
+    }
+
+    /// Drops the in-memory search text: this store is about to change many records.
     fn forget_search_text(&self) {
         self.search_text.borrow_mut().take();
         self.last_match.borrow_mut().take();

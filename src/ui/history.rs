@@ -13,6 +13,9 @@ use crate::worker::Job;
 /// Rows per page asked of the worker.
 pub const PAGE: usize = 200;
 
+/// Rows beyond those in view whose pages are asked for ahead (about ten wheel steps).
+const LOOK_AHEAD: usize = 50;
+
 /// What the table shows and which pages it has.
 #[derive(Default)]
 pub struct HistoryView {
@@ -363,7 +366,10 @@ fn table_ui(app: &mut AepApp, ui: &mut egui::Ui, total: usize) {
         app.history.invalidate();
     }
     if let Some(range) = visible {
-        for job in app.history.jobs_for(range) {
+        // Rows a little beyond the view too, so a page has usually arrived by the time its rows
+        // scroll in: a late page makes one frame lay out every row in view at once.
+        let wanted = range.start.saturating_sub(LOOK_AHEAD)..(range.end + LOOK_AHEAD).min(total);
+        for job in app.history.jobs_for(wanted) {
             app.push(Command::Job(job));
         }
     }

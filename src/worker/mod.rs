@@ -436,10 +436,42 @@ fn run(
     }));
     let local = tokio::task::LocalSet::new();
     local.block_on(&runtime, async move {
-        while let Some(job) = jobs.recv().await {
+        // After each job, once nothing else has come for a while, read the search text ahead.
+        let mut warm = false;
+        loop {
+            let job = if warm {
+                match tokio::time::timeout(IDLE_BEFORE_WARMING, jobs.recv()).await {
+                    Ok(job) => job,
+                    Err(_) => {
+                        warm_search(&state);
+                        warm = false;
+                        continue;
+                    }
+                }
+            } else {
+                jobs.recv().await
+            };
+            let Some(job) = job else { break };
             handle(&state, &notifier, job).await;
+            warm = true;
         }
     });
+}
+
+/// How long the worker waits for another job before reading the search text ahead: pages asked
+/// for while scrolling come every frame, and must not queue behind that read.
+const IDLE_BEFORE_WARMING: Duration = Duration::from_millis(300);
+
+/// Reads the history's search text if it is missing or stale (at start, or after another
+/// process wrote), so the next search does not wait for it: ~80 ms at 100,000 records
+/// (BENCHMARKS.md). Once read, the store's own writes keep it current.
+fn warm_search(state: &Rc<RefCell<State>>) {
+    let history = state.borrow().history.clone();
+    if let Some(history) = history
+        && let Err(e) = history.warm_search()
+    {
+        tracing::debug!(error = %e, "could not read the history's search text ahead");
+    }
 }
 
 async fn handle(state: &Rc<RefCell<State>>, n: &Rc<Notifier>, job: Job) {
@@ -767,7 +799,7 @@ fn make_client(
     let source = TokenSource::Ims(ClientCredentials {
         ims_url: target.ims_url.clone(),
         client_id: target.client_id.clone(),
-        client_secret,
+        client_secret: client_secret.into(),
         scopes: target.scopes.clone(),
     });
     crate::session::build_client(

@@ -6,8 +6,12 @@
 //!
 //! Matching is exactly LIKE's: ASCII letters fold case, every other character matches only
 //! itself. Each column ends in 0xFF, a byte that never occurs in UTF-8, so no match spans two
-//! columns. The copy is rebuilt when the data changed: by this connection (the store forgets it
-//! on every write) or by another process (`PRAGMA data_version` moved).
+//! columns. A write through this connection updates the copy in place ([`SearchText::update`]:
+//! the record's old text is marked dead and its new text appended, a read of one row), so a
+//! search right after a create costs no more than any other. A write by another process
+//! (`PRAGMA data_version` moved) makes the store read the whole text again.
+
+use std::collections::HashMap;
 
 use memchr::memmem::Finder;
 use rusqlite::Connection;
@@ -22,6 +26,8 @@ const END: u8 = 0xFF;
 /// The filter columns of one row, to count and pick matches without asking SQLite.
 struct Row {
     id: i64,
+    /// False once the record was deleted or rewritten (its new text is further on).
+    alive: bool,
     status: AttemptStatus,
     /// Index into [`SearchText::names`].
     profile: u32,
@@ -38,14 +44,21 @@ pub(super) struct SearchText {
     /// Where row `i` starts in `text`; a last entry marks the end.
     starts: Vec<usize>,
     rows: Vec<Row>,
+    /// `rows[..sorted]` were read in ID order; the rest were appended by [`Self::update`].
+    sorted: usize,
+    /// How many rows are dead.
+    dead: usize,
     /// Profile and sandbox names, stored once.
     names: Vec<String>,
+    /// Where each name is in `names`.
+    interned: HashMap<String, u32>,
 }
 
 impl std::fmt::Debug for SearchText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SearchText")
             .field("rows", &self.rows.len())
+            .field("dead", &self.dead)
             .field("bytes", &self.text.len())
             .finish_non_exhaustive()
     }
@@ -55,48 +68,90 @@ impl SearchText {
     /// Reads the search columns of every record.
     pub(super) fn read(conn: &Connection) -> rusqlite::Result<SearchText> {
         let data_version = data_version(conn)?;
-        let sql = format!(
-            "SELECT id, status, profile, sandbox, {} FROM attempts",
-            SEARCH_COLUMNS.join(", ")
-        );
-        let mut statement = conn.prepare(&sql)?;
-        let mut rows = statement.query([])?;
         let mut out = SearchText {
             data_version,
             text: Vec::new(),
             starts: Vec::new(),
             rows: Vec::new(),
+            sorted: 0,
+            dead: 0,
             names: Vec::new(),
+            interned: HashMap::new(),
         };
-        let mut interned = std::collections::HashMap::<String, u32>::new();
-        let mut intern = |name: &str, names: &mut Vec<String>| {
-            if let Some(&i) = interned.get(name) {
-                return i;
-            }
-            let i = u32::try_from(names.len()).unwrap_or(u32::MAX);
-            names.push(name.to_owned());
-            interned.insert(name.to_owned(), i);
-            i
-        };
+        // In ID order (the rowid: no sort), so `position` can search it.
+        let mut statement = conn.prepare(&select(" ORDER BY id"))?;
+        let mut rows = statement.query([])?;
         while let Some(row) = rows.next()? {
-            out.starts.push(out.text.len());
-            for column in 4..4 + SEARCH_COLUMNS.len() {
-                if let ValueRef::Text(bytes) = row.get_ref(column)? {
-                    out.text.extend(bytes.iter().map(u8::to_ascii_lowercase));
-                }
-                out.text.push(END);
-            }
-            let profile = intern(row.get_ref(2)?.as_str()?, &mut out.names);
-            let sandbox = intern(row.get_ref(3)?.as_str()?, &mut out.names);
-            out.rows.push(Row {
-                id: row.get(0)?,
-                status: row.get(1)?,
-                profile,
-                sandbox,
-            });
+            out.push(row)?;
         }
         out.starts.push(out.text.len());
+        out.sorted = out.rows.len();
         Ok(out)
+    }
+
+    /// Brings record `id` up to date after this connection wrote it: its old text (if any) is
+    /// marked dead and its current text (if it still exists) appended. Returns false when so
+    /// much is dead that reading the whole text again is better.
+    pub(super) fn update(&mut self, conn: &Connection, id: i64) -> rusqlite::Result<bool> {
+        if let Some(i) = self.position(id) {
+            self.rows[i].alive = false;
+            self.dead += 1;
+        }
+        let mut statement = conn.prepare_cached(&select(" WHERE id = ?1"))?;
+        let mut rows = statement.query([id])?;
+        if let Some(row) = rows.next()? {
+            // `starts` ends with the end of the text: the new row starts there.
+            self.starts.pop();
+            self.push(row)?;
+            self.starts.push(self.text.len());
+        }
+        Ok(self.dead < 1000 || self.dead < self.rows.len() / 4)
+    }
+
+    /// Appends one row of [`select`]'s columns (the caller closes `starts`).
+    fn push(&mut self, row: &rusqlite::Row<'_>) -> rusqlite::Result<()> {
+        self.starts.push(self.text.len());
+        for column in 4..4 + SEARCH_COLUMNS.len() {
+            if let ValueRef::Text(bytes) = row.get_ref(column)? {
+                self.text.extend(bytes.iter().map(u8::to_ascii_lowercase));
+            }
+            self.text.push(END);
+        }
+        let profile = self.intern(row.get_ref(2)?.as_str()?);
+        let sandbox = self.intern(row.get_ref(3)?.as_str()?);
+        self.rows.push(Row {
+            id: row.get(0)?,
+            alive: true,
+            status: row.get(1)?,
+            profile,
+            sandbox,
+        });
+        Ok(())
+    }
+
+    /// The index of `name` in `names`, adding it if new.
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.interned.get(name) {
+            return i;
+        }
+        let i = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(name.to_owned());
+        self.interned.insert(name.to_owned(), i);
+        i
+    }
+
+    /// Where the live row of record `id` is: searched in the part read in ID order, then in the
+    /// (short) part appended since, newest first.
+    fn position(&self, id: i64) -> Option<usize> {
+        let read = &self.rows[..self.sorted];
+        read.binary_search_by_key(&id, |row| row.id)
+            .ok()
+            .filter(|&i| read[i].alive)
+            .or_else(|| {
+                (self.sorted..self.rows.len())
+                    .rev()
+                    .find(|&i| self.rows[i].id == id && self.rows[i].alive)
+            })
     }
 
     /// True while no other connection has committed since [`Self::read`].
@@ -121,7 +176,8 @@ impl SearchText {
             return Vec::new();
         }
         let keep = |row: &Row| {
-            query.status.is_none_or(|s| s == row.status)
+            row.alive
+                && query.status.is_none_or(|s| s == row.status)
                 && profile.is_none_or(|p| p == Some(row.profile))
                 && sandbox.is_none_or(|s| s == Some(row.sandbox))
         };
@@ -147,6 +203,14 @@ impl SearchText {
         }
         found
     }
+}
+
+/// The columns [`SearchText::push`] reads, from `attempts` with `tail` (a WHERE or ORDER BY).
+fn select(tail: &str) -> String {
+    format!(
+        "SELECT id, status, profile, sandbox, {} FROM attempts{tail}",
+        SEARCH_COLUMNS.join(", ")
+    )
 }
 
 /// `PRAGMA data_version` of `conn`.
@@ -193,6 +257,48 @@ mod tests {
         assert_eq!(matching(&store, "bx", &all), Vec::<i64>::new());
         assert_eq!(matching(&store, "x", &all).len(), 4);
         assert_eq!(matching(&store, "zz", &all), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn writes_through_the_store_update_the_text_in_place() {
+        use crate::store::history::{AttemptId, CreatedOutcome, FailedOutcome};
+        let store = store_with(&["alpha", "beta", "gamma"]);
+        assert!(store.warm_search().unwrap(), "the first warm-up reads");
+        assert!(!store.warm_search().unwrap(), "a current text is kept");
+        let all = HistoryQuery::default();
+        let same_as_a_fresh_read = |when: &str| {
+            for needle in ["a", "delta", "conn-x", "boom", "alpha", "et", "x"] {
+                let cached = store.search_text.borrow();
+                let mut kept = cached.as_ref().unwrap().matching(needle, &all);
+                let mut fresh = matching(&store, needle, &all);
+                kept.sort_unstable();
+                fresh.sort_unstable();
+                assert_eq!(kept, fresh, "`{needle}` {when}");
+            }
+        };
+        let id = store
+            .insert_pending(&NewAttempt {
+                name: "delta".into(),
+                ..NewAttempt::default()
+            })
+            .unwrap();
+        let created = CreatedOutcome {
+            connection_id: "conn-xyz".into(),
+            ..CreatedOutcome::default()
+        };
+        store.complete_created(id, &created).unwrap();
+        let failed = FailedOutcome {
+            message: "boom".into(),
+            ..FailedOutcome::default()
+        };
+        store.complete_failed(AttemptId(2), &failed).unwrap();
+        let first = store.get(AttemptId(1)).unwrap().unwrap();
+        store.delete(AttemptId(1)).unwrap();
+        same_as_a_fresh_read("after insert, complete and delete");
+        assert!(!store.warm_search().unwrap(), "updated, not dropped");
+        store.restore(&first).unwrap();
+        same_as_a_fresh_read("after restore");
+        assert_eq!(store.search_text.borrow().as_ref().unwrap().dead, 3);
     }
 
     #[test]
