@@ -24,15 +24,24 @@ pub fn build_client(
     settings: HttpSettings,
 ) -> Result<PlatformClient, ClientError> {
     let http = Http::new(settings)?;
-    let cache: Option<Arc<dyn TokenCache>> = match (&source, secrets) {
-        (TokenSource::Ims(_), Some(store)) => Some(Arc::new(KeyringTokenCache {
-            store: store.clone(),
-            scope: token_cache_scope(profile, &target),
-        })),
+    let cache = match (&source, secrets) {
+        (TokenSource::Ims(_), Some(store)) => Some(keyring_token_cache(store, profile, &target)),
         _ => None,
     };
     let tokens = Arc::new(TokenManager::new(http.clone(), source, cache));
     Ok(PlatformClient::new(http, tokens, target))
+}
+
+/// The keyring's cache of IMS tokens for `profile` on `target`.
+pub fn keyring_token_cache(
+    store: &SecretStore,
+    profile: &str,
+    target: &Target,
+) -> Arc<dyn TokenCache> {
+    Arc::new(KeyringTokenCache {
+        store: store.clone(),
+        scope: token_cache_scope(profile, target),
+    })
 }
 
 /// The IMS token cache in the OS keyring. A keyring that fails only costs a token request.

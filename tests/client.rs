@@ -46,7 +46,7 @@ fn creds(emu: &Emulator) -> ClientCredentials {
     ClientCredentials {
         ims_url: emu.base_url(),
         client_id: DEMO_CLIENT_ID.into(),
-        client_secret: Secret::new(DEMO_CLIENT_SECRET),
+        client_secret: Secret::new(DEMO_CLIENT_SECRET).into(),
         scopes: DEFAULT_SCOPES.into(),
     }
 }
@@ -247,7 +247,7 @@ async fn gateway_errors_are_mapped() {
 async fn oauth_errors_are_mapped() {
     let emu = emulator().await;
     let mut bad = creds(&emu);
-    bad.client_secret = Secret::new("wrong-secret");
+    bad.client_secret = Secret::new("wrong-secret").into();
     let e = client_with(&emu, target(&emu), TokenSource::Ims(bad), settings())
         .create_s3_connection(&input("x"))
         .await

@@ -436,6 +436,58 @@ fn real_keyring_round_trip() {
     store.delete(&scope, SecretKind::AwsSecretKey).unwrap();
 }
 
+/// The store reads through a Secret Service session of its own (src/store/secret_service.rs)
+/// and writes through zbus-secret-service-keyring-store: each must find what the other wrote,
+/// including entries saved by earlier versions, which used the crate's store for everything.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_own_reader_and_the_keyring_crate_see_the_same_entries() {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        skip_or_fail("no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)");
+        return;
+    }
+    let store = SecretStore::open_default();
+    if let KeyringStatus::Unavailable { .. } = store.status() {
+        skip_or_fail(&store.status().to_string());
+        return;
+    }
+    let scope = format!("test-{}", random_value());
+    let kind = SecretKind::ClientSecret;
+    let crate_store: Arc<CredentialStore> =
+        zbus_secret_service_keyring_store::Store::new().unwrap();
+    let label = format!("{SERVICE}: test ({})", kind.account(&scope));
+    let modifiers = std::collections::HashMap::from([("label", label.as_str())]);
+    let entry = Entry::new_in_store_with_modifiers(
+        &crate_store,
+        SERVICE,
+        &kind.account(&scope),
+        &modifiers,
+    )
+    .unwrap();
+    // Written by the crate, as earlier versions did: read through our own session.
+    let old = format!("old/{}", random_value());
+    entry.set_password(&old).unwrap();
+    let read_old = store.get(&scope, kind);
+    // Written by the store now: read by the crate.
+    let new = Secret::new(format!("new+{}", random_value()));
+    let saved = store.set(&scope, kind, &new);
+    let crate_read = entry.get_password();
+    let read_new = store.get(&scope, kind);
+    let deleted = store.delete(&scope, kind);
+    let gone_for_the_crate = entry.get_password();
+    let _ = entry.delete_credential();
+    assert_eq!(read_old.unwrap().unwrap().expose(), old);
+    saved.unwrap();
+    assert_eq!(crate_read.unwrap(), new.expose());
+    assert_eq!(read_new.unwrap().unwrap().expose(), new.expose());
+    deleted.unwrap();
+    assert!(matches!(
+        gone_for_the_crate,
+        Err(keyring_core::Error::NoEntry)
+    ));
+    assert!(store.get(&scope, kind).unwrap().is_none());
+}
+
 /// Runs `open_default` in a child test process whose D-Bus address points nowhere: the store must
 /// come back unavailable with the Secret Service fix, not panic or hang.
 #[cfg(target_os = "linux")]

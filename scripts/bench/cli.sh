@@ -3,13 +3,14 @@
 #   aep-s3-connect create --json   vs.   curl (+ jq for the token)   vs.   newman (Postman's CLI)
 # "fresh token": each run asks IMS for a token, then creates (ours: no keyring, so no token cache).
 # "token at hand": the token is already there (ours: from the keyring cache, or from
-# AEP_ACCESS_TOKEN; curl and newman: a variable), so each run only creates.
+# AEP_ACCESS_TOKEN; curl and newman: a variable, and curl also with the token read from the same
+# keyring by secret-tool, like for like with ours), so each run only creates.
 # Every run creates a new connection with a unique name.
 #
 # Usage: scripts/with-keyring.sh scripts/bench/cli.sh [RUNS]     (default 20 runs per case)
 # newman is installed from the npm registry into target/bench-node on first use.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-need hyperfine jq curl npm
+need hyperfine jq curl npm secret-tool
 runs="${1:-20}"
 build_release
 start_emulator
@@ -33,6 +34,9 @@ BENCH_TOKEN="$(curl -sf -X POST "$emulator_url/ims/token/v3" --data-urlencode "c
     --data-urlencode "client_secret=$demo_client_secret" -d grant_type=client_credentials \
     --data-urlencode "scope=$scopes" | jq -r .access_token)"
 export BENCH_TOKEN
+# The same token in the keyring, for curl to read with libsecret's own CLI.
+printf '%s' "$BENCH_TOKEN" | secret-tool store --label="aep-s3-connect benchmark token" \
+    service aep-s3-connect-bench account token
 
 # The same POST as flow-service-api.md §2, by hand.
 cat >"$work/curl-create.sh" <<'SH'
@@ -42,6 +46,10 @@ curl -sf -X POST "$BENCH_URL/data/foundation/flowservice/connections" \
     -H "x-sandbox-name: dev" -H "Content-Type: application/json" -H "Accept: application/json" \
     -d "{\"name\":\"curl $(date +%s%N)\",\"auth\":{\"specName\":\"Access Key\",\"params\":{\"s3AccessKey\":\"AKIABENCHBENCH000000\",\"s3SecretKey\":\"$AWS_SECRET_ACCESS_KEY\",\"bucketName\":\"bench-bucket\"}},\"connectionSpec\":{\"id\":\"$BENCH_SPEC\",\"version\":\"1.0\"}}" \
     >/dev/null
+SH
+cat >"$work/curl-keyring-create.sh" <<'SH'
+token="$(secret-tool lookup service aep-s3-connect-bench account token)"
+. "$(dirname "$0")/curl-create.sh" "$token"
 SH
 cat >"$work/curl-token-create.sh" <<'SH'
 token="$(curl -sf -X POST "$BENCH_URL/ims/token/v3" --data-urlencode "client_id=$BENCH_CLIENT" \
@@ -84,6 +92,7 @@ hyperfine --runs "$runs" --warmup 3 --style basic --export-json "$work/fresh.jso
 hyperfine --runs "$runs" --warmup 3 --style basic --export-json "$work/cached.json" \
     -n "ours, token at hand" "$ours --name \"ours \$(date +%s%N)\"" \
     -n "curl, token at hand" "sh $work/curl-create.sh" \
+    -n "curl, token from the keyring (secret-tool)" "sh $work/curl-keyring-create.sh" \
     -n "newman, token at hand" "$newman $newman_args --folder create --env-var token=$BENCH_TOKEN" \
     -n "ours, token in AEP_ACCESS_TOKEN" "env AEP_S3_CONNECT_NO_KEYRING=1 AEP_ACCESS_TOKEN=$BENCH_TOKEN $ours --name \"ours \$(date +%s%N)\""
 
@@ -92,12 +101,17 @@ echo "| case | median (ms) | ours / curl | ours / newman |"
 echo "|---|---|---|---|"
 for f in fresh cached; do
     jq -r '.results as $r
-      | ($r[] | select(.command | startswith("curl")) | .median) as $curl
+      | ([$r[] | select(.command | startswith("curl"))][0].median) as $curl
       | ($r[] | select(.command | startswith("newman")) | .median) as $newman
       | $r[] | "| \(.command) | \(.median * 1000 | round) | \(if (.command | startswith("ours"))
           then "\(.median / $curl * 100 | round / 100)x | \(.median / $newman * 1000 | round / 1000)x"
           else " | " end) |"' \
         "$work/$f.json"
 done
+jq -r '.results as $r
+  | ([$r[] | select(.command | contains("secret-tool"))][0].median) as $floor
+  | $r[] | select(.command == "ours, token at hand")
+  | "ours with the keyring cache / curl with the token from the keyring: \(.median / $floor * 100 | round / 100)x"' \
+    "$work/cached.json"
 echo "connections made in the emulator: $(curl -sf "$emulator_url/_emulator/state" | jq '[.. | objects | select(has("connectionSpec"))] | length' 2>/dev/null || echo '?')"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,5 +1,6 @@
 //! The transport under every call: URL policy, timeouts, bounded body reads and bounded retries.
 
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
@@ -69,8 +70,19 @@ pub enum Idempotency {
 /// The shared HTTP client.
 #[derive(Clone, Debug)]
 pub struct Http {
-    client: reqwest::Client,
+    clients: Arc<Clients>,
     settings: HttpSettings,
+}
+
+/// The reqwest clients, each built on first use: setting up HTTPS reads and parses every CA
+/// certificate of the system (~150 files, a few ms), which plain `http://` to loopback (the
+/// emulator, `--demo`) never needs.
+#[derive(Debug, Default)]
+struct Clients {
+    /// For `https://`: rustls with the platform's verifier.
+    https: OnceLock<Result<reqwest::Client, String>>,
+    /// For `http://` to loopback only ([`check_url`]): trusts no certificate at all.
+    plain: OnceLock<Result<reqwest::Client, String>>,
 }
 
 /// Refuses `http://` to anything but loopback, and anything that is not http(s).
@@ -91,18 +103,44 @@ pub fn check_url(url: &str) -> Result<Url, ClientError> {
 }
 
 impl Http {
-    /// Builds the client: rustls with the platform's certificate verifier, no redirects.
+    /// A transport with these settings: rustls with the platform's certificate verifier, no
+    /// redirects. The clients are built on the first request, so a failure to set up HTTPS
+    /// (no CA certificates on the system, say) is that request's error.
     pub fn new(settings: HttpSettings) -> Result<Self, ClientError> {
-        install_crypto_provider();
-        let client = reqwest::Client::builder()
-            .tls_backend_rustls()
-            .connect_timeout(settings.connect_timeout)
-            .timeout(settings.total_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(format!("aep-s3-connect/{}", crate::version::VERSION))
-            .build()
-            .map_err(|e| ClientError::Missing(format!("could not set up HTTPS: {e}")))?;
-        Ok(Self { client, settings })
+        Ok(Self {
+            clients: Arc::default(),
+            settings,
+        })
+    }
+
+    /// The client for `url`'s scheme (already checked by [`check_url`]), built on first use.
+    fn client(&self, url: &Url) -> Result<reqwest::Client, ClientError> {
+        let https = url.scheme() == "https";
+        let slot = if https {
+            &self.clients.https
+        } else {
+            &self.clients.plain
+        };
+        let built = slot.get_or_init(|| {
+            install_crypto_provider();
+            let builder = reqwest::Client::builder()
+                .tls_backend_rustls()
+                .connect_timeout(self.settings.connect_timeout)
+                .timeout(self.settings.total_timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(format!("aep-s3-connect/{}", crate::version::VERSION));
+            // No roots: an https:// URL sent through this one by mistake fails verification.
+            let builder = if https {
+                builder
+            } else {
+                builder.tls_certs_only(Vec::new())
+            };
+            builder.build().map_err(|e| e.to_string())
+        });
+        let what = if https { "HTTPS" } else { "HTTP" };
+        built
+            .clone()
+            .map_err(|e| ClientError::Missing(format!("could not set up {what}: {e}")))
     }
 
     /// The settings in force.
@@ -113,18 +151,18 @@ impl Http {
     /// A request builder for `method url`, after the URL policy check.
     pub fn request(&self, method: Method, url: &str) -> Result<RequestBuilder, ClientError> {
         let url = check_url(url)?;
-        Ok(self.client.request(method, url))
+        Ok(self.client(&url)?.request(method, url))
     }
 
     /// Sends once, reads the body within bounds, maps error statuses to [`ApiError`].
     pub async fn send_once(&self, builder: RequestBuilder) -> Result<RawResponse, ClientError> {
-        let request = builder
-            .build()
+        let (client, request) = builder.build_split();
+        let request = request
             .map_err(|e| ClientError::Missing(format!("could not build the request: {e}")))?;
         let method = request.method().clone();
         let url = redact_url(request.url());
         let started = Instant::now();
-        let mut response = match self.client.execute(request).await {
+        let mut response = match client.execute(request).await {
             Ok(r) => r,
             Err(e) => {
                 tracing::debug!(%method, %url, error = %e, "request failed");

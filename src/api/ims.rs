@@ -2,7 +2,7 @@
 //! minutes before they end (as Adobe's `aio` CLI does), so Adobe never throttles the integration.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use reqwest::Method;
@@ -48,9 +48,51 @@ pub struct ClientCredentials {
     /// OAuth client ID.
     pub client_id: String,
     /// OAuth client secret.
-    pub client_secret: Secret,
+    pub client_secret: ClientSecret,
     /// Comma-separated scopes.
     pub scopes: String,
+}
+
+/// The OAuth client secret: at hand, or read (from the keyring) only if IMS must be asked, so a
+/// command run with a cached token reads one keyring entry, not two.
+#[derive(Clone)]
+pub enum ClientSecret {
+    /// Already read.
+    Given(Secret),
+    /// Read on first need; runs off the async executor (it may wait on the keyring).
+    Deferred(Arc<dyn Fn() -> Result<Secret, ClientError> + Send + Sync>),
+}
+
+impl ClientSecret {
+    /// The secret, reading it now if deferred.
+    async fn resolve(&self) -> Result<Secret, ClientError> {
+        match self {
+            ClientSecret::Given(secret) => Ok(secret.clone()),
+            ClientSecret::Deferred(read) => {
+                let read = Arc::clone(read);
+                tokio::task::spawn_blocking(move || read())
+                    .await
+                    .map_err(|e| {
+                        ClientError::Missing(format!("could not read the client secret: {e}"))
+                    })?
+            }
+        }
+    }
+}
+
+impl From<Secret> for ClientSecret {
+    fn from(secret: Secret) -> Self {
+        ClientSecret::Given(secret)
+    }
+}
+
+impl std::fmt::Debug for ClientSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClientSecret::Given(secret) => f.debug_tuple("Given").field(secret).finish(),
+            ClientSecret::Deferred(_) => f.write_str("Deferred"),
+        }
+    }
 }
 
 /// How this session gets its token.
@@ -68,6 +110,8 @@ pub struct TokenManager {
     source: TokenSource,
     cache: Option<Arc<dyn TokenCache>>,
     current: tokio::sync::Mutex<Option<AccessToken>>,
+    /// Set once the cache was asked (it is asked once, before the first fetch).
+    cache_read: AtomicBool,
     ims_calls: AtomicUsize,
 }
 
@@ -95,7 +139,18 @@ impl TokenManager {
             source,
             cache,
             current: tokio::sync::Mutex::new(None),
+            cache_read: AtomicBool::new(false),
             ims_calls: AtomicUsize::new(0),
+        }
+    }
+
+    /// Starts from what the caller already read from the cache (`None`: nothing usable), so the
+    /// cache is not asked again.
+    pub fn with_cached(self, token: Option<AccessToken>) -> Self {
+        self.cache_read.store(true, Ordering::Relaxed);
+        Self {
+            current: tokio::sync::Mutex::new(token),
+            ..self
         }
     }
 
@@ -124,7 +179,7 @@ impl TokenManager {
         if let Some(token) = current.as_ref().filter(|t| !t.needs_renewal(now_ms())) {
             return Ok(token.clone());
         }
-        if current.is_none()
+        if !self.cache_read.swap(true, Ordering::Relaxed)
             && let Some(cache) = &self.cache
         {
             let cache = Arc::clone(cache);
@@ -154,8 +209,9 @@ impl TokenManager {
     }
 
     async fn fetch(&self, creds: &ClientCredentials) -> Result<AccessToken, ClientError> {
+        let secret = creds.client_secret.resolve().await?;
         self.ims_calls.fetch_add(1, Ordering::Relaxed);
-        let token = request_token(&self.http, creds).await?;
+        let token = request_token(&self.http, creds, &secret).await?;
         if let Some(cache) = &self.cache {
             let cache = Arc::clone(cache);
             let to_store = token.clone();
@@ -169,8 +225,9 @@ impl TokenManager {
 pub async fn request_token(
     http: &Http,
     creds: &ClientCredentials,
+    client_secret: &Secret,
 ) -> Result<AccessToken, ClientError> {
-    if creds.client_secret.is_empty() {
+    if client_secret.is_empty() {
         return Err(ClientError::Missing(
             "no client secret: store one in the profile (`aep-s3-connect profile add`) or set AEP_CLIENT_SECRET, or set AEP_ACCESS_TOKEN"
                 .to_owned(),
@@ -183,7 +240,7 @@ pub async fn request_token(
             || {
                 Ok(http.request(Method::POST, &url)?.form(&[
                     ("client_id", creds.client_id.as_str()),
-                    ("client_secret", creds.client_secret.expose()),
+                    ("client_secret", client_secret.expose()),
                     ("grant_type", "client_credentials"),
                     ("scope", creds.scopes.as_str()),
                 ]))

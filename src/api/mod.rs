@@ -10,4 +10,6 @@ pub mod sandboxes;
 pub use error::{ApiError, ClientError, NetworkErrorKind};
 pub use flow::{Connection, PlatformClient, create_body, redacted_create_body};
 pub use http::{Http, HttpSettings};
-pub use ims::{AccessToken, ClientCredentials, TokenCache, TokenManager, TokenSource};
+pub use ims::{
+    AccessToken, ClientCredentials, ClientSecret, TokenCache, TokenManager, TokenSource,
+};

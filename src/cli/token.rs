@@ -6,7 +6,6 @@ use serde_json::json;
 use super::GlobalArgs;
 use super::context::Context;
 use super::output::{Failure, format_time};
-use crate::api::TokenSource;
 use crate::ops::Exit;
 
 /// `token` options.
@@ -34,8 +33,9 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 pub fn run(global: &GlobalArgs, args: TokenArgs) -> Result<(), Failure> {
     let ctx = Context::load(global).map_err(|f| f.with_json(args.json))?;
     let client = ctx.client().map_err(|f| f.with_json(args.json))?;
-    let fixed = matches!(ctx.token_source(), Ok(TokenSource::Fixed(_)));
     let tokens = client.tokens().clone();
+    // Only a token given in AEP_ACCESS_TOKEN cannot be renewed.
+    let fixed = !tokens.can_renew();
     let token = runtime()?
         .block_on(tokens.token())
         .map_err(|e| Failure::client(&e, args.json))?;

@@ -3,4 +3,6 @@
 pub mod config;
 pub mod history;
 pub mod paths;
+#[cfg(target_os = "linux")]
+mod secret_service;
 pub mod secrets;

@@ -634,20 +634,15 @@ fn default_timeout() -> Duration {
 fn open_platform_store() -> Result<Arc<CredentialStore>, String> {
     #[cfg(target_os = "linux")]
     {
-        match zbus_secret_service_keyring_store::Store::new() {
+        match super::secret_service::Store::new() {
             Ok(store) => Ok(store),
-            Err(e) => {
-                let detail = e.to_string();
-                Err(if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
-                    format!(
-                        "there is no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set; {detail})"
-                    )
-                } else if detail.contains("Failed to connect") {
-                    format!("the session D-Bus cannot be reached ({detail})")
-                } else {
-                    format!("no Secret Service answers on the session D-Bus ({detail})")
-                })
-            }
+            Err(detail) => Err(if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+                format!("there is no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set; {detail})")
+            } else if detail.contains("Failed to connect") {
+                format!("the session D-Bus cannot be reached ({detail})")
+            } else {
+                format!("no Secret Service answers on the session D-Bus ({detail})")
+            }),
         }
     }
     #[cfg(target_os = "macos")]

@@ -69,7 +69,7 @@ impl World {
             TokenSource::Ims(ClientCredentials {
                 ims_url: base.clone(),
                 client_id: DEMO_CLIENT_ID.into(),
-                client_secret: Secret::new(DEMO_CLIENT_SECRET),
+                client_secret: Secret::new(DEMO_CLIENT_SECRET).into(),
                 scopes: DEFAULT_SCOPES.into(),
             }),
             None,
