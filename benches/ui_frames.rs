@@ -77,8 +77,14 @@ impl Frames {
     fn row(&self, scenario: &str, aim: &str) -> String {
         let (median, worst) = Self::stats(&self.cpu);
         let (wall_median, wall_worst) = Self::stats(&self.wall);
+        // Which frame was the worst, to look for a pattern across runs.
+        let worst_at = self
+            .cpu
+            .iter()
+            .position(|&t| t == worst)
+            .unwrap_or_default();
         format!(
-            "| {scenario} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {aim} |",
+            "| {scenario} | {} | {:.3} | {:.3} (frame {worst_at}) | {:.3} | {:.3} | {aim} |",
             self.cpu.len(),
             ms(median),
             ms(worst),

@@ -391,21 +391,29 @@ fn skip_or_fail(why: &str) {
     }
     let _ = writeln!(
         std::io::stderr(),
-        "real_keyring_round_trip: SKIPPED, {why} (scripts/test.sh runs it against a private gnome-keyring when dbus and gnome-keyring are installed; {REQUIRE_VAR}=1 makes a skip a failure)"
+        "real keyring test SKIPPED, {why} (scripts/test.sh runs it against a private gnome-keyring when dbus and gnome-keyring are installed; {REQUIRE_VAR}=1 makes a skip a failure)"
     );
 }
 
-#[test]
-fn real_keyring_round_trip() {
+/// The real OS keyring, or `None` (after [`skip_or_fail`]) when it cannot be used here.
+fn real_store() -> Option<SecretStore> {
     if cfg!(target_os = "linux") && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
         skip_or_fail("no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)");
-        return;
+        return None;
     }
     let store = SecretStore::open_default();
     if let KeyringStatus::Unavailable { .. } = store.status() {
         skip_or_fail(&store.status().to_string());
-        return;
+        return None;
     }
+    Some(store)
+}
+
+#[test]
+fn real_keyring_round_trip() {
+    let Some(store) = real_store() else {
+        return;
+    };
     let scope = format!("test-{}", random_value());
     let value = Secret::new(format!("{}/{}", random_value(), random_value()));
     if let Err(e) = store.set(&scope, SecretKind::AwsSecretKey, &value) {
@@ -442,15 +450,9 @@ fn real_keyring_round_trip() {
 #[cfg(target_os = "linux")]
 #[test]
 fn the_own_reader_and_the_keyring_crate_see_the_same_entries() {
-    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
-        skip_or_fail("no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)");
+    let Some(store) = real_store() else {
         return;
-    }
-    let store = SecretStore::open_default();
-    if let KeyringStatus::Unavailable { .. } = store.status() {
-        skip_or_fail(&store.status().to_string());
-        return;
-    }
+    };
     let scope = format!("test-{}", random_value());
     let kind = SecretKind::ClientSecret;
     let crate_store: Arc<CredentialStore> =

@@ -367,7 +367,7 @@ fn table_ui(app: &mut AepApp, ui: &mut egui::Ui, total: usize) {
     }
     if let Some(range) = visible {
         // Rows a little beyond the view too, so a page has usually arrived by the time its rows
-        // scroll in: a late page makes one frame lay out every row in view at once.
+        // scroll in, rather than showing "…" for a frame or two.
         let wanted = range.start.saturating_sub(LOOK_AHEAD)..(range.end + LOOK_AHEAD).min(total);
         for job in app.history.jobs_for(wanted) {
             app.push(Command::Job(job));
