@@ -5,8 +5,9 @@
 //! exchange, `dh-ietf1024-sha256-aes128-cbc-pkcs7`, and computes both 1024-bit modular powers by
 //! plain square-and-multiply with a long division at every step: 30.9 of the 38.6 million
 //! instructions of a whole `create --json` (callgrind), most of a command's keyring cost. This
-//! store opens the same kind of session with num-bigint's Montgomery `modpow` and reads a
-//! secret with one `SearchItems` and one `GetSecret`. Secrets still cross the bus encrypted (as
+//! store opens the same kind of session with num-bigint's Montgomery `modpow` and a 256-bit
+//! private exponent (see [`EXPONENT_BYTES`]), and reads a secret with one `SearchItems` and one
+//! `GetSecret`. Secrets still cross the bus encrypted (as
 //! with libsecret), and items are found by the same attributes (`service`, `username`), so
 //! either store reads what the other wrote.
 //!
@@ -39,8 +40,13 @@ const PRIME_HEX: &[u8] =
 3B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A63\
 7ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF";
 
-/// Bytes of the prime, and of the private exponent (as libsecret and the crate use).
+/// Bytes of the prime (and of the shared secret fed to HKDF).
 const KEY_BYTES: usize = 128;
+
+/// Bytes of the private exponent: 256 bits. The prime is a safe prime, for which a short
+/// exponent is sound; RFC 3526 §8 asks about twice the group's strength (~80 bits here), so 256
+/// bits leave a wide margin, and each modular power costs a quarter of a full-width one.
+const EXPONENT_BYTES: usize = 32;
 
 /// The Secret Service store: fast reads, everything else by the crate's store.
 pub struct Store {
@@ -190,12 +196,12 @@ impl Shared {
     }
 }
 
-/// Opens a `dh-ietf1024-sha256-aes128-cbc-pkcs7` session: a fresh private exponent, the two
-/// modular powers, and HKDF-SHA256 (no salt, no info) of the shared secret for the AES key.
+/// Opens a `dh-ietf1024-sha256-aes128-cbc-pkcs7` session: a fresh 256-bit private exponent, the
+/// two modular powers, and HKDF-SHA256 (no salt, no info) of the shared secret for the AES key.
 fn open_session(conn: &Connection) -> zbus::Result<Session> {
     let prime = BigUint::parse_bytes(PRIME_HEX, 16)
         .ok_or_else(|| zbus::Error::Failure("bad DH prime".to_owned()))?;
-    let mut private = Zeroizing::new([0u8; KEY_BYTES]);
+    let mut private = Zeroizing::new([0u8; EXPONENT_BYTES]);
     rand::fill(&mut private[..]);
     let exponent = BigUint::from_bytes_be(&private[..]);
     let public = BigUint::from(2u32).modpow(&exponent, &prime);
