@@ -23,13 +23,29 @@ pub fn build_client(
     profile: &str,
     settings: HttpSettings,
 ) -> Result<PlatformClient, ClientError> {
-    let http = Http::new(settings)?;
     let cache = match (&source, secrets) {
         (TokenSource::Ims(_), Some(store)) => Some(keyring_token_cache(store, profile, &target)),
         _ => None,
     };
-    let tokens = Arc::new(TokenManager::new(http.clone(), source, cache));
-    Ok(PlatformClient::new(http, tokens, target))
+    client_with_cache(target, source, cache, None, settings)
+}
+
+/// A client whose tokens are cached in `cache`. `cached` is what the caller already read from
+/// it (`Some(None)`: nothing usable), so it is not read again; `None` leaves that to the
+/// token manager.
+pub fn client_with_cache(
+    target: Target,
+    source: TokenSource,
+    cache: Option<Arc<dyn TokenCache>>,
+    cached: Option<Option<AccessToken>>,
+    settings: HttpSettings,
+) -> Result<PlatformClient, ClientError> {
+    let http = Http::new(settings)?;
+    let mut tokens = TokenManager::new(http.clone(), source, cache);
+    if let Some(cached) = cached {
+        tokens = tokens.with_cached(cached);
+    }
+    Ok(PlatformClient::new(http, Arc::new(tokens), target))
 }
 
 /// The keyring's cache of IMS tokens for `profile` on `target`.

@@ -6,8 +6,8 @@ use std::time::Duration;
 use super::GlobalArgs;
 use super::output::Failure;
 use crate::api::{
-    AccessToken, ClientCredentials, ClientError, ClientSecret, Http, HttpSettings, PlatformClient,
-    TokenManager, TokenSource,
+    AccessToken, ClientCredentials, ClientError, ClientSecret, HttpSettings, PlatformClient,
+    TokenCache, TokenSource,
 };
 use crate::model::{DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES, Target, now_ms};
 use crate::secret::Secret;
@@ -112,24 +112,41 @@ impl Context {
         }
     }
 
-    /// Where the token comes from: `AEP_ACCESS_TOKEN`, else `AEP_CLIENT_SECRET`, else the keyring
-    /// (read now, or only if IMS must be asked when `cached` holds a token still good).
-    fn token_source(&self, cached: Option<&AccessToken>) -> Result<TokenSource, Failure> {
+    /// Where the token comes from: `AEP_ACCESS_TOKEN`, else `AEP_CLIENT_SECRET`, else the keyring.
+    ///
+    /// With the keyring's client secret, `cache` is read first: when it holds a token still good,
+    /// the secret is read only if IMS must be asked after all (Platform rejecting the token), so
+    /// the usual run reads one keyring entry, not two (BENCHMARKS.md, CLI create). Also returns
+    /// what was read from the cache, when it was.
+    fn token_source(
+        &self,
+        cache: &Arc<dyn TokenCache>,
+    ) -> Result<(TokenSource, Option<Option<AccessToken>>), Failure> {
         let target = self.target()?;
         if let Some(token) = env_secret("AEP_ACCESS_TOKEN") {
-            return Ok(TokenSource::Fixed(token));
+            return Ok((TokenSource::Fixed(token), None));
         }
-        let client_secret = match env_secret("AEP_CLIENT_SECRET") {
-            Some(secret) => ClientSecret::Given(secret),
-            None if cached.is_some() => self.deferred_client_secret(),
-            None => ClientSecret::Given(self.keyring_client_secret()?),
+        let (client_secret, cached) = match env_secret("AEP_CLIENT_SECRET") {
+            Some(secret) => (ClientSecret::Given(secret), None),
+            None => {
+                let cached = self
+                    .stored_profile
+                    .then(|| cache.load().filter(|t| !t.needs_renewal(now_ms())))
+                    .flatten();
+                let secret = match cached {
+                    Some(_) => self.deferred_client_secret(),
+                    None => ClientSecret::Given(self.keyring_client_secret()?),
+                };
+                (secret, Some(cached))
+            }
         };
-        Ok(TokenSource::Ims(ClientCredentials {
+        let source = TokenSource::Ims(ClientCredentials {
             ims_url: target.ims_url.clone(),
             client_id: target.client_id.clone(),
             client_secret,
             scopes: target.scopes.clone(),
-        }))
+        });
+        Ok((source, cached))
     }
 
     /// The profile's client secret, read from the keyring only if a token must be fetched.
@@ -168,33 +185,14 @@ impl Context {
     }
 
     /// A ready client with its token manager (tokens cached in the keyring when there is one).
-    ///
-    /// With the keyring's client secret, the cached token is read first: when it is still good,
-    /// the secret is read only if IMS must be asked after all (Platform rejecting the token), so
-    /// the usual run reads one keyring entry, not two (BENCHMARKS.md, CLI create).
     pub fn client(&self) -> Result<PlatformClient, Failure> {
         let target = self.target()?.clone();
-        let from_keyring = env_secret("AEP_ACCESS_TOKEN").is_none()
-            && env_secret("AEP_CLIENT_SECRET").is_none()
-            && self.stored_profile;
-        if !from_keyring {
-            let source = self.token_source(None)?;
-            return crate::session::build_client(
-                target,
-                source,
-                Some(self.secrets()),
-                &self.profile_name,
-                self.http_settings(),
-            )
-            .map_err(|e| Failure::store(e.to_string()));
-        }
         let cache =
             crate::session::keyring_token_cache(self.secrets(), &self.profile_name, &target);
-        let cached = cache.load().filter(|t| !t.needs_renewal(now_ms()));
-        let source = self.token_source(cached.as_ref())?;
-        let http = Http::new(self.http_settings()).map_err(|e| Failure::store(e.to_string()))?;
-        let tokens = TokenManager::new(http.clone(), source, Some(cache)).with_cached(cached);
-        Ok(PlatformClient::new(http, Arc::new(tokens), target))
+        let (source, cached) = self.token_source(&cache)?;
+        let cache = matches!(source, TokenSource::Ims(_)).then_some(cache);
+        crate::session::client_with_cache(target, source, cache, cached, self.http_settings())
+            .map_err(|e| Failure::store(e.to_string()))
     }
 }
 

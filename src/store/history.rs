@@ -346,11 +346,7 @@ impl HistoryStore {
     /// IDs of the records matching `text` and `query`'s filters, from the in-memory search text
     /// (read first if this store has none, or another process wrote since).
     fn matching(&self, text: &str, query: &HistoryQuery) -> Result<Vec<i64>, HistoryError> {
-        let mut cached = self.search_text.borrow_mut();
-        let current = match cached.as_ref() {
-            Some(search_text) => search_text.is_current(&self.conn)?,
-            None => false,
-        };
+        self.warm_search()?;
         // Only the text and the filters decide the matches, not the order or the page.
         let key = HistoryQuery {
             search: Some(text.to_owned()),
@@ -360,14 +356,12 @@ impl HistoryStore {
             ..HistoryQuery::default()
         };
         let mut last = self.last_match.borrow_mut();
-        if !current {
-            *cached = Some(SearchText::read(&self.conn)?);
-            last.take();
-        }
         if let Some((_, ids)) = last.as_ref().filter(|(k, _)| *k == key) {
             return Ok(ids.clone());
         }
-        let ids = cached
+        let ids = self
+            .search_text
+            .borrow()
             .as_ref()
             .map(|search_text| search_text.matching(text, query))
             .unwrap_or_default();
@@ -375,9 +369,9 @@ impl HistoryStore {
         Ok(ids)
     }
 
-    /// Reads the in-memory search text now if it is missing or stale, so that the next search
-    /// does not wait for it (the window's worker calls this when it has nothing else to do).
-    /// Returns true when it read.
+    /// Reads the in-memory search text now if it is missing or stale (every in-memory search
+    /// starts here; the window's worker also calls it when idle, so the next search does not
+    /// wait). Returns true when it read.
     pub fn warm_search(&self) -> Result<bool, HistoryError> {
         let mut cached = self.search_text.borrow_mut();
         if let Some(search_text) = cached.as_ref()

@@ -121,19 +121,16 @@ impl CredentialStoreApi for Store {
         user: &str,
         modifiers: Option<&HashMap<&str, &str>>,
     ) -> Result<Entry> {
-        let modifiers: HashMap<String, String> = modifiers
+        // Modifiers other than `label` (the crate also knows `target`) change where items are
+        // searched: such entries are the crate's alone.
+        if modifiers.is_some_and(|m| m.keys().any(|k| *k != "label")) {
+            return self.shared.full()?.build(service, user, modifiers);
+        }
+        let modifiers = modifiers
             .into_iter()
             .flatten()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        // Let the crate's store judge the modifiers (it knows `label` and `target`), once any
-        // call needs it; a read alone accepts only what it can honour.
-        if modifiers.keys().any(|k| k != "label") {
-            return self
-                .shared
-                .full()?
-                .build(service, user, Some(&borrowed(&modifiers)));
-        }
         Ok(Entry::new_with_credential(Arc::new(Cred {
             shared: Arc::clone(&self.shared),
             service: service.to_owned(),
