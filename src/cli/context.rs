@@ -112,7 +112,7 @@ impl Context {
         }
     }
 
-    /// Where the token comes from: `AEP_ACCESS_TOKEN`, else `AEP_CLIENT_SECRET`, else the keyring.
+    /// The client credentials for IMS: the secret from `AEP_CLIENT_SECRET`, else the keyring.
     ///
     /// With the keyring's client secret, `cache` is read first: when it holds a token still good,
     /// the secret is read only if IMS must be asked after all (Platform rejecting the token), so
@@ -123,9 +123,6 @@ impl Context {
         cache: &Arc<dyn TokenCache>,
     ) -> Result<(TokenSource, Option<Option<AccessToken>>), Failure> {
         let target = self.target()?;
-        if let Some(token) = env_secret("AEP_ACCESS_TOKEN") {
-            return Ok((TokenSource::Fixed(token), None));
-        }
         let (client_secret, cached) = match env_secret("AEP_CLIENT_SECRET") {
             Some(secret) => (ClientSecret::Given(secret), None),
             None => {
@@ -184,15 +181,21 @@ impl Context {
         }
     }
 
-    /// A ready client with its token manager (tokens cached in the keyring when there is one).
+    /// A ready client with its token manager: the token from `AEP_ACCESS_TOKEN` (the keyring is
+    /// not opened), else from IMS, cached in the keyring when there is one.
     pub fn client(&self) -> Result<PlatformClient, Failure> {
         let target = self.target()?.clone();
-        let cache =
-            crate::session::keyring_token_cache(self.secrets(), &self.profile_name, &target);
-        let (source, cached) = self.token_source(&cache)?;
-        let cache = matches!(source, TokenSource::Ims(_)).then_some(cache);
-        crate::session::client_with_cache(target, source, cache, cached, self.http_settings())
-            .map_err(|e| Failure::store(e.to_string()))
+        let client = if let Some(token) = env_secret("AEP_ACCESS_TOKEN") {
+            let source = TokenSource::Fixed(token);
+            crate::session::client_with_cache(target, source, None, None, self.http_settings())
+        } else {
+            let cache =
+                crate::session::keyring_token_cache(self.secrets(), &self.profile_name, &target);
+            let (source, cached) = self.token_source(&cache)?;
+            let settings = self.http_settings();
+            crate::session::client_with_cache(target, source, Some(cache), cached, settings)
+        };
+        client.map_err(|e| Failure::store(e.to_string()))
     }
 }
 
