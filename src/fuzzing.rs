@@ -17,7 +17,7 @@ use reqwest::header::HeaderMap;
 use serde_json::Value;
 use url::Url;
 
-use crate::api::error::{ApiError, ClientError, EXCERPT_LIMIT, hint_for};
+use crate::api::error::{ApiError, ClientError, EXCERPT_LIMIT, response_hint};
 use crate::api::flow::{self, Connection, ConnectionPage, redacted_rotation_ops, rotation_ops};
 use crate::api::http::RawResponse;
 use crate::api::ims::parse_token_response;
@@ -72,7 +72,11 @@ pub fn api_error(data: &[u8]) {
         e.raw_body.len() <= EXCERPT_LIMIT + '…'.len_utf8(),
         "raw excerpt not bounded"
     );
-    assert_eq!(e.hint, hint_for(status, e.code.as_deref()), "hint mismatch");
+    assert_eq!(
+        e.hint,
+        response_hint(status, e.code.as_deref(), retry_after),
+        "hint mismatch"
+    );
     if status >= 500 {
         assert!(e.hint.is_some(), "a 5xx without a hint");
     }
@@ -160,9 +164,14 @@ fn list_response(response: &RawResponse) {
         Ok(page) => page,
         Err(e) => return assert_invalid_response(&e, "GET /connections", response.status),
     };
-    page.items.iter().for_each(assert_round_trip);
+    flow::connection_items(page.items, "GET /connections")
+        .iter()
+        .for_each(assert_round_trip);
     let base = Url::parse(LIST_URL).unwrap_or_else(|e| panic!("{LIST_URL}: {e}"));
-    if let Some(next) = flow::next_link(page.links.as_ref(), &base) {
+    let service = base
+        .join(&format!("{}/", flow::FLOW_PATH))
+        .unwrap_or_else(|e| panic!("{e}"));
+    if let Some(next) = flow::next_link(page.links.as_ref(), &service, &base, &base) {
         let url = Url::parse(&next).unwrap_or_else(|e| panic!("next link {next}: {e}"));
         assert_eq!(
             url.origin(),
@@ -189,7 +198,8 @@ fn get_response(response: &RawResponse, body: &[u8]) {
         Ok(page) => page,
         Err(e) => return assert_invalid_response(&e, what, response.status),
     };
-    let Some(conn) = page.items.first() else {
+    let items = flow::connection_items(page.items, what);
+    let Some(conn) = items.first() else {
         return;
     };
     let _ = (conn.spec_id(), conn.auth_spec_name());

@@ -56,6 +56,14 @@ fn run_window(global: &GlobalArgs) -> i32 {
                 return 5;
             }
         };
+        // Read before anything opens: a token that cannot be used is said now, not ignored.
+        let access_token = match aep_s3_connect::secret::env_secret("AEP_ACCESS_TOKEN") {
+            Ok(token) => token,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        };
         let secrets = if std::env::var("AEP_S3_CONNECT_NO_KEYRING").is_ok_and(|v| v == "1") {
             SecretStore::unavailable("disabled by AEP_S3_CONNECT_NO_KEYRING=1")
         } else {
@@ -66,10 +74,7 @@ fn run_window(global: &GlobalArgs) -> i32 {
             secrets,
             demo_client_secret: None,
             // A pasted token works for one session, as on the command line.
-            access_token: std::env::var("AEP_ACCESS_TOKEN")
-                .ok()
-                .filter(|t| !t.is_empty())
-                .map(aep_s3_connect::secret::Secret::new),
+            access_token,
         }
     };
     let result = ui::run(AppConfig {

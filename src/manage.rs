@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use crate::api::{ClientError, Connection, PlatformClient};
-use crate::model::{S3_CONNECTION_SPEC_ID, Target, now_ms};
+use crate::model::{Target, now_ms};
 use crate::ops::Exit;
 use crate::store::history::{
     Attempt, AttemptId, AttemptStatus, Event, EventId, EventKind, EventOutcome, EventResult,
@@ -243,13 +243,8 @@ pub async fn duplicate_guard(
     client: &PlatformClient,
     name: &str,
 ) -> Result<Option<Connection>, ClientError> {
-    let found = client
-        .list_connections(&[("name", name), ("connectionSpec.id", S3_CONNECTION_SPEC_ID)])
-        .await?;
-    Ok(found
-        .into_iter()
-        .filter(|c| c.name == name)
-        .max_by_key(|c| c.created_at))
+    let found = client.connections_named(name).await?;
+    Ok(found.into_iter().max_by_key(|c| c.created_at))
 }
 
 /// Epoch milliseconds as `YYYY-MM-DD HH:MM:SS UTC` (the domain does not know the user's zone).

@@ -47,6 +47,34 @@ pub fn read_zeroizing(mut reader: impl std::io::Read) -> std::io::Result<Zeroizi
     Ok(buf)
 }
 
+/// A non-empty secret from the environment variable `var`; `Ok(None)` when it is unset or empty.
+/// A value that is not UTF-8 is an error naming the variable (never its value): taking it as
+/// unset would quietly fall back to another credential, or to none.
+pub fn env_secret(var: &str) -> Result<Option<Secret>, String> {
+    secret_from_env_value(var, std::env::var_os(var))
+}
+
+/// [`env_secret`] on a value already read.
+fn secret_from_env_value(
+    var: &str,
+    value: Option<std::ffi::OsString>,
+) -> Result<Option<Secret>, String> {
+    match value.map(std::ffi::OsString::into_string) {
+        None => Ok(None),
+        Some(Ok(text)) if text.is_empty() => Ok(None),
+        Some(Ok(text)) => Ok(Some(Secret::new(text))),
+        Some(Err(raw)) => {
+            #[cfg(unix)]
+            zeroize::Zeroize::zeroize(&mut std::os::unix::ffi::OsStringExt::into_vec(raw));
+            #[cfg(not(unix))]
+            drop(raw);
+            Err(format!(
+                "{var} is set but is not valid UTF-8 text, so it was not used: set it to the secret as plain text, or unset it"
+            ))
+        }
+    }
+}
+
 // The only field is a `Zeroizing<String>`: dropping a `Secret` zeroizes its memory.
 impl zeroize::ZeroizeOnDrop for Secret {}
 
@@ -161,6 +189,27 @@ mod tests {
             STDIN_CAPACITY,
             "no reallocation left a copy behind"
         );
+    }
+
+    /// Regression (issue 9d): a non-UTF-8 value was taken as "not set".
+    #[test]
+    fn env_secret_refuses_non_utf8_naming_the_variable() {
+        assert!(secret_from_env_value("V", None).unwrap().is_none());
+        assert!(
+            secret_from_env_value("V", Some("".into()))
+                .unwrap()
+                .is_none()
+        );
+        let s = secret_from_env_value("V", Some("s3cr3t".into())).unwrap();
+        assert_eq!(s.unwrap().expose(), "s3cr3t");
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStringExt as _;
+            let raw = std::ffi::OsString::from_vec(b"s3cr\xff\xfet".to_vec());
+            let e = secret_from_env_value("AEP_CLIENT_SECRET", Some(raw)).unwrap_err();
+            assert!(e.starts_with("AEP_CLIENT_SECRET "), "{e}");
+            assert!(e.contains("UTF-8") && !e.contains("s3cr"), "{e}");
+        }
     }
 
     #[test]

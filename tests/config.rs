@@ -25,6 +25,7 @@ fn sample() -> Config {
         timeouts: Timeouts {
             connect_secs: 5,
             total_secs: 90,
+            clock_slack_secs: 30,
         },
         profiles: vec![dev, profile("acme-prod", "prod")],
         aws_keys: vec![aep_s3_connect::store::config::SavedAwsKey {

@@ -522,7 +522,8 @@ async fn list_filters_orders_counts_and_pages() {
     }
     env.create_in("dev", "alpha", keys()).await;
 
-    // Follow next links across pages; filters and limit travel in the link.
+    // Follow next links across pages; filters and limit travel in the link, which is relative to
+    // the Flow Service base (`/connections?...`), as Adobe's OpenAPI spec writes it.
     let mut seen = Vec::new();
     let mut path = format!("{CONNS}?limit=2&property=connectionSpec.id=={S3_SPEC}");
     let mut pages = 0;
@@ -540,10 +541,10 @@ async fn list_filters_orders_counts_and_pages() {
         match body["_links"]["next"]["href"].as_str() {
             Some(href) => {
                 assert!(
-                    href.starts_with(CONNS) && href.contains("continuationToken="),
+                    href.starts_with("/connections?") && href.contains("continuationToken="),
                     "{href}"
                 );
-                path = href.to_owned();
+                path = format!("/data/foundation/flowservice{href}");
             }
             None => break,
         }

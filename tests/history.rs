@@ -1047,3 +1047,135 @@ fn a_search_sees_every_write_by_this_store_and_by_another_process() {
     mine.restore(&removed).unwrap();
     assert_eq!(mine.count(&zz).unwrap(), 2, "a restore");
 }
+
+/// The journal mode of the file, read without changing it.
+fn journal_mode(path: &Path) -> String {
+    let conn =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Regression (issue 9c): `history` on a read-only data folder failed, because opening always
+/// set up and migrated the file. The read-only open reads every record and writes nothing.
+#[test]
+fn read_only_open_reads_every_record_and_writes_nothing() {
+    let (_dir, path) = temp_db();
+    {
+        let store = open(&path);
+        for i in 0..3 {
+            store.insert_pending(&sample(i)).unwrap();
+        }
+        assert!(!store.is_read_only());
+    }
+    let before = fs::read(&path).unwrap();
+    let files_before = dir_listing(path.parent().unwrap());
+
+    {
+        let (store, note) = HistoryStore::open_read_only(&path).unwrap();
+        assert_eq!(
+            note, None,
+            "nothing can be missing: no writer left a WAL behind"
+        );
+        assert!(store.is_read_only());
+        assert_eq!(all(&store).len(), 3);
+        assert_eq!(store.pending().unwrap().len(), 3);
+        assert_eq!(
+            names(&store.search(&search_for("connection 00001")).unwrap()),
+            ["Connection 00001"]
+        );
+        assert_eq!(store.count(&search_for("bucket-0000")).unwrap(), 3);
+        let refused = store.insert_pending(&sample(9)).unwrap_err();
+        assert!(
+            refused.to_string().contains(&path.display().to_string()),
+            "{refused}"
+        );
+    }
+    assert_eq!(fs::read(&path).unwrap(), before, "the file must not change");
+    assert_eq!(dir_listing(path.parent().unwrap()), files_before);
+}
+
+/// Regression (issue 9c): reading read-only must not upgrade an older file nor switch it to WAL,
+/// and a newer file is still refused as such.
+#[test]
+fn read_only_open_never_migrates_nor_switches_the_journal() {
+    let (_dir, path) = temp_db();
+    drop(open(&path));
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "delete", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "delete");
+    }
+    let before = fs::read(&path).unwrap();
+    drop(HistoryStore::open_read_only(&path).unwrap());
+    assert_eq!(journal_mode(&path), "delete", "not switched to WAL");
+    assert_eq!(fs::read(&path).unwrap(), before);
+
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 3)
+        .unwrap();
+    let before = fs::read(&path).unwrap();
+    let err = HistoryStore::open_read_only(&path).unwrap_err();
+    assert!(
+        matches!(&err, HistoryError::Unusable { reason, .. } if reason.contains("upgraded")),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("write access"), "{err}");
+    assert_eq!(user_version(&path), 3, "not migrated");
+    assert_eq!(fs::read(&path).unwrap(), before);
+
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 999)
+        .unwrap();
+    let err = HistoryStore::open_read_only(&path).unwrap_err();
+    assert!(
+        matches!(err, HistoryError::TooNew { found: 999, .. }),
+        "{err:?}"
+    );
+
+    let foreign = path.with_file_name("other.sqlite3");
+    rusqlite::Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x)")
+        .unwrap();
+    let err = HistoryStore::open_read_only(&foreign).unwrap_err();
+    assert!(
+        err.to_string().contains("not an aep-s3-connect history"),
+        "{err}"
+    );
+    let err = HistoryStore::open_read_only(&path.with_file_name("none.sqlite3")).unwrap_err();
+    assert!(matches!(err, HistoryError::Open { .. }), "{err:?}");
+    assert!(
+        !path.with_file_name("none.sqlite3").exists(),
+        "nothing created"
+    );
+}
+
+/// The read-only open sees what a writer still has open has written (its records are in the
+/// `-wal` file, not yet in the database file).
+#[test]
+fn read_only_open_sees_a_running_writers_records() {
+    let (_dir, path) = temp_db();
+    let writer = open(&path);
+    writer.insert_pending(&sample(1)).unwrap();
+    writer.insert_pending(&sample(2)).unwrap();
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    assert!(
+        fs::metadata(&wal).unwrap().len() > 0,
+        "the records are in the WAL"
+    );
+    let (reader, note) = HistoryStore::open_read_only(&path).unwrap();
+    assert_eq!(note, None);
+    assert_eq!(
+        names(&all(&reader)),
+        ["Connection 00002", "Connection 00001"]
+    );
+    writer.insert_pending(&sample(3)).unwrap();
+    assert_eq!(all(&reader).len(), 3, "and what it writes later");
+}

@@ -64,6 +64,7 @@ fn create_here(w: &World, c: &PlatformClient, history: &HistoryStore, name: &str
             c,
             "test",
             &with_place(name),
+            false,
         ))
         .unwrap()
         .connection

@@ -79,14 +79,15 @@ pub enum ClientError {
     /// The call needs something the caller did not give (a client secret, a token).
     #[error("{0}")]
     Missing(String),
-    /// A create failed ambiguously and the lookup that would tell whether it happened failed too.
+    /// A create failed ambiguously (timeout, dropped connection) and no lookup could tell whether
+    /// Adobe made the connection: it may still be landing, or the lookup itself failed.
     #[error(
-        "{cause}\nThe connection may or may not have been created: looking it up failed too ({lookup}). It is checked again on the next start; `aep-s3-connect history` shows it as pending until then."
+        "{cause}\nThe connection may have been created; run `aep-s3-connect history` to settle it (it shows as pending until AEP's list tells). {lookup}"
     )]
     OutcomeUnknown {
         /// The create's own failure.
         cause: Box<ClientError>,
-        /// Why the lookup failed.
+        /// What the lookup after it found, as a sentence.
         lookup: String,
     },
 }
@@ -147,6 +148,7 @@ impl ClientError {
                 }
                 NetworkErrorKind::Dropped => "The connection broke; try again.",
             }),
+            Self::OutcomeUnknown { cause, .. } => cause.hint(),
             _ => None,
         }
     }
@@ -218,7 +220,7 @@ impl ApiError {
         };
         let message = message.unwrap_or_else(|| fallback_message(status, &text));
         let request_id = request_id.or(body_request_id);
-        let hint = hint_for(status, code.as_deref());
+        let hint = response_hint(status, code.as_deref(), retry_after);
         Self {
             status,
             code,
@@ -362,12 +364,43 @@ pub fn excerpt(text: &str, limit: usize) -> String {
     format!("{}…", &text[..end])
 }
 
+/// A wait as people read it: `45 s`, `600 s (10 min)`, `90 s (about 2 min)`, `7200 s (2 h)`.
+pub fn describe_wait(wait: Duration) -> String {
+    let secs = wait.as_secs().max(u64::from(wait.subsec_nanos() > 0));
+    let (unit, name) = match secs {
+        0..60 => return format!("{secs} s"),
+        60..3600 => (60, "min"),
+        _ => (3600, "h"),
+    };
+    if secs % unit == 0 {
+        format!("{secs} s ({} {name})", secs / unit)
+    } else {
+        format!("{secs} s (about {} {name})", secs.div_ceil(unit))
+    }
+}
+
 /// The number inside a Flow code: `FLOW-2100-404` → `2100`.
 fn flow_number(code: &str) -> Option<&str> {
     let rest = code
         .strip_prefix("FLOW-")
         .or_else(|| code.strip_prefix("CONNECTOR-"))?;
     rest.split('-').next()
+}
+
+/// The hint of an error response: a 429 that says how long to wait says so (the client waits
+/// only up to `max_retry_after`, so a longer wait is the user's to do), else [`hint_for`].
+pub fn response_hint(
+    status: u16,
+    code: Option<&str>,
+    retry_after: Option<Duration>,
+) -> Option<String> {
+    match retry_after.filter(|wait| status == 429 && !wait.is_zero()) {
+        Some(wait) => Some(format!(
+            "Too many requests: Adobe asks to wait {} before trying again.",
+            describe_wait(wait)
+        )),
+        None => hint_for(status, code),
+    }
 }
 
 /// The plain-language hint for the codes whose cause is known.
@@ -510,6 +543,53 @@ mod tests {
         }
         let e = parse(400, "{\"error_code\": 400003}");
         assert_eq!(e.code.as_deref(), Some("400003"));
+    }
+
+    /// Regression (issue 9b): a 429 whose Retry-After is longer than the client waits said only
+    /// "wait a moment"; it must say how long Adobe asks for.
+    #[test]
+    fn too_many_requests_says_how_long_to_wait() {
+        let throttled = |wait| {
+            ApiError::from_response(
+                429,
+                br#"{"error_code": "429050", "message": "Too many requests"}"#,
+                None,
+                Some(Duration::from_secs(wait)),
+            )
+        };
+        let e = throttled(600);
+        let hint = e.hint.as_deref().unwrap_or_default();
+        assert!(
+            hint.contains("Adobe asks to wait 600 s (10 min) before trying again"),
+            "{hint}"
+        );
+        assert!(e.to_string().contains("600 s (10 min)"), "{e}");
+        assert!(
+            ClientError::Api(Box::new(throttled(5)))
+                .hint()
+                .unwrap_or_default()
+                .contains("wait 5 s")
+        );
+        // Without Retry-After the code's own hint stays.
+        let e = ApiError::from_response(429, br#"{"error_code": "429050"}"#, None, None);
+        assert!(e.hint.unwrap_or_default().contains("throttling"));
+    }
+
+    #[test]
+    fn waits_read_as_people_say_them() {
+        let d = Duration::from_secs;
+        assert_eq!(describe_wait(d(0)), "0 s");
+        assert_eq!(describe_wait(Duration::from_millis(300)), "1 s");
+        assert_eq!(describe_wait(d(59)), "59 s");
+        assert_eq!(describe_wait(d(60)), "60 s (1 min)");
+        assert_eq!(describe_wait(d(90)), "90 s (about 2 min)");
+        assert_eq!(describe_wait(d(600)), "600 s (10 min)");
+        assert_eq!(describe_wait(d(7200)), "7200 s (2 h)");
+        assert_eq!(describe_wait(d(5400)), "5400 s (about 2 h)");
+        assert_eq!(
+            describe_wait(d(u64::MAX)),
+            format!("{} s (about {} h)", u64::MAX, u64::MAX.div_ceil(3600))
+        );
     }
 
     #[test]

@@ -24,9 +24,6 @@ use crate::secret::Secret;
 
 /// Path of Flow Service under the platform URL.
 pub const FLOW_PATH: &str = "/data/foundation/flowservice";
-/// How far before the attempt's start a connection's `createdAt` may lie and still be ours:
-/// Adobe's clock and ours differ a little.
-pub const CLOCK_SLACK_MS: i64 = 60_000;
 /// Pause before the second lookup after a timeout or dropped connection.
 pub const RELOOK_DELAY: Duration = Duration::from_millis(1500);
 /// Page size for listing.
@@ -81,13 +78,92 @@ pub struct Connection {
     pub extra: Map<String, Value>,
 }
 
-/// A page of `GET /connections`.
+/// A page of `GET /connections`. Items are read one by one ([`connection_items`]), so one item
+/// of an unexpected shape does not lose the whole list.
 #[derive(Debug, Deserialize)]
 pub(crate) struct ConnectionPage {
     #[serde(default)]
-    pub(crate) items: Vec<Connection>,
+    pub(crate) items: Vec<Value>,
     #[serde(default, rename = "_links")]
     pub(crate) links: Option<Value>,
+}
+
+/// The fields of [`Connection`] and the JSON type each must have (`null` is always accepted).
+const CONNECTION_FIELD_TYPES: &[(&str, JsonKind)] = &[
+    ("description", JsonKind::String),
+    ("createdAt", JsonKind::Number),
+    ("updatedAt", JsonKind::Number),
+    ("createdBy", JsonKind::String),
+    ("createdClient", JsonKind::String),
+    ("updatedBy", JsonKind::String),
+    ("sandboxName", JsonKind::String),
+    ("state", JsonKind::String),
+    ("etag", JsonKind::String),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum JsonKind {
+    String,
+    Number,
+}
+
+impl JsonKind {
+    fn admits(self, v: &Value) -> bool {
+        match self {
+            Self::String => v.is_string() || v.is_null(),
+            Self::Number => v.is_i64() || v.is_null(),
+        }
+    }
+}
+
+/// The usable connections of a list page. An item without a string `id` and `name` is skipped;
+/// a field of an unexpected type is dropped from its item. Each is logged as a warning naming
+/// the item and the field, and the rest of the list is kept.
+pub(crate) fn connection_items(items: Vec<Value>, what: &str) -> Vec<Connection> {
+    let mut out = Vec::with_capacity(items.len());
+    for (index, item) in items.into_iter().enumerate() {
+        let Value::Object(mut obj) = item else {
+            tracing::warn!("{what}: skipping item {index}: not a JSON object");
+            continue;
+        };
+        let id = obj.get("id").and_then(Value::as_str).map(str::to_owned);
+        let Some(id) = id.filter(|i| !i.is_empty()) else {
+            tracing::warn!("{what}: skipping item {index}: it has no string `id`");
+            continue;
+        };
+        if !obj.get("name").is_some_and(Value::is_string) {
+            tracing::warn!(
+                "{what}: skipping connection {id}: its `name` is missing or not a string"
+            );
+            continue;
+        }
+        for (field, kind) in CONNECTION_FIELD_TYPES {
+            if obj.get(*field).is_some_and(|v| !kind.admits(v)) {
+                tracing::warn!("{what}: connection {id}: ignoring `{field}` of an unexpected type");
+                obj.remove(*field);
+            }
+        }
+        for field in ["connectionSpec", "auth"] {
+            if obj
+                .get(field)
+                .is_some_and(|v| !v.is_object() && !v.is_null())
+            {
+                tracing::warn!("{what}: connection {id}: ignoring `{field}` of an unexpected type");
+                obj.remove(field);
+            }
+        }
+        match serde_json::from_value::<Connection>(Value::Object(obj)) {
+            Ok(c) => out.push(c),
+            Err(e) => tracing::warn!("{what}: skipping connection {id}: {e}"),
+        }
+    }
+    out
+}
+
+/// True when Adobe's `property=name==VALUE` filter reads `name` as one value: a comma makes it a
+/// list of values, so such a name is looked up by listing and comparing here.
+pub fn name_filter_is_exact(name: &str) -> bool {
+    !name.contains(',')
 }
 
 /// The exact JSON body of `POST /connections` for an S3 access-key connection. Optional params
@@ -286,6 +362,18 @@ impl PlatformClient {
         &self,
         input: &S3ConnectionInput,
     ) -> Result<CreatedConnection, ClientError> {
+        self.create_s3_connection_observed(input, &|_| {}).await
+    }
+
+    /// [`Self::create_s3_connection`], calling `before_post` with the latest time (epoch ms) the
+    /// request about to leave can still reach Adobe (now + the total timeout), before each `POST`.
+    /// The history keeps it, so that no later run settles the attempt as "not created" while
+    /// that request could still land.
+    pub async fn create_s3_connection_observed(
+        &self,
+        input: &S3ConnectionInput,
+        before_post: &(dyn Fn(i64) + Send + Sync),
+    ) -> Result<CreatedConnection, ClientError> {
         // The body carries the secret key and session token: zeroized when this returns.
         let body = crate::secret::SecretJson(create_body(input));
         let url = self.flow_url("/connections");
@@ -293,6 +381,7 @@ impl PlatformClient {
         let mut tries = 0;
         loop {
             tries += 1;
+            before_post(now_ms().saturating_add(self.lands_within_ms()));
             let outcome = self
                 .call(Method::POST, &url, Some(&body), Idempotency::NotIdempotent)
                 .await
@@ -321,7 +410,7 @@ impl PlatformClient {
                     Err(lookup) => {
                         return Err(ClientError::OutcomeUnknown {
                             cause: Box::new(error),
-                            lookup: lookup.to_string(),
+                            lookup: format!("Looking it up failed too: {lookup}"),
                         });
                     }
                 }
@@ -337,10 +426,17 @@ impl PlatformClient {
                 });
             }
             // Only a server that answered 5xx is done with the request; after a timeout or a
-            // dropped connection it may still create the connection, so posting again could
-            // make a second one. Those are reported, not retried.
+            // dropped connection it may still create the connection (Adobe does not roll back),
+            // so posting again could make a second one, and "not created" would be a guess.
+            // The outcome is reported as unknown: the record stays pending until a lookup tells.
             let answered_5xx = matches!(&error, ClientError::Api(api) if api.status >= 500);
-            if !answered_5xx || tries > self.http.settings().max_retries {
+            if !answered_5xx {
+                return Err(ClientError::OutcomeUnknown {
+                    cause: Box::new(error),
+                    lookup: "A lookup right after found no connection of that name yet: Adobe may still be creating it.".to_owned(),
+                });
+            }
+            if tries > self.http.settings().max_retries {
                 return Err(error);
             }
             let delay = match &error {
@@ -361,20 +457,14 @@ impl PlatformClient {
         since_ms: i64,
         until_ms: Option<i64>,
     ) -> Result<Option<FoundConnection>, ClientError> {
-        let (items, request_id) = self
-            .list_connections_with_id(&[
-                ("name", name),
-                ("connectionSpec.id", S3_CONNECTION_SPEC_ID),
-            ])
-            .await?;
+        let (items, request_id) = self.connections_named_with_id(name).await?;
         let client_id = &self.target.client_id;
+        let slack = self.clock_slack_ms();
         let found = items
             .into_iter()
-            .filter(|c| c.name == name)
             .filter(|c| {
                 c.created_at.is_some_and(|t| {
-                    t >= since_ms - CLOCK_SLACK_MS
-                        && until_ms.is_none_or(|until| t <= until + CLOCK_SLACK_MS)
+                    t >= since_ms - slack && until_ms.is_none_or(|until| t <= until + slack)
                 })
             })
             // Another tool creating the same name is not ours.
@@ -386,6 +476,43 @@ impl PlatformClient {
         }))
     }
 
+    /// Every S3 connection of the sandbox named exactly `name`, with the request ID of the
+    /// last list call. A name Adobe's filter would misread (a comma makes it a list of values)
+    /// is not sent as a filter: the sandbox's S3 connections are listed and compared here.
+    pub async fn connections_named(&self, name: &str) -> Result<Vec<Connection>, ClientError> {
+        Ok(self.connections_named_with_id(name).await?.0)
+    }
+
+    async fn connections_named_with_id(
+        &self,
+        name: &str,
+    ) -> Result<(Vec<Connection>, Option<String>), ClientError> {
+        let mut filters = vec![("connectionSpec.id", S3_CONNECTION_SPEC_ID)];
+        if name_filter_is_exact(name) {
+            filters.insert(0, ("name", name));
+        }
+        let (items, request_id) = self.list_connections_with_id(&filters).await?;
+        let named = items
+            .into_iter()
+            .filter(|c| c.name == name)
+            .filter(|c| c.spec_id().is_none_or(|id| id == S3_CONNECTION_SPEC_ID))
+            .collect();
+        Ok((named, request_id))
+    }
+
+    /// How long after a request leaves it may still reach Adobe: the total timeout (after it
+    /// the client gives up, and a request in flight is the server's to finish).
+    pub fn lands_within_ms(&self) -> i64 {
+        i64::try_from(self.http.settings().total_timeout.as_millis()).unwrap_or(i64::MAX)
+    }
+
+    /// How far Adobe's clock and ours may differ, in ms ([`HttpSettings::clock_slack`]).
+    ///
+    /// [`HttpSettings::clock_slack`]: super::HttpSettings::clock_slack
+    pub fn clock_slack_ms(&self) -> i64 {
+        i64::try_from(self.http.settings().clock_slack.as_millis()).unwrap_or(i64::MAX)
+    }
+
     /// `GET /connections/{id}`.
     pub async fn get_connection(&self, id: &str) -> Result<Connection, ClientError> {
         let url = self.flow_url(&format!("/connections/{}", urlencode_segment(id)));
@@ -393,15 +520,18 @@ impl PlatformClient {
             .call(Method::GET, &url, None, Idempotency::Idempotent)
             .await?;
         let page: ConnectionPage = parse_json(&response, "GET /connections/{id}")?;
-        page.items
+        let first = page.items.into_iter().next();
+        let invalid = |detail: String| ClientError::InvalidResponse {
+            what: "GET /connections/{id}".to_owned(),
+            status: response.status,
+            detail,
+            request_id: response.request_id.clone(),
+        };
+        let item = first.ok_or_else(|| invalid("the answer has no items".to_owned()))?;
+        connection_items(vec![item], "GET /connections/{id}")
             .into_iter()
             .next()
-            .ok_or_else(|| ClientError::InvalidResponse {
-                what: "GET /connections/{id}".to_owned(),
-                status: response.status,
-                detail: "the answer has no items".to_owned(),
-                request_id: response.request_id.clone(),
-            })
+            .ok_or_else(|| invalid("its item has no usable `id` and `name`".to_owned()))
     }
 
     /// `GET /connections` with `property` filters (`field==value`, ANDed), following every page.
@@ -418,6 +548,8 @@ impl PlatformClient {
     ) -> Result<(Vec<Connection>, Option<String>), ClientError> {
         let base = self.flow_url("/connections");
         let mut url = url::Url::parse(&base)
+            .map_err(|e| ClientError::BadUrl(format!("`{base}` is not a URL: {e}")))?;
+        let service = url::Url::parse(&self.flow_url("/"))
             .map_err(|e| ClientError::BadUrl(format!("`{base}` is not a URL: {e}")))?;
         {
             let mut query = url.query_pairs_mut();
@@ -445,8 +577,9 @@ impl PlatformClient {
                 .await?;
             let page: ConnectionPage = parse_json(&response, "GET /connections")?;
             last_request_id = response.request_id.clone();
-            items.extend(page.items);
-            next = next_link(page.links.as_ref(), &url);
+            items.extend(connection_items(page.items, "GET /connections"));
+            let current = url::Url::parse(&page_url).unwrap_or_else(|_| url.clone());
+            next = next_link(page.links.as_ref(), &service, &current, &url);
         }
         Ok((items, last_request_id))
     }
@@ -561,6 +694,26 @@ impl PlatformClient {
         Ok(response.request_id)
     }
 
+    /// `GET /connectionSpecs/{S3 spec ID}`: the Amazon S3 spec as Adobe describes it, with the
+    /// parameters each auth spec takes (the source of truth for what `auth.params` may hold).
+    pub async fn s3_connection_spec(&self) -> Result<ConnectionSpec, ClientError> {
+        let what = "GET /connectionSpecs/{id}";
+        let url = self.flow_url(&format!(
+            "/connectionSpecs/{}",
+            urlencode_segment(S3_CONNECTION_SPEC_ID)
+        ));
+        let response = self
+            .call(Method::GET, &url, None, Idempotency::Idempotent)
+            .await?;
+        let answer: Value = parse_json(&response, what)?;
+        ConnectionSpec::from_answer(&answer).ok_or_else(|| ClientError::InvalidResponse {
+            what: what.to_owned(),
+            status: response.status,
+            detail: "the answer has no item with an `id`".to_owned(),
+            request_id: response.request_id.clone(),
+        })
+    }
+
     /// `GET /connections/{id}/test`: whether Flow Service can reach the storage with it.
     pub async fn test_connection(&self, id: &str) -> Result<bool, ClientError> {
         let url = self.flow_url(&format!("/connections/{}/test", urlencode_segment(id)));
@@ -573,6 +726,95 @@ impl PlatformClient {
         }
         let tested: Tested = parse_json(&response, "GET /connections/{id}/test")?;
         Ok(tested.result)
+    }
+}
+
+/// A connection spec as `GET /connectionSpecs/{id}` describes it: what each auth spec takes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionSpec {
+    /// Spec ID.
+    pub id: String,
+    /// Spec name (`amazon-s3`).
+    pub name: String,
+    /// Spec version.
+    pub version: Option<String>,
+    /// Its auth specs, in Adobe's order.
+    pub auth_specs: Vec<AuthSpec>,
+}
+
+/// One auth spec (`Access Key`, `IAMRole Based`) and its parameters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthSpec {
+    /// Its name, as `auth.specName` takes it.
+    pub name: String,
+    /// Its parameters, as `auth.params` takes them.
+    pub params: Vec<AuthParam>,
+}
+
+/// One parameter of an auth spec.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthParam {
+    /// Its name in `auth.params`.
+    pub name: String,
+    /// Listed in the spec's `required`.
+    pub required: bool,
+    /// A secret (`"format": "password"`): Adobe masks it when it reads the connection back.
+    pub secret: bool,
+    /// Adobe's description.
+    pub description: Option<String>,
+}
+
+impl ConnectionSpec {
+    /// Reads `GET /connectionSpecs/{id}`'s first item; `None` when it has none or no `id`.
+    pub fn from_answer(answer: &Value) -> Option<Self> {
+        let item = answer.get("items")?.get(0)?;
+        let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+        let auth_specs = item
+            .get("authSpec")
+            .and_then(Value::as_array)
+            .map(|specs| {
+                specs
+                    .iter()
+                    .filter_map(|a| {
+                        let schema = a.get("spec")?;
+                        let required: Vec<&str> = schema
+                            .get("required")
+                            .and_then(Value::as_array)
+                            .map(|r| r.iter().filter_map(Value::as_str).collect())
+                            .unwrap_or_default();
+                        let params = schema
+                            .get("properties")
+                            .and_then(Value::as_object)
+                            .map(|props| {
+                                props
+                                    .iter()
+                                    .map(|(name, p)| AuthParam {
+                                        name: name.clone(),
+                                        required: required.contains(&name.as_str()),
+                                        secret: p.get("format").and_then(Value::as_str)
+                                            == Some("password"),
+                                        description: text(p, "description"),
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        Some(AuthSpec {
+                            name: text(a, "name")?,
+                            params,
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(Self {
+            id: text(item, "id")?,
+            name: text(item, "name").unwrap_or_default(),
+            version: text(item, "version"),
+            auth_specs,
+        })
     }
 }
 
@@ -723,27 +965,59 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// The absolute URL of `_links.next.href`, resolved against the first page's URL. Only links to
-/// the same origin are followed: a next link must not send our token elsewhere.
-pub(crate) fn next_link(links: Option<&Value>, base: &url::Url) -> Option<String> {
-    let href = links?.get("next")?.get("href")?.as_str()?;
+/// The absolute URL of `_links.next.href`. Adobe's spec writes it relative to the service
+/// (`/connections?continuationToken=...`); absolute URLs and host-relative paths
+/// (`/data/foundation/flowservice/connections?...`) are accepted too, and a bare `?query` or
+/// relative path is resolved against the page it came on. The first page's `property` and
+/// `limit` parameters are added only when the link carries none of that name: a link that
+/// carries them is followed as given, never with a parameter twice. Only links to the same
+/// origin are followed: a next link must not send our token elsewhere.
+pub(crate) fn next_link(
+    links: Option<&Value>,
+    service: &url::Url,
+    current: &url::Url,
+    first: &url::Url,
+) -> Option<String> {
+    let href = links?.get("next")?.get("href")?.as_str()?.trim();
     if href.is_empty() {
         return None;
     }
-    let mut resolved = base.join(href).ok()?;
-    if resolved.origin() != base.origin() {
+    // The service's path without its trailing slash, e.g. `/data/foundation/flowservice`.
+    let service_path = service.path().trim_end_matches('/');
+    let mut resolved = if let Ok(absolute) = url::Url::parse(href) {
+        absolute
+    } else if href.starts_with("//") {
+        // Scheme-relative: another host as far as we are concerned.
+        current.join(href).ok()?
+    } else if let Some(path) = href.strip_prefix('/') {
+        let host_relative = service_path.is_empty()
+            || href == service_path
+            || href.starts_with(&format!("{service_path}/"))
+            || href.starts_with(&format!("{service_path}?"));
+        if host_relative {
+            service.join(href).ok()?
+        } else {
+            service.join(&format!("{service_path}/{path}")).ok()?
+        }
+    } else {
+        current.join(href).ok()?
+    };
+    if resolved.origin() != service.origin() {
         tracing::warn!("ignoring a next link to another host");
         return None;
     }
-    // Adobe's next links sometimes carry only the continuation token: keep the filters.
-    if !resolved.query_pairs().any(|(k, _)| k == "property") {
-        let filters: Vec<(String, String)> = base
-            .query_pairs()
-            .filter(|(k, _)| k == "property" || k == "limit")
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
+    let present: std::collections::HashSet<String> = resolved
+        .query_pairs()
+        .map(|(k, _)| k.into_owned())
+        .collect();
+    let missing: Vec<(String, String)> = first
+        .query_pairs()
+        .filter(|(k, _)| (k == "property" || k == "limit") && !present.contains(k.as_ref()))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if !missing.is_empty() {
         let mut query = resolved.query_pairs_mut();
-        for (k, v) in &filters {
+        for (k, v) in &missing {
             query.append_pair(k, v);
         }
     }
@@ -788,13 +1062,99 @@ mod tests {
         assert!(text.contains("s3SessionToken"));
     }
 
+    const SERVICE: &str = "http://127.0.0.1:1/data/foundation/flowservice/";
+    const FIRST: &str =
+        "http://127.0.0.1:1/data/foundation/flowservice/connections?property=name%3D%3Da&limit=5";
+
+    fn next_of(href: &str) -> Option<String> {
+        let service = url::Url::parse(SERVICE).unwrap();
+        let first = url::Url::parse(FIRST).unwrap();
+        next_link(
+            Some(&json!({"next": {"href": href}})),
+            &service,
+            &first,
+            &first,
+        )
+    }
+
+    fn query_keys(url: &str) -> Vec<String> {
+        let mut keys: Vec<String> = url::Url::parse(url)
+            .unwrap()
+            .query_pairs()
+            .map(|(k, _)| k.into_owned())
+            .collect();
+        keys.sort();
+        keys
+    }
+
     #[test]
     fn next_link_same_origin_only() {
-        let base = url::Url::parse("http://127.0.0.1:1/x?property=name%3D%3Da&limit=5").unwrap();
-        let links = json!({"next": {"href": "/x?continuationToken=abc"}});
-        let next = next_link(Some(&links), &base).unwrap();
+        let next = next_of("/connections?continuationToken=abc").unwrap();
         assert!(next.contains("continuationToken=abc") && next.contains("property="));
-        let evil = json!({"next": {"href": "https://evil.example/x"}});
-        assert_eq!(next_link(Some(&evil), &base), None);
+        assert_eq!(next_of("https://evil.example/x"), None);
+        assert_eq!(next_of("//evil.example/x"), None);
+    }
+
+    /// Regression: the spec's service-relative form was resolved against the host root,
+    /// dropping `/data/foundation/flowservice` (a 404 from the second page on).
+    #[test]
+    fn next_link_in_every_form_reaches_the_service() {
+        let want = "http://127.0.0.1:1/data/foundation/flowservice/connections";
+        for href in [
+            "/connections?continuationToken=abc",
+            "/data/foundation/flowservice/connections?continuationToken=abc",
+            "http://127.0.0.1:1/data/foundation/flowservice/connections?continuationToken=abc",
+            "connections?continuationToken=abc",
+            "?continuationToken=abc",
+        ] {
+            let next = next_of(href).unwrap();
+            assert!(next.starts_with(want), "{href} -> {next}");
+            assert!(next.contains("continuationToken=abc"), "{href} -> {next}");
+        }
+    }
+
+    /// Regression: `limit` was appended again to links that already carried it.
+    #[test]
+    fn next_link_never_repeats_a_parameter() {
+        let full =
+            next_of("/connections?property=name%3D%3Da&limit=5&continuationToken=t").unwrap();
+        assert_eq!(
+            query_keys(&full),
+            ["continuationToken", "limit", "property"]
+        );
+        let with_limit = next_of("/connections?limit=5&continuationToken=t").unwrap();
+        assert_eq!(
+            query_keys(&with_limit),
+            ["continuationToken", "limit", "property"]
+        );
+        let bare = next_of("/connections?continuationToken=t").unwrap();
+        assert_eq!(
+            query_keys(&bare),
+            ["continuationToken", "limit", "property"]
+        );
+    }
+
+    #[test]
+    fn list_items_of_an_unexpected_shape_are_skipped_or_trimmed() {
+        let items = vec![
+            json!({"id": "a", "name": "ok", "createdAt": 5}),
+            json!({"id": "b", "name": "bad time", "createdAt": "yesterday", "state": 3}),
+            json!({"id": 7, "name": "no id"}),
+            json!({"id": "d", "name": ["not", "a", "name"]}),
+            json!("not an object"),
+            json!({"id": "e", "name": "bad auth", "auth": "masked"}),
+        ];
+        let got = connection_items(items, "test");
+        let ids: Vec<&str> = got.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "e"]);
+        assert_eq!(got[1].created_at, None);
+        assert_eq!(got[1].state, None);
+        assert_eq!(got[2].auth, None);
+    }
+
+    #[test]
+    fn names_with_a_comma_are_not_filtered_by_name() {
+        assert!(name_filter_is_exact("Landing bucket"));
+        assert!(!name_filter_is_exact("Landing, daily"));
     }
 }

@@ -29,6 +29,9 @@ pub struct HttpSettings {
     pub max_retry_after: Duration,
     /// First backoff delay; doubled each retry.
     pub backoff_base: Duration,
+    /// How far Adobe's clock and ours may differ (and how long after the client gave up a
+    /// request may still be processed): widens every time window drawn from both clocks.
+    pub clock_slack: Duration,
 }
 
 impl Default for HttpSettings {
@@ -39,6 +42,7 @@ impl Default for HttpSettings {
             max_retries: 4,
             max_retry_after: Duration::from_secs(120),
             backoff_base: Duration::from_millis(250),
+            clock_slack: Duration::from_secs(60),
         }
     }
 }

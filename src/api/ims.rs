@@ -275,6 +275,32 @@ pub(crate) fn parse_token_response(
             request_id: response.request_id.clone(),
         });
     }
+    // The token travels in an `Authorization` header: a newline or other byte a header cannot
+    // carry is IMS answering garbage (exit 4), not something the user typed wrong (exit 2), so
+    // it is refused here rather than when the first Platform request is built. Bearer tokens are
+    // visible ASCII (RFC 6750's b64token); the message gives the position, never the token.
+    if let Some((at, byte)) = parsed
+        .access_token
+        .bytes()
+        .enumerate()
+        .find(|(_, b)| !b.is_ascii_graphic())
+    {
+        let what = match byte {
+            b'\n' | b'\r' => "a line break",
+            b' ' | b'\t' => "a space",
+            b if b.is_ascii_control() => "a control character",
+            _ => "a non-ASCII character",
+        };
+        return Err(ClientError::InvalidResponse {
+            what: "IMS token request".to_owned(),
+            status: response.status,
+            detail: format!(
+                "the access_token holds {what} at byte {}: a bearer token is visible ASCII only, and this one cannot be sent in an HTTP header; IMS (or a proxy in front of it) answered something that is not a token",
+                at + 1
+            ),
+            request_id: response.request_id.clone(),
+        });
+    }
     // expires_in is in seconds (Adobe's docs once said milliseconds for JWT; OAuth S2S is seconds).
     // Saturating: a huge expires_in must not overflow (a panic, or a token already expired).
     let lifetime_ms = parsed
@@ -300,5 +326,50 @@ mod tests {
         };
         assert!(!t.needs_renewal(1_000_000_000 - 11 * 60 * 1000));
         assert!(t.needs_renewal(1_000_000_000 - 9 * 60 * 1000));
+    }
+
+    fn answer(body: &str) -> RawResponse {
+        RawResponse {
+            status: 200,
+            headers: reqwest::header::HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+            request_id: Some("ims-req".into()),
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    /// Regression (issue 9a): a token with a newline ended as a usage error (exit 2) when the
+    /// first Platform request was built; it is IMS answering garbage (exit 4), said at the parse.
+    #[test]
+    fn a_token_no_header_can_carry_is_an_invalid_ims_answer() {
+        for token in [
+            "eyJhbGci\\nOiJSUzI1NiJ9",
+            "abc\\r\\ndef",
+            "with space",
+            "tab\\there",
+            "nul\\u0000x",
+            "caf\u{e9}",
+        ] {
+            let body = format!(r#"{{"access_token": "{token}", "expires_in": 86399}}"#);
+            let e = parse_token_response(&answer(&body), 0).unwrap_err();
+            assert!(
+                matches!(&e, ClientError::InvalidResponse { what, .. } if what.contains("IMS")),
+                "{e:?}"
+            );
+            assert_eq!(e.exit_code(), 4, "{e}");
+            assert_eq!(e.request_id(), Some("ims-req"));
+            let shown = e.to_string();
+            assert!(shown.contains("HTTP header"), "{shown}");
+            assert!(
+                !shown.contains("eyJhbGci") && !shown.contains("abc"),
+                "{shown}"
+            );
+        }
+        let ok = parse_token_response(
+            &answer(r#"{"access_token": "eyJ-._~+/=", "expires_in": 1}"#),
+            0,
+        )
+        .unwrap();
+        assert_eq!(ok.token.expose(), "eyJ-._~+/=");
     }
 }

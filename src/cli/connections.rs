@@ -11,7 +11,7 @@ use super::GlobalArgs;
 use super::context::Context;
 use super::output::{Failure, format_time};
 use crate::api::explore::FileType;
-use crate::api::{ClientError, Connection, PlatformClient};
+use crate::api::{Connection, PlatformClient};
 use crate::manage::{self, MergedConnection, MergedKind};
 use crate::ops::Exit;
 use crate::store::history::HistoryStore;
@@ -41,12 +41,22 @@ pub enum ConnectionsCommand {
     Delete(DeleteArgs),
     /// Find the connections this app gave an AWS access key ID (created with it or rotated to it).
     FindKey(FindKeyArgs),
+    /// Show Adobe's Amazon S3 connection spec: each auth spec and the parameters it takes.
+    Spec(SpecArgs),
 }
 
 /// `connections list` options.
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Print one JSON object: {"sandbox", "total", "items": [{"kind", "id", "name", ...}]}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `connections spec` options.
+#[derive(Debug, Args)]
+pub struct SpecArgs {
+    /// Print one JSON object: {"id", "name", "version", "authSpecs": [{"name", "params": [...]}]}.
     #[arg(long)]
     pub json: bool,
 }
@@ -134,7 +144,50 @@ pub fn run(global: &GlobalArgs, args: ConnectionsArgs) -> Result<(), Failure> {
         ConnectionsCommand::Rotate(a) => rotate(global, a),
         ConnectionsCommand::Delete(a) => delete(global, a),
         ConnectionsCommand::FindKey(a) => find_key(global, a),
+        ConnectionsCommand::Spec(a) => spec(global, a),
     }
+}
+
+fn spec(global: &GlobalArgs, args: SpecArgs) -> Result<(), Failure> {
+    let json_out = args.json;
+    let s = session(global, json_out)?;
+    let spec = s
+        .runtime
+        .block_on(s.client.s3_connection_spec())
+        .map_err(|e| Failure::client(&e, json_out))?;
+    if json_out {
+        println!("{}", json!(spec));
+        return Ok(());
+    }
+    println!(
+        "Connection spec {} ({}, version {}):",
+        spec.id,
+        spec.name,
+        spec.version.as_deref().unwrap_or("-")
+    );
+    for auth in &spec.auth_specs {
+        println!("  auth spec \"{}\":", auth.name);
+        for p in &auth.params {
+            let mut marks = Vec::new();
+            if p.required {
+                marks.push("required");
+            }
+            if p.secret {
+                marks.push("secret");
+            }
+            let marks = if marks.is_empty() {
+                "optional".to_owned()
+            } else {
+                marks.join(", ")
+            };
+            println!(
+                "    {:<16} {marks:<18} {}",
+                p.name,
+                p.description.as_deref().unwrap_or("")
+            );
+        }
+    }
+    Ok(())
 }
 
 /// What every remote subcommand needs.
@@ -347,28 +400,7 @@ fn find_key(global: &GlobalArgs, args: FindKeyArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Before a create: refuses (exit 2) when the sandbox already has an S3 connection named
-/// `name`. A failed lookup only warns: the create itself reports what is wrong.
-pub(super) async fn refuse_duplicate(
-    client: &PlatformClient,
-    name: &str,
-    json_out: bool,
-) -> Result<(), Failure> {
-    let sandbox = &client.target().sandbox;
-    match manage::duplicate_guard(client, name).await {
-        Ok(None) => Ok(()),
-        Ok(Some(existing)) => Err(duplicate_failure(&existing, sandbox, json_out)),
-        Err(e) => {
-            eprintln!(
-                "warning: could not check whether sandbox {sandbox} already has a connection named \"{name}\": {}",
-                first_line(&e)
-            );
-            Ok(())
-        }
-    }
-}
-
-fn duplicate_failure(existing: &Connection, sandbox: &str, json_out: bool) -> Failure {
+pub(super) fn duplicate_failure(existing: &Connection, sandbox: &str, json_out: bool) -> Failure {
     let created = who_when(existing.created_at, existing.created_by.as_deref());
     let message = format!(
         "sandbox {sandbox} already has an S3 connection named \"{}\": {} (created {created}). Nothing was created.\nTo look at it: aep-s3-connect connections show {}\nTo create another one with the same name anyway: add --allow-duplicate",
@@ -389,10 +421,6 @@ fn duplicate_failure(existing: &Connection, sandbox: &str, json_out: bool) -> Fa
         }));
     }
     failure
-}
-
-fn first_line(e: &ClientError) -> String {
-    first_line_of(&e.to_string())
 }
 
 fn first_line_of(text: &str) -> String {

@@ -1,7 +1,6 @@
 //! Turns global options, environment, config and keyring into a ready client and stores.
 
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use super::GlobalArgs;
 use super::output::Failure;
@@ -103,13 +102,51 @@ impl Context {
         Ok(store)
     }
 
+    /// Opens the history for reading: as [`Self::history`] does, or, when the file or its folder
+    /// may not be written, read-only, without writing anything (said on stderr). True when
+    /// read-only: nothing may then be written through the store.
+    pub fn history_for_reading(&self) -> Result<(HistoryStore, bool), Failure> {
+        let path = self.paths.history_db();
+        let not_written = "shown as it is; pending records are not settled";
+        match HistoryStore::open(&path) {
+            Ok((store, notice)) => {
+                if let Some(notice) = notice {
+                    eprintln!("warning: {}", notice.message);
+                }
+                let read_only = store.is_read_only();
+                if read_only {
+                    eprintln!(
+                        "note: the history database {} is read-only: {not_written}",
+                        path.display()
+                    );
+                }
+                Ok((store, read_only))
+            }
+            Err(error) if error.is_not_writable() && path.is_file() => {
+                match HistoryStore::open_read_only(&path) {
+                    Ok((store, missing)) => {
+                        eprintln!(
+                            "note: the history database {} cannot be written here, so it was opened read-only: {not_written}",
+                            path.display()
+                        );
+                        if let Some(missing) = missing {
+                            eprintln!("warning: {missing}");
+                        }
+                        Ok((store, true))
+                    }
+                    Err(read_only) => Err(Failure::store(format!(
+                        "{error}
+Reading it read-only failed too: {read_only}"
+                    ))),
+                }
+            }
+            Err(error) => Err(Failure::store(error.to_string())),
+        }
+    }
+
     /// Timeouts from config.toml.
     pub fn http_settings(&self) -> HttpSettings {
-        HttpSettings {
-            connect_timeout: Duration::from_secs(self.config.timeouts.connect_secs.max(1)),
-            total_timeout: Duration::from_secs(self.config.timeouts.total_secs.max(1)),
-            ..HttpSettings::default()
-        }
+        self.config.timeouts.http_settings()
     }
 
     /// The client credentials for IMS: the secret from `AEP_CLIENT_SECRET`, else the keyring.
@@ -123,7 +160,7 @@ impl Context {
         cache: &Arc<dyn TokenCache>,
     ) -> Result<(TokenSource, Option<Option<AccessToken>>), Failure> {
         let target = self.target()?;
-        let (client_secret, cached) = match env_secret("AEP_CLIENT_SECRET") {
+        let (client_secret, cached) = match env_secret("AEP_CLIENT_SECRET")? {
             Some(secret) => (ClientSecret::Given(secret), None),
             None => {
                 let cached = self
@@ -185,7 +222,7 @@ impl Context {
     /// not opened), else from IMS, cached in the keyring when there is one.
     pub fn client(&self) -> Result<PlatformClient, Failure> {
         let target = self.target()?.clone();
-        let client = if let Some(token) = env_secret("AEP_ACCESS_TOKEN") {
+        let client = if let Some(token) = env_secret("AEP_ACCESS_TOKEN")? {
             let source = TokenSource::Fixed(token);
             crate::session::client_with_cache(target, source, None, None, self.http_settings())
         } else {
@@ -217,10 +254,16 @@ pub fn aws_secrets(
             stdin_token = lines.next().map(Secret::new);
         }
     }
-    let secret_key = stdin_key
-        .or_else(|| env_secret("AWS_SECRET_ACCESS_KEY"))
-        .filter(|s| !s.is_empty())
-        .ok_or("no AWS secret access key: pipe it with --secret-key-stdin or set AWS_SECRET_ACCESS_KEY")?;
+    // The variable is read only when stdin did not give the key: a broken one that is not used
+    // is no error.
+    let secret_key = match stdin_key {
+        Some(key) => Some(key),
+        None => crate::secret::env_secret("AWS_SECRET_ACCESS_KEY")?,
+    }
+    .filter(|s| !s.is_empty())
+    .ok_or(
+        "no AWS secret access key: pipe it with --secret-key-stdin or set AWS_SECRET_ACCESS_KEY",
+    )?;
     let session_token = if token_from_stdin {
         Some(
             stdin_token
@@ -228,17 +271,15 @@ pub fn aws_secrets(
                 .ok_or("--session-token-stdin was given but stdin has no session token line")?,
         )
     } else {
-        env_secret("AWS_SESSION_TOKEN")
+        crate::secret::env_secret("AWS_SESSION_TOKEN")?
     };
     Ok((secret_key, session_token))
 }
 
-/// A non-empty secret from the environment.
-pub fn env_secret(var: &str) -> Option<Secret> {
-    std::env::var(var)
-        .ok()
-        .filter(|v| !v.is_empty())
-        .map(Secret::new)
+/// A non-empty secret from the environment; a value that is not UTF-8 is a usage error naming
+/// the variable ([`crate::secret::env_secret`]).
+pub fn env_secret(var: &str) -> Result<Option<Secret>, Failure> {
+    crate::secret::env_secret(var).map_err(Failure::usage)
 }
 
 fn resolve_target(global: &GlobalArgs, profile: Option<&Profile>) -> Result<Target, String> {

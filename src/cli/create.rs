@@ -42,7 +42,7 @@ pub struct CreateArgs {
     /// file (`AWS_SHARED_CREDENTIALS_FILE` or ~/.aws/credentials).
     #[arg(long, value_name = "NAME", conflicts_with_all = ["secret_key_stdin", "session_token_stdin", "aws_csv"])]
     pub aws_profile: Option<String>,
-    /// Take the key pair from the IAM console's access-key CSV (its first key).
+    /// Take the key pair from the IAM console's access-key CSV (it must hold exactly one key).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["secret_key_stdin", "session_token_stdin"])]
     pub aws_csv: Option<std::path::PathBuf>,
     /// Create even when the sandbox already has an S3 connection with this name.
@@ -96,16 +96,16 @@ pub fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
     })?;
     let client = ctx.client().map_err(|f| f.with_json(json_out))?;
     let runtime = super::token::runtime()?;
-    if !args.allow_duplicate {
-        runtime.block_on(super::connections::refuse_duplicate(
-            &client,
-            &input.name,
-            json_out,
-        ))?;
-    }
     let result = runtime.block_on(async {
         super::history::reconcile_quietly(&history, &client).await;
-        ops::create_connection(&history, &client, &ctx.profile_name, &input).await
+        ops::create_connection(
+            &history,
+            &client,
+            &ctx.profile_name,
+            &input,
+            args.allow_duplicate,
+        )
+        .await
     });
     match result {
         Ok(done) => {
@@ -143,6 +143,33 @@ pub fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
                 }
             }
             Ok(())
+        }
+        Err(CreateError::Duplicate { sandbox, existing }) => Err(
+            super::connections::duplicate_failure(&existing, &sandbox, json_out),
+        ),
+        Err(ref e @ CreateError::DuplicateCheck { ref error, .. }) => {
+            let mut failure = Failure::client(error, json_out);
+            let rejected = e.exit() == Exit::Rejected;
+            let advice = if rejected {
+                error.hint().unwrap_or_default().to_owned()
+            } else {
+                "Try again when AEP answers; to create without the check: add --allow-duplicate"
+                    .to_owned()
+            };
+            failure.message = format!("{e}\nhint: {advice}");
+            if let Some(obj) = failure.json.as_mut().and_then(|j| j.get_mut("error")) {
+                obj["message"] = json!(e.to_string().lines().next().unwrap_or_default());
+                obj["hint"] = json!(advice);
+            }
+            Err(failure)
+        }
+        Err(e @ CreateError::EarlierAttemptPending { .. }) => Err(Failure::new(
+            e.exit(),
+            format!("{e}\nTo create another one anyway: add --allow-duplicate"),
+        )
+        .with_json(json_out)),
+        Err(e @ CreateError::Lock { .. }) => {
+            Err(Failure::new(e.exit(), e.to_string()).with_json(json_out))
         }
         Err(CreateError::Client { error, .. }) => Err(Failure::client(&error, json_out)),
         Err(CreateError::Token { error, .. }) => {
@@ -188,9 +215,14 @@ fn imported_key(args: &CreateArgs) -> Result<Option<crate::import::aws::AwsCrede
     }
     if let Some(path) = &args.aws_csv {
         let text = import::read_file(path).map_err(|e| e.to_string())?;
-        let keys =
-            aws::parse_iam_csv(&text, &path.display().to_string()).map_err(|e| e.to_string())?;
-        return Ok(keys.into_iter().next());
+        let name = path.display().to_string();
+        // Exactly one key: of several, the one meant cannot be known (issue 9e).
+        let key = aws::parse_iam_csv(&text, &name)
+            .and_then(|keys| aws::only_key(keys, &name))
+            .map_err(|e| {
+                format!("{e}\nhint: or give the key with --access-key-id and --secret-key-stdin")
+            })?;
+        return Ok(Some(key));
     }
     Ok(None)
 }

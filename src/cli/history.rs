@@ -36,8 +36,11 @@ pub struct HistoryArgs {
 /// Runs `history`.
 pub fn run(global: &GlobalArgs, args: HistoryArgs) -> Result<(), Failure> {
     let ctx = Context::load(global).map_err(|f| f.with_json(args.json))?;
-    let history = ctx.history().map_err(|f| f.with_json(args.json))?;
-    if !args.no_reconcile && has_pending(&history) {
+    // Reading needs no write access: a read-only data folder is read as it is (issue 9c).
+    let (history, read_only) = ctx
+        .history_for_reading()
+        .map_err(|f| f.with_json(args.json))?;
+    if !args.no_reconcile && !read_only && has_pending(&history) {
         // Pending records need AEP; without credentials they simply stay pending.
         match ctx.client() {
             Ok(client) => {
@@ -133,6 +136,11 @@ pub async fn reconcile_quietly(history: &HistoryStore, client: &PlatformClient) 
                     Reconciled::NotCreated { attempt } => eprintln!(
                         "note: interrupted attempt #{} created no connection; marked failed",
                         attempt.0
+                    ),
+                    Reconciled::Waiting { attempt, until_ms } => eprintln!(
+                        "note: interrupted attempt #{} is still pending: AEP has no connection of its name yet, and its request could still be created until {}",
+                        attempt.0,
+                        crate::manage::format_utc(until_ms)
                     ),
                     Reconciled::Unknown { attempt, reason } => eprintln!(
                         "note: interrupted attempt #{} is still pending (lookup failed: {reason})",

@@ -41,6 +41,16 @@ pub enum ProfileAction {
         /// JSON the Adobe Developer Console downloads.
         #[arg(long, value_name = "FILE")]
         from_console_json: Option<std::path::PathBuf>,
+        /// Which client secret of the console JSON to store when it holds two (Adobe keeps two
+        /// while a secret is rotated): 1 or 2, in the file's order.
+        #[arg(
+            long,
+            value_name = "N",
+            requires = "from_console_json",
+            conflicts_with = "client_secret_stdin",
+            value_parser = clap::value_parser!(u16).range(1..)
+        )]
+        client_secret_index: Option<u16>,
     },
     /// List profiles.
     List {
@@ -90,6 +100,7 @@ pub fn run(global: &GlobalArgs, args: ProfileArgs) -> Result<(), Failure> {
             client_secret_stdin,
             activate,
             from_console_json,
+            client_secret_index,
         } => {
             validate::profile_name(&name).map_err(|e| Failure::usage(e.to_string()))?;
             let console = match &from_console_json {
@@ -101,6 +112,19 @@ pub fn run(global: &GlobalArgs, args: ProfileArgs) -> Result<(), Failure> {
                         .map_err(|e| Failure::usage(e.to_string()))?,
                 ),
                 None => None,
+            };
+            // The file's secret, chosen before anything is stored: of two, the user picks.
+            let console_secret = match &console {
+                Some(c) if !client_secret_stdin => Some(
+                    c.client_secret(client_secret_index.map(usize::from))
+                        .cloned()
+                        .map_err(|e| {
+                            Failure::usage(format!(
+                                "{e}\nhint: add --client-secret-index 1 or --client-secret-index 2 to store that one, or pipe the secret to use with --client-secret-stdin"
+                            ))
+                        })?,
+                ),
+                _ => None,
             };
             // Values from the console JSON act like a previous version of the profile: flags win.
             let existing = config.profile(&name).cloned().or_else(|| {
@@ -191,9 +215,7 @@ pub fn run(global: &GlobalArgs, args: ProfileArgs) -> Result<(), Failure> {
                 }
                 Some(secret)
             } else {
-                console
-                    .as_ref()
-                    .and_then(|c| c.client_secrets.first().cloned())
+                console_secret
             };
             let stored_secret = secret.is_some();
             if let Some(secret) = &secret {

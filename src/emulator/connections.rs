@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 
 use super::auth::{FlowCtx, header_str};
 use super::errors::{FlowError, content_type_error, is_json_content_type, json_response};
+use super::query::{self, PropertyFilter};
 use super::state::{Connection, Shared, lock, new_etag, now_ms};
 use super::{DEMO_TECHNICAL_ACCOUNT, S3_CONNECTION_SPEC_ID};
 
@@ -252,10 +253,13 @@ enum Order {
     CreatedDesc,
 }
 
+/// The fields `property=field==value` may filter connections on.
+const FILTERABLE: &[&str] = &["id", "name", "description", "connectionSpec.id", "state"];
+
 /// A parsed `GET /connections` query.
 #[derive(Debug)]
 struct ListQuery {
-    filters: Vec<(String, String)>,
+    filters: Vec<PropertyFilter>,
     limit: usize,
     order: Order,
     count: bool,
@@ -274,25 +278,17 @@ fn parse_list_query(raw: Option<&str>) -> Result<ListQuery, FlowError> {
         offset: 0,
         keep: Vec::new(),
     };
-    for (k, v) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
-        match k.as_ref() {
-            "property" => {
-                let Some((field, value)) = v.split_once("==") else {
-                    return Err(bad(format!(
-                        "Property filter '{v}' must look like field==value."
-                    )));
-                };
-                if !["id", "name", "description", "connectionSpec.id", "state"].contains(&field) {
-                    return Err(bad(format!("Property '{field}' cannot be filtered on.")));
-                }
-                q.filters.push((field.to_owned(), value.to_owned()));
-            }
+    let pairs = query::pairs(raw);
+    query::refuse_repeats(&pairs)?;
+    for (k, v) in pairs {
+        match k.as_str() {
+            "property" => q.filters.push(PropertyFilter::parse(&v, FILTERABLE)?),
             "limit" => match v.parse::<usize>() {
                 Ok(n) if n > 0 => q.limit = n.min(MAX_LIMIT),
                 _ => return Err(bad(format!("Invalid limit '{v}': use a positive number."))),
             },
             "orderby" => {
-                q.order = match v.as_ref() {
+                q.order = match v.as_str() {
                     "name" | "+name" => Order::Name,
                     "-name" => Order::NameDesc,
                     "createdAt" | "+createdAt" => Order::Created,
@@ -308,7 +304,7 @@ fn parse_list_query(raw: Option<&str>) -> Result<ListQuery, FlowError> {
             }
             _ => {}
         }
-        q.keep.push((k.into_owned(), v.into_owned()));
+        q.keep.push((k, v));
     }
     Ok(q)
 }
@@ -352,11 +348,7 @@ pub(crate) async fn list(
         .connections
         .iter()
         .filter(|c| c.sandbox.name == ctx.sandbox.name)
-        .filter(|c| {
-            q.filters
-                .iter()
-                .all(|(f, v)| c.field(f) == Some(v.as_str()))
-        })
+        .filter(|c| q.filters.iter().all(|f| f.matches(c.field(&f.field))))
         .collect();
     if q.count {
         return json_response(StatusCode::OK, &json!({"count": matching.len()}));
@@ -374,10 +366,8 @@ pub(crate) async fn list(
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         query.extend_pairs(&q.keep);
         query.append_pair("continuationToken", &encode_token(next));
-        let href = format!(
-            "/data/foundation/flowservice/connections?{}",
-            query.finish()
-        );
+        // Relative to the service base, as Adobe's OpenAPI spec writes it.
+        let href = format!("/connections?{}", query.finish());
         links.insert("next".into(), json!({"href": href}));
     }
     json_response(StatusCode::OK, &json!({"items": items, "_links": links}))
@@ -399,11 +389,16 @@ mod tests {
             "property=name%3D%3Da&property=state==enabled&limit=500&orderby=-name",
         ))
         .unwrap();
+        let filters: Vec<(&str, Vec<String>)> = q
+            .filters
+            .iter()
+            .map(|f| (f.field.as_str(), f.values.clone()))
+            .collect();
         assert_eq!(
-            q.filters,
-            vec![
-                ("name".into(), "a".into()),
-                ("state".into(), "enabled".into())
+            filters,
+            [
+                ("name", vec!["a".into()]),
+                ("state", vec!["enabled".into()])
             ]
         );
         assert_eq!(q.limit, MAX_LIMIT);
@@ -411,6 +406,8 @@ mod tests {
         assert!(parse_list_query(Some("property=secret==x")).is_err());
         assert!(parse_list_query(Some("limit=0")).is_err());
         assert!(parse_list_query(Some("orderby=size")).is_err());
+        let err = parse_list_query(Some("limit=2&limit=3")).unwrap_err();
+        assert!(err.code == 1307 && err.message.contains("'limit'"));
     }
 
     #[test]

@@ -24,8 +24,8 @@ const FILES: &[&str] = &[
     "incoming/2024/january.csv",
 ];
 
-/// `?objectType=root`, `?objectType=folder&object=/bucket/path`, or
-/// `?objectType=file&object=/bucket/file&fileType=...&preview=true`.
+/// `?objectType=root` (also no `objectType`), `?objectType=folder&object=/bucket/path`, or
+/// `?objectType=file&object=/bucket/file&fileType=...&preview=true`; `objectType` in any case.
 pub(crate) async fn explore(
     ctx: FlowCtx,
     State(shared): State<Shared>,
@@ -48,8 +48,10 @@ pub(crate) async fn explore(
             .into_owned()
             .collect();
     let param = |k: &str| query.get(k).map(String::as_str);
-    let result = match param("objectType") {
-        Some("root") => Ok(Value::Array(
+    // Adobe accepts `ROOT`, `Folder`...; with no objectType at all it lists the root.
+    let object_type = param("objectType").map(str::to_ascii_lowercase);
+    let result = match object_type.as_deref() {
+        None | Some("root") => Ok(Value::Array(
             buckets
                 .iter()
                 .map(|b| folder_entry(b, &format!("/{b}")))
@@ -62,11 +64,11 @@ pub(crate) async fn explore(
             param("fileType"),
             param("preview") == Some("true"),
         ),
-        other => Err(FlowError::bad_request(
+        Some(_) => Err(FlowError::bad_request(
             1307,
             format!(
                 "Invalid objectType '{}': use root, folder or file.",
-                other.unwrap_or_default()
+                param("objectType").unwrap_or_default()
             ),
         )),
     };

@@ -34,6 +34,8 @@ pub enum FaultRoute {
     Explore,
     /// `GET /data/foundation/sandbox-management/...`.
     Sandboxes,
+    /// `GET .../connectionSpecs`, `.../connectionSpecs/{id}` and `.../connectionSpecs/{id}/configs`.
+    ConnectionSpecs,
     /// Every route except the emulator's own `/_emulator/...` control routes.
     Any,
 }
@@ -48,6 +50,9 @@ pub(crate) fn classify(method: &Method, path: &str) -> Option<FaultRoute> {
     }
     if path.starts_with("/data/foundation/sandbox-management") {
         return Some(FaultRoute::Sandboxes);
+    }
+    if path.starts_with("/data/foundation/flowservice/connectionSpecs") {
+        return Some(FaultRoute::ConnectionSpecs);
     }
     let Some(rest) = path.strip_prefix("/data/foundation/flowservice/connections") else {
         return Some(FaultRoute::Any);
@@ -86,6 +91,10 @@ pub struct Fault {
     /// Waits this long before doing anything.
     #[serde(default)]
     pub delay_ms: u64,
+    /// Does the work (or picks the replacement answer) first, then waits this long before
+    /// answering: the work is done even if the client gives up meanwhile.
+    #[serde(default)]
+    pub delay_after_ms: u64,
     /// Does the real work, then closes the TCP connection without a single response byte.
     #[serde(default)]
     pub process_then_drop: bool,
@@ -112,6 +121,7 @@ impl Fault {
             status: None,
             retry_after_secs: None,
             delay_ms: 0,
+            delay_after_ms: 0,
             process_then_drop: false,
             html_body: false,
             empty_body: false,
@@ -141,6 +151,12 @@ impl Fault {
     /// Waits `ms` milliseconds first.
     pub fn delay_ms(mut self, ms: u64) -> Self {
         self.delay_ms = ms;
+        self
+    }
+
+    /// Does the work first, then waits `ms` milliseconds before answering.
+    pub fn delay_after_ms(mut self, ms: u64) -> Self {
+        self.delay_after_ms = ms;
         self
     }
 
@@ -259,10 +275,17 @@ pub(crate) async fn shape(resp: Response, fault: &Fault) -> Response {
     Response::from_parts(parts, body)
 }
 
-/// Waits for the fault's delay.
+/// Waits for the fault's delay before the work.
 pub(crate) async fn delay(fault: &Fault) {
     if fault.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
+    }
+}
+
+/// Waits for the fault's delay after the work.
+pub(crate) async fn delay_after(fault: &Fault) {
+    if fault.delay_after_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(fault.delay_after_ms)).await;
     }
 }
 
@@ -383,6 +406,12 @@ mod tests {
             Some(FaultRoute::Any)
         );
         assert_eq!(c(Method::POST, "/ims/token/v3"), Some(FaultRoute::ImsToken));
+        let specs = "/data/foundation/flowservice/connectionSpecs";
+        assert_eq!(c(Method::GET, specs), Some(FaultRoute::ConnectionSpecs));
+        assert_eq!(
+            c(Method::GET, &format!("{specs}/x/configs")),
+            Some(FaultRoute::ConnectionSpecs)
+        );
         assert_eq!(c(Method::GET, "/_emulator/state"), None);
     }
 
@@ -391,5 +420,11 @@ mod tests {
         let f: Fault =
             serde_json::from_str(r#"{"route":"create_connection","status":503}"#).unwrap();
         assert_eq!(f, Fault::new(FaultRoute::CreateConnection).status(503));
+        let f: Fault =
+            serde_json::from_str(r#"{"route":"connection_specs","delay_after_ms":250}"#).unwrap();
+        assert_eq!(
+            f,
+            Fault::new(FaultRoute::ConnectionSpecs).delay_after_ms(250)
+        );
     }
 }

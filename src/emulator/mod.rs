@@ -5,6 +5,13 @@
 //! order) and error bodies, so that the client code exercised against it is the code that talks
 //! to Adobe. Faults ([`Fault`]) make it misbehave the way real gateways and proxies do.
 //!
+//! Routes under `/data/foundation/flowservice`: `/connections` (list, create), `/connections/{id}`
+//! (get, patch, delete), `/connections/{id}/test`, `/connections/{id}/explore`, and the Amazon S3
+//! connection spec at `/connectionSpecs` (list, `property=id==...`/`name==...` filters),
+//! `/connectionSpecs/{id}` (`{"items": [spec]}`) and
+//! `/connectionSpecs/{id}/configs?authType=IamBasedAuthentication` (the IAM role to trust). Every
+//! one makes the gateway's checks and needs `x-sandbox-name`.
+//!
 //! Where Adobe documents no Flow error code, the emulator uses these (all `FLOW-{code}-{status}`):
 //!
 //! | code-status | when |
@@ -13,14 +20,27 @@
 //! | 1302-400 | auth spec `IAMRole Based` (exists at Adobe, not available to this org) |
 //! | 1303-400 | `connectionSpec.id` is not the Amazon S3 spec |
 //! | 1306-400 | an `auth.params` entry the `Access Key` spec does not define |
-//! | 1307-400 | a bad query parameter (`limit`, `orderby`, `property`, `continuationToken`, explore parameters) |
+//! | 1307-400 | a bad query parameter (`limit`, `orderby`, `property`, `continuationToken`, `authType`, explore parameters), or `limit`, `orderby`, `count` or `continuationToken` given twice |
 //! | 1440-404 | an explored folder or file does not exist |
+//! | 1441-404 | a connection spec ID that does not exist |
 //! | 1500-5xx | an injected 5xx fault |
 //! | 1400-4xx | an injected 4xx fault other than 429 |
 //!
 //! Listing defaults: `limit` 20 (at most 100; larger values are clamped), `orderby` `createdAt`.
-//! `If-Match` is compared ignoring surrounding quotes and a `W/` prefix, since Adobe's docs show it
-//! both quoted and unquoted.
+//! `property=field==a,b` matches `a` OR `b`, as Adobe's filter syntax reads a comma (even a
+//! percent-encoded one): no filter matches a value containing a comma. Several `property`
+//! filters are ANDed. The next page is `_links.next.href`, written like Adobe's OpenAPI spec
+//! relative to the service base (`/connections?...&continuationToken=...`, the request's other
+//! parameters kept): resolve it against `.../data/foundation/flowservice`, not the host root.
+//!
+//! Explore's `objectType` and a JSON Patch `op` are taken in any letter case; explore without
+//! `objectType` lists the root. `If-Match` is compared ignoring surrounding quotes and a `W/`
+//! prefix, since Adobe's docs show it both quoted and unquoted.
+//!
+//! A request's work runs to the end even when the client disconnects or is killed meanwhile
+//! (Adobe does not roll back a create): a client that times out during a fault's `delay_ms`
+//! still finds the connection made afterwards. `delay_ms` waits before the work,
+//! `delay_after_ms` after it, before answering.
 
 mod auth;
 mod connections;
@@ -28,8 +48,10 @@ mod errors;
 mod explore;
 mod fault;
 mod patch;
+mod query;
 mod sandboxes;
 mod server;
+mod specs;
 mod state;
 
 use std::net::SocketAddr;

@@ -1,8 +1,13 @@
 //! The HTTP server: our own accept loop (so a connection can be dropped without answering), the
 //! front middleware (request IDs, the request log, faults), the routes and the control routes.
+//!
+//! Each request's work runs in a task of its own that the connection only awaits: a client that
+//! gives up (times out, is killed) closes the connection and drops that wait, never the work, so a
+//! create still happens, as at Adobe, which does not roll back.
 
+use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
@@ -25,7 +30,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use super::errors::{RequestId, gateway_error, json_response};
 use super::fault::{self, Fault, FaultRoute};
 use super::state::{Shared, lock};
-use super::{RecordedRequest, auth, connections, explore, patch, sandboxes};
+use super::{RecordedRequest, auth, connections, explore, patch, sandboxes, specs};
 
 /// Requests bodies above this are refused; the real API takes far less.
 const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -36,6 +41,7 @@ const FLOW: &str = "/data/foundation/flowservice";
 pub(crate) struct Server {
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    work: Work,
 }
 
 impl Server {
@@ -44,15 +50,18 @@ impl Server {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
         let addr = listener.local_addr()?;
         let (stop_tx, stop_rx) = oneshot::channel();
-        let task = tokio::spawn(accept_loop(listener, router(shared), stop_rx));
+        let work = Work::default();
+        let task = tokio::spawn(accept_loop(listener, router(shared, work.clone()), stop_rx));
         let server = Server {
             stop: Some(stop_tx),
             task: Some(task),
+            work,
         };
         Ok((server, addr))
     }
 
-    /// Stops accepting, closes every connection and waits for the loop to end.
+    /// Stops accepting, closes every connection, abandons the work still running (a fault's
+    /// delay can be a minute) and waits for all of it to end.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -60,6 +69,7 @@ impl Server {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+        self.work.shutdown().await;
     }
 }
 
@@ -69,7 +79,42 @@ impl Drop for Server {
         if let Some(task) = self.task.take() {
             task.abort();
         }
+        self.work.abort_all();
     }
+}
+
+/// The tasks doing requests' work, apart from the connections that wait for their answers.
+#[derive(Clone, Default)]
+struct Work(Arc<Mutex<JoinSet<()>>>);
+
+impl Work {
+    fn set(&self) -> std::sync::MutexGuard<'_, JoinSet<()>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `work` to the end whether or not anyone still waits for it.
+    fn spawn(&self, work: impl Future<Output = ()> + Send + 'static) {
+        let mut set = self.set();
+        // Forget finished tasks so that the set holds only running ones.
+        while set.try_join_next().is_some() {}
+        set.spawn(work);
+    }
+
+    fn abort_all(&self) {
+        self.set().abort_all();
+    }
+
+    async fn shutdown(&self) {
+        let mut set = std::mem::take(&mut *self.set());
+        set.shutdown().await;
+    }
+}
+
+/// What the front middleware needs: the state, and where to run requests' work.
+#[derive(Clone)]
+struct Front {
+    shared: Shared,
+    work: Work,
 }
 
 async fn accept_loop(listener: TcpListener, router: Router, mut stop: oneshot::Receiver<()>) {
@@ -124,8 +169,9 @@ async fn serve_connection(stream: TcpStream, router: Router) {
     }
 }
 
-fn router(shared: Shared) -> Router {
+fn router(shared: Shared, work: Work) -> Router {
     let conns = format!("{FLOW}/connections");
+    let specs = format!("{FLOW}/connectionSpecs");
     let one = format!("{FLOW}/connections/{{id}}");
     let collection = get(connections::list).post(connections::create);
     let item = get(connections::get)
@@ -141,27 +187,39 @@ fn router(shared: Shared) -> Router {
         .route(&format!("{one}/"), item)
         .route(&format!("{one}/test"), get(connections::test))
         .route(&format!("{one}/explore"), get(explore::explore))
+        .route(&specs, get(specs::list))
+        .route(&format!("{specs}/"), get(specs::list))
+        .route(&format!("{specs}/{{id}}"), get(specs::get))
+        .route(&format!("{specs}/{{id}}/"), get(specs::get))
+        .route(&format!("{specs}/{{id}}/configs"), get(specs::configs))
         .route("/_emulator/faults", post(add_fault).delete(clear_faults))
         .route("/_emulator/state", get(state))
         .route("/_emulator/expire-tokens", post(expire_tokens))
         .route("/_emulator/token-lifetime", post(token_lifetime))
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(shared.clone(), front))
+        .layer(middleware::from_fn_with_state(
+            Front {
+                shared: shared.clone(),
+                work,
+            },
+            front,
+        ))
         .with_state(shared)
 }
 
 /// Runs around every route: gives the response a fresh `x-request-id`, logs the request and
 /// applies a matching fault.
-async fn front(State(shared): State<Shared>, req: Request, next: Next) -> Response {
+async fn front(State(front): State<Front>, req: Request, next: Next) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
-    let mut resp = handle(&shared, req, next, &request_id).await;
+    let mut resp = handle(&front, req, next, &request_id).await;
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         resp.headers_mut().insert("x-request-id", v);
     }
     resp
 }
 
-async fn handle(shared: &Shared, req: Request, next: Next, request_id: &str) -> Response {
+async fn handle(front: &Front, req: Request, next: Next, request_id: &str) -> Response {
+    let shared = &front.shared;
     let (mut parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
         return gateway_error(
@@ -182,17 +240,24 @@ async fn handle(shared: &Shared, req: Request, next: Next, request_id: &str) -> 
     parts.extensions.insert(RequestId(request_id.to_owned()));
     let abort = parts.extensions.get::<ConnAbort>().cloned();
     let req = Request::from_parts(parts, Body::from(bytes));
-    let Some(fault) = fault else {
-        return next.run(req).await;
-    };
+    let drop_after = fault.as_ref().is_some_and(|f| f.process_then_drop);
 
-    fault::delay(&fault).await;
-    let resp = if fault.needs_real_answer() {
-        next.run(req).await
-    } else {
-        fault::replacement(&fault, route.unwrap_or(FaultRoute::Any), request_id)
+    let (answer_tx, answer_rx) = oneshot::channel();
+    let route = route.unwrap_or(FaultRoute::Any);
+    let id = request_id.to_owned();
+    front.work.spawn(async move {
+        let resp = work(req, next, fault, route, &id).await;
+        // Nobody listens when the client has gone: the work is done all the same.
+        let _ = answer_tx.send(resp);
+    });
+    let Ok(resp) = answer_rx.await else {
+        return gateway_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "503000",
+            "The emulator is shutting down",
+        );
     };
-    if fault.process_then_drop {
+    if drop_after {
         if let Some(abort) = abort {
             abort.fire();
             // Never answer: the connection task drops the connection (and this future) first.
@@ -200,6 +265,28 @@ async fn handle(shared: &Shared, req: Request, next: Next, request_id: &str) -> 
         }
         tracing::warn!("emulator: process_then_drop outside the emulator's own server");
     }
+    resp
+}
+
+/// A request's work: the fault's delay, the real handler (or the fault's replacement answer),
+/// the fault's delay after the work, and the fault's shaping of the answer.
+async fn work(
+    req: Request,
+    next: Next,
+    fault: Option<Fault>,
+    route: FaultRoute,
+    request_id: &str,
+) -> Response {
+    let Some(fault) = fault else {
+        return next.run(req).await;
+    };
+    fault::delay(&fault).await;
+    let resp = if fault.needs_real_answer() {
+        next.run(req).await
+    } else {
+        fault::replacement(&fault, route, request_id)
+    };
+    fault::delay_after(&fault).await;
     fault::shape(resp, &fault).await
 }
 

@@ -16,6 +16,8 @@ pub struct AwsCredential {
     pub secret_key: Secret,
     /// Session token of temporary credentials.
     pub session_token: Option<Secret>,
+    /// 1-based line of the file it came from (its section header, or its CSV row), if any.
+    pub line: Option<usize>,
 }
 
 /// `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`.
@@ -26,9 +28,10 @@ pub fn default_credentials_path() -> Option<PathBuf> {
         .or_else(|| dirs::home_dir().map(|h| h.join(".aws").join("credentials")))
 }
 
-/// Parses the shared credentials file: sections are bare profile names (`[default]`, `[dev]`;
-/// `[profile dev]` as in `~/.aws/config` is accepted too). Sections without a key pair (role or
-/// SSO profiles) are skipped; a section with only half of a pair is an error.
+/// Parses the shared credentials file: sections are bare profile names (`[default]`, `[dev]`).
+/// Sections without a key pair (role or SSO profiles) are skipped. Errors, each naming the line:
+/// a section with only half of a pair; a `[profile dev]` section, which is `~/.aws/config`'s
+/// syntax (the AWS CLI would take it for a profile named "profile dev"); a section written twice.
 pub fn parse_credentials_ini(
     text: &str,
     source_name: &str,
@@ -54,6 +57,7 @@ pub fn parse_credentials_ini(
     // rust-ini's line numbers are already 1-based.
     let parsed = ini::Ini::load_from_str_opt(text, options)
         .map_err(|e| ImportError::new(source_name, Some(e.line), e.msg.to_string()))?;
+    let headers = section_headers(text, source_name)?;
     let mut found = Vec::new();
     for (section, props) in parsed.iter() {
         let Some(section) = section else { continue };
@@ -73,11 +77,11 @@ pub fn parse_credentials_ini(
                 "the section header has no closing `]` on its line",
             ));
         }
-        let label = section
-            .strip_prefix("profile ")
-            .unwrap_or(section)
-            .trim()
-            .to_owned();
+        let label = section.trim().to_owned();
+        let line = headers
+            .iter()
+            .find(|(name, _)| *name == label)
+            .map(|&(_, line)| line);
         let get = |k: &str| props.get(k).map(str::trim).filter(|v| !v.is_empty());
         match (get("aws_access_key_id"), get("aws_secret_access_key")) {
             (Some(id), Some(secret)) => found.push(AwsCredential {
@@ -85,25 +89,93 @@ pub fn parse_credentials_ini(
                 access_key_id: id.to_owned(),
                 secret_key: Secret::new(secret),
                 session_token: get("aws_session_token").map(Secret::new),
+                line,
             }),
             (None, None) => {}
             (Some(_), None) => {
                 return Err(ImportError::new(
                     source_name,
-                    None,
+                    line,
                     format!("profile [{label}] has aws_access_key_id but no aws_secret_access_key"),
                 ));
             }
             (None, Some(_)) => {
                 return Err(ImportError::new(
                     source_name,
-                    None,
+                    line,
                     format!("profile [{label}] has aws_secret_access_key but no aws_access_key_id"),
                 ));
             }
         }
     }
     Ok(found)
+}
+
+/// The section headers of a credentials file as (name, 1-based line), refusing `[profile x]` and
+/// a name written twice. Names are trimmed, as rust-ini trims them.
+fn section_headers(text: &str, source_name: &str) -> Result<Vec<(String, usize)>, ImportError> {
+    let mut headers: Vec<(String, usize)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let Some(rest) = line.trim_start().strip_prefix('[') else {
+            continue;
+        };
+        let Some((name, _)) = rest.split_once(']') else {
+            continue; // refused before, with its line
+        };
+        let (name, line) = (name.trim(), i + 1);
+        if let Some(profile) = name.strip_prefix("profile ") {
+            let profile = profile.trim();
+            return Err(ImportError::new(
+                source_name,
+                Some(line),
+                format!(
+                    "[{name}] is how ~/.aws/config names a profile; in a credentials file the section is [{profile}] (the AWS CLI would read this one as a profile named \"{name}\"): rename it"
+                ),
+            ));
+        }
+        if let Some((_, first)) = headers.iter().find(|(seen, _)| seen == name) {
+            return Err(ImportError::new(
+                source_name,
+                Some(line),
+                format!(
+                    "profile [{name}] appears twice, on lines {first} and {line}: keep one of them"
+                ),
+            ));
+        }
+        headers.push((name.to_owned(), line));
+    }
+    Ok(headers)
+}
+
+/// The one key of an import that must hold exactly one (`create --aws-csv`): several are an
+/// error naming their lines (and access key IDs, which are not secret), never a silent pick.
+pub fn only_key(
+    mut keys: Vec<AwsCredential>,
+    source_name: &str,
+) -> Result<AwsCredential, ImportError> {
+    if keys.len() == 1 {
+        return Ok(keys.remove(0));
+    }
+    let rows: Vec<String> = keys
+        .iter()
+        .map(|k| match k.line {
+            Some(line) => format!("line {line}: {}", k.access_key_id),
+            None => format!("{}: {}", k.label, k.access_key_id),
+        })
+        .collect();
+    Err(ImportError::new(
+        source_name,
+        keys.get(1).and_then(|k| k.line),
+        if keys.is_empty() {
+            "no access keys in the file".to_owned()
+        } else {
+            format!(
+                "the file holds {} access keys ({}), so which one to use is not clear: keep only that one in the file",
+                keys.len(),
+                rows.join("; ")
+            )
+        },
+    ))
 }
 
 /// Parses the IAM console's access-key CSV (`Access key ID,Secret access key`, or the legacy
@@ -170,6 +242,7 @@ pub fn parse_iam_csv(text: &str, source_name: &str) -> Result<Vec<AwsCredential>
             access_key_id: id.to_owned(),
             secret_key: Secret::new(secret),
             session_token: None,
+            line: Some(line),
         });
     }
     if found.is_empty() {
@@ -220,7 +293,7 @@ mod tests {
 
     #[test]
     fn ini_profiles() {
-        let text = "# comment\n[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\n[profile temp]\naws_access_key_id=ASIAIOSFODNN7EXAMPLE\naws_secret_access_key=abc+def/ghi\naws_session_token=FwoG//tok==\n[sso]\nsso_start_url = https://x\n";
+        let text = "# comment\n[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\n[temp]\naws_access_key_id=ASIAIOSFODNN7EXAMPLE\naws_secret_access_key=abc+def/ghi\naws_session_token=FwoG//tok==\n[sso]\nsso_start_url = https://x\n";
         let creds = parse_credentials_ini(text, "credentials").unwrap();
         assert_eq!(creds.len(), 2);
         assert_eq!(creds[0].label, "default");
@@ -229,6 +302,7 @@ mod tests {
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
         );
         assert_eq!(creds[1].label, "temp");
+        assert_eq!((creds[0].line, creds[1].line), (Some(2), Some(6)));
         assert_eq!(
             creds[1].session_token.as_ref().unwrap().expose(),
             "FwoG//tok=="
@@ -245,6 +319,69 @@ mod tests {
         // Found by the aws_ini fuzz target: the line was one past rust-ini's (already 1-based).
         let e = parse_credentials_ini("[dev]\nx=1\n=y\n", "creds").unwrap_err();
         assert_eq!(e.line, Some(3), "{e}");
+    }
+
+    /// Regression (issue 9e): `[profile x]` (the ~/.aws/config syntax) was silently taken as
+    /// profile `x`; it is reported with its line.
+    #[test]
+    fn ini_profile_prefix_is_reported_with_its_line() {
+        let text = "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI\n\n[profile dev]\nregion = eu-west-1\n";
+        let e = parse_credentials_ini(text, "credentials").unwrap_err();
+        assert_eq!(e.line, Some(5), "{e}");
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with("credentials, line 5: [profile dev]"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("~/.aws/config") && shown.contains("[dev]"),
+            "{shown}"
+        );
+        assert!(!shown.contains("wJalrXUtnFEMI"), "{shown}");
+    }
+
+    /// Regression (issue 9e): a section written twice was read as two profiles of one name, the
+    /// first silently winning; it is reported with both lines.
+    #[test]
+    fn ini_duplicate_sections_are_reported_with_both_lines() {
+        let text = "[dev]\naws_access_key_id = AKIA1\naws_secret_access_key = s1\n[other]\n[ dev ]\naws_access_key_id = AKIA2\naws_secret_access_key = s2\n";
+        let e = parse_credentials_ini(text, "credentials").unwrap_err();
+        assert_eq!(e.line, Some(5), "{e}");
+        assert!(
+            e.to_string()
+                .contains("[dev] appears twice, on lines 1 and 5"),
+            "{e}"
+        );
+        // A half pair names the section's line too.
+        let e = parse_credentials_ini("\n[a]\n\n[b]\naws_access_key_id = AKIA\n", "c").unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
+    }
+
+    /// Regression (issue 9e): `create --aws-csv` took the first of several keys silently.
+    #[test]
+    fn only_key_refuses_several_naming_their_lines() {
+        let csv = "Access key ID,Secret access key\nAKIAONE,s3cr3t-one\n\nAKIATWO,s3cr3t-two\n";
+        let keys = parse_iam_csv(csv, "k.csv").unwrap();
+        assert_eq!(
+            keys.len(),
+            2,
+            "every row is returned, for the window to offer"
+        );
+        let e = only_key(keys, "k.csv").unwrap_err();
+        assert_eq!(e.line, Some(4));
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with("k.csv, line 4: the file holds 2 access keys"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("line 2: AKIAONE; line 4: AKIATWO"),
+            "{shown}"
+        );
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        let one = parse_iam_csv("Access key ID,Secret access key\nAKIAONE,s\n", "k.csv").unwrap();
+        assert_eq!(only_key(one, "k.csv").unwrap().access_key_id, "AKIAONE");
+        assert!(only_key(Vec::new(), "k.csv").is_err());
     }
 
     #[test]

@@ -197,6 +197,22 @@ pub struct Timeouts {
     pub connect_secs: u64,
     /// Time for a whole request, response included.
     pub total_secs: u64,
+    /// How far Adobe's clock and this machine's may differ: an interrupted create is called
+    /// "not created" only this long after its request could last have reached Adobe.
+    pub clock_slack_secs: u64,
+}
+
+impl Timeouts {
+    /// The HTTP settings these timeouts make (retry bounds at their defaults).
+    pub fn http_settings(&self) -> crate::api::HttpSettings {
+        use std::time::Duration;
+        crate::api::HttpSettings {
+            connect_timeout: Duration::from_secs(self.connect_secs.max(1)),
+            total_timeout: Duration::from_secs(self.total_secs.max(1)),
+            clock_slack: Duration::from_secs(self.clock_slack_secs),
+            ..crate::api::HttpSettings::default()
+        }
+    }
 }
 
 impl Default for Timeouts {
@@ -204,6 +220,7 @@ impl Default for Timeouts {
         Self {
             connect_secs: 10,
             total_secs: 60,
+            clock_slack_secs: 60,
         }
     }
 }

@@ -32,7 +32,7 @@ use search_text::SearchText;
 
 pub use error::{HistoryError, OpenNotice};
 pub use events::{Event, EventId, EventKind, EventOutcome, EventResult, NewEvent};
-pub use in_flight::InFlight;
+pub use in_flight::{InFlight, InFlightState, NameLock};
 pub use types::{
     Attempt, AttemptId, AttemptStatus, CreatedOutcome, FailedOutcome, HistoryOrder, HistoryQuery,
     NewAttempt, UnknownStatus,
@@ -100,6 +100,20 @@ impl HistoryStore {
             moved_to.display()
         );
         Ok((store, Some(OpenNotice { message, moved_to })))
+    }
+
+    /// Opens the database at `path` for reading only, writing nothing at all: no folder, no
+    /// migration, no WAL switch, nothing moved aside (for reading a history whose folder or file
+    /// may not be written). Writes through the store fail. The message, when some, says which
+    /// records may be missing.
+    pub fn open_read_only(path: &Path) -> Result<(HistoryStore, Option<String>), HistoryError> {
+        let (conn, note) = open::open_file_read_only(path)?;
+        Ok((Self::with(conn, path), note))
+    }
+
+    /// True when writes through this store cannot succeed (opened read-only, or the file is).
+    pub fn is_read_only(&self) -> bool {
+        self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
     }
 
     /// Opens a private database in memory, for tests and demo mode.

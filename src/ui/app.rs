@@ -290,6 +290,10 @@ impl AepApp {
                         crate::ops::Reconciled::NotCreated { .. } => {
                             "An interrupted attempt created no connection".to_owned()
                         }
+                        crate::ops::Reconciled::Waiting { until_ms, .. } => format!(
+                            "An interrupted attempt is still pending: Adobe could still create it until {}",
+                            crate::manage::format_utc(until_ms)
+                        ),
                         crate::ops::Reconciled::Unknown { reason, .. } => {
                             format!("An interrupted attempt is still unresolved: {reason}")
                         }

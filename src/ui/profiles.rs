@@ -36,6 +36,9 @@ pub struct ProfileDraft {
     pub scopes: String,
     /// Technical account email.
     pub technical_account_email: Option<String>,
+    /// What the import of a console JSON could not decide (two client secrets), shown by the
+    /// client secret field until one is typed.
+    pub import_note: Option<String>,
 }
 
 impl ProfileDraft {
@@ -61,6 +64,7 @@ impl ProfileDraft {
             ims_url: p.ims_url.clone(),
             scopes: p.scopes.clone(),
             technical_account_email: p.technical_account_email.clone(),
+            import_note: None,
         }
     }
 
@@ -115,6 +119,16 @@ impl ProfilesState {
     /// Opens the editor on the console JSON's values.
     pub fn on_console_import(&mut self, c: ConsoleCredential) {
         let mut draft = ProfileDraft::new();
+        // Of two secrets (a rotation) one is about to stop working: the user picks, none is
+        // filled in (issue 9e).
+        match c.client_secret(None) {
+            Ok(secret) => draft.client_secret = Zeroizing::new(secret.expose().to_owned()),
+            Err(e) => {
+                draft.import_note = Some(format!(
+                    "{e}. Paste the one to use into Client secret: the Developer Console shows both under the project's OAuth Server-to-Server credential."
+                ));
+            }
+        }
         draft.name = c
             .project_name
             .as_deref()
@@ -127,9 +141,6 @@ impl ProfilesState {
             .unwrap_or_else(|| "adobe".to_owned());
         draft.org_id = c.org_id;
         draft.client_id = c.client_id;
-        if let Some(secret) = c.client_secrets.first() {
-            draft.client_secret = Zeroizing::new(secret.expose().to_owned());
-        }
         if !c.scopes.is_empty() {
             draft.scopes = c.scopes;
         }
@@ -311,6 +322,13 @@ fn editor_ui(app: &mut AepApp, ui: &mut egui::Ui) {
                     ui.end_row();
                 }
             });
+        if let Some(note) = draft
+            .import_note
+            .as_deref()
+            .filter(|_| draft.client_secret.is_empty())
+        {
+            ui.colored_label(ui.visuals().warn_fg_color, note);
+        }
         ui.horizontal(|ui| {
             save = ui
                 .add_enabled(errors.is_empty(), egui::Button::new("Save profile"))
@@ -370,5 +388,45 @@ fn editor_ui(app: &mut AepApp, ui: &mut egui::Ui) {
         app.push(Command::Job(job));
     } else if cancel {
         app.profiles.editing = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn console(secrets: &[&str]) -> ConsoleCredential {
+        ConsoleCredential {
+            source_name: "project.json".into(),
+            project_name: Some("aep sources".into()),
+            org_id: "5C1328435BF324E90A49402A@AdobeOrg".into(),
+            client_id: "abc123".into(),
+            client_secrets: secrets.iter().map(|s| Secret::new(*s)).collect(),
+            client_secrets_line: Some(5),
+            scopes: String::new(),
+            technical_account_email: None,
+        }
+    }
+
+    /// Regression (issue 9e): of two client secrets the first was filled in silently.
+    #[test]
+    fn a_console_json_with_two_secrets_fills_none_and_says_why() {
+        let mut state = ProfilesState::default();
+        state.on_console_import(console(&["p8e-ONE", "p8e-TWO"]));
+        let draft = state.editing.as_ref().unwrap();
+        assert!(draft.client_secret.is_empty());
+        let note = draft.import_note.as_deref().unwrap_or_default();
+        assert!(
+            note.starts_with("project.json, line 5: the OAuth credential holds 2 client secrets"),
+            "{note}"
+        );
+        assert!(!note.contains("p8e-"), "{note}");
+        assert_eq!(draft.name, "aepsources");
+        assert_eq!(draft.client_id, "abc123");
+
+        state.on_console_import(console(&["p8e-ONE"]));
+        let draft = state.editing.as_ref().unwrap();
+        assert_eq!(draft.client_secret.as_str(), "p8e-ONE");
+        assert_eq!(draft.import_note, None);
     }
 }

@@ -79,6 +79,14 @@ pub fn result_ui(app: &mut AepApp, ui: &mut egui::Ui) {
                 if let Some(id) = &error.request_id {
                     copy_row(app, ui, "Request ID", id);
                 }
+                if error.offer_create_anyway
+                    && ui
+                        .button("Create anyway")
+                        .on_hover_text("Create without checking for a connection of the same name")
+                        .clicked()
+                {
+                    app.push(Command::CreateAnyway);
+                }
                 if let Some(curl) = &error.curl
                     && ui.button("Copy as cURL").clicked()
                 {

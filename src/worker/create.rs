@@ -43,17 +43,6 @@ pub(super) fn start_create(
     let state2 = Rc::clone(state);
     let n2 = Rc::clone(n);
     let task = tokio::task::spawn_local(async move {
-        if !allow_duplicate {
-            match crate::manage::duplicate_guard(&client, &input.name).await {
-                Ok(Some(existing)) => {
-                    n2.send(Event::DuplicateFound(Box::new(existing)));
-                    return;
-                }
-                Ok(None) => {}
-                // The guard is a courtesy: when the lookup fails the create itself will say why.
-                Err(e) => tracing::info!(error = %e, "duplicate check failed"),
-            }
-        }
         let outcome = {
             // Never hold the state's RefCell across an await: other jobs run meanwhile.
             let history = state2.borrow().history.clone();
@@ -71,7 +60,22 @@ pub(super) fn start_create(
                 &target.sandbox,
                 &crate::api::redacted_create_body(&input),
             );
-            match ops::create_connection(&history, &client, &profile, &input).await {
+            match ops::create_connection(&history, &client, &profile, &input, allow_duplicate)
+                .await
+            {
+                Err(CreateError::Duplicate { existing, .. }) => {
+                    n2.send(Event::DuplicateFound(existing));
+                    return;
+                }
+                Err(ref e @ CreateError::DuplicateCheck { ref error, .. }) => Err(ErrorView {
+                    message: sentence(&e.to_string()),
+                    hint: Some(
+                        "Nothing was created. Try again when AEP answers, or use Create anyway to skip the check."
+                            .to_owned(),
+                    ),
+                    offer_create_anyway: true,
+                    ..ErrorView::from_client(error)
+                }),
                 Ok(done) => Ok(CreatedView {
                     attempt: done.attempt,
                     name: input.name.clone(),
@@ -101,7 +105,11 @@ pub(super) fn start_create(
                         ..view
                     })
                 }
-                Err(e) => Err(ErrorView::message(e.to_string())),
+                Err(e @ CreateError::EarlierAttemptPending { .. }) => Err(ErrorView {
+                    offer_create_anyway: true,
+                    ..ErrorView::message(sentence(&e.to_string()))
+                }),
+                Err(e) => Err(ErrorView::message(sentence(&e.to_string()))),
             }
         };
         n2.send(Event::CreateFinished(outcome));
@@ -111,6 +119,15 @@ pub(super) fn start_create(
         }
     });
     state.borrow_mut().create_task = Some(task);
+}
+
+/// `text` with its first letter in upper case, as the window writes messages.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn remember_aws(

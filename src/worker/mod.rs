@@ -294,6 +294,8 @@ pub struct ErrorView {
     pub raw_body: Option<String>,
     /// The redacted cURL of the request, when there was one.
     pub curl: Option<String>,
+    /// Nothing was created because the duplicate check could not run: offer to create without it.
+    pub offer_create_anyway: bool,
 }
 
 impl ErrorView {
@@ -319,6 +321,7 @@ impl ErrorView {
             hint: e.hint().map(str::to_owned),
             raw_body,
             curl: None,
+            offer_create_anyway: false,
         }
     }
 
@@ -645,6 +648,7 @@ async fn handle(state: &Rc<RefCell<State>>, n: &Rc<Notifier>, job: Job) {
                         access_key_id: saved.access_key_id,
                         secret_key,
                         session_token,
+                        line: None,
                     }]));
                 }
                 (Ok(None), _) => n.error(
@@ -783,11 +787,7 @@ fn client_secret_for(s: &State, profile: &str) -> Result<Secret, Box<ErrorView>>
 }
 
 fn http_settings(config: &Config) -> HttpSettings {
-    HttpSettings {
-        connect_timeout: Duration::from_secs(config.timeouts.connect_secs.max(1)),
-        total_timeout: Duration::from_secs(config.timeouts.total_secs.max(1)),
-        ..HttpSettings::default()
-    }
+    config.timeouts.http_settings()
 }
 
 fn make_client(

@@ -63,6 +63,19 @@ impl CliWorld for World {
     }
 }
 
+/// Writes `config.toml` with these HTTP timeouts (seconds) into the world's home.
+pub fn set_timeouts(w: &World, total_secs: u64, clock_slack_secs: u64) {
+    let dir = w.home.path().join("config");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!(
+            "[timeouts]\nconnect_secs = 2\ntotal_secs = {total_secs}\nclock_slack_secs = {clock_slack_secs}\n"
+        ),
+    )
+    .unwrap();
+}
+
 /// Stdout parsed as the one JSON object `--json` promises.
 pub fn json_of(output: &Output) -> Value {
     let text = String::from_utf8_lossy(&output.stdout);
@@ -84,7 +97,7 @@ pub fn create_posts(emu: &Emulator) -> usize {
 }
 
 /// Polls `cond` until it holds (30 s at most, generous for a loaded machine).
-pub fn wait_until(what: &str, cond: impl Fn() -> bool) {
+pub fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while !cond() {
         assert!(Instant::now() < deadline, "timed out waiting for: {what}");
@@ -95,8 +108,17 @@ pub fn wait_until(what: &str, cond: impl Fn() -> bool) {
 /// Starts a create that hangs in the emulator, waits until its pending record is written and
 /// its POST has arrived, then SIGKILLs the process: the record must survive as `pending`.
 pub fn kill_during_create(w: &World, name: &str) {
-    w.emu()
-        .inject(Fault::new(FaultRoute::CreateConnection).delay_ms(60_000));
+    kill_during_create_with(
+        w,
+        name,
+        Fault::new(FaultRoute::CreateConnection).delay_ms(60_000),
+    );
+}
+
+/// [`kill_during_create`] with the fault that holds the create up (e.g. one that ends in a 503,
+/// so that the request never creates anything).
+pub fn kill_during_create_with(w: &World, name: &str, fault: Fault) {
+    w.emu().inject(fault);
     let mut child = w
         .spawn_cmd()
         .args(["create", "--name", name])

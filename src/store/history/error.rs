@@ -116,6 +116,24 @@ pub enum HistoryError {
     },
 }
 
+impl HistoryError {
+    /// True when the cause is that the file or its folder may not be written (a read-only folder,
+    /// file or file system, no permission): the history may still be read with
+    /// [`super::HistoryStore::open_read_only`].
+    pub fn is_not_writable(&self) -> bool {
+        match self {
+            Self::Io { source, .. } => matches!(
+                source.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            ),
+            Self::Open { source, .. }
+            | Self::Write { source, .. }
+            | Self::Migration { source, .. } => super::open::cannot_write(source),
+            _ => false,
+        }
+    }
+}
+
 /// Something the user must be told after opening (e.g. the old file was moved aside).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpenNotice {
@@ -165,5 +183,28 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains("/data/history.sqlite3"), "{text}");
         assert!(text.contains("Upgrade aep-s3-connect"), "{text}");
+    }
+
+    #[test]
+    fn not_writable_causes_are_told_apart() {
+        let sqlite = |code| rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None);
+        let path = PathBuf::from("/data/history.sqlite3");
+        let open = |code| HistoryError::Open {
+            path: path.clone(),
+            source: sqlite(code),
+        };
+        // SQLITE_READONLY_DIRECTORY: a WAL file in a folder that may not be written.
+        assert!(open(rusqlite::ffi::SQLITE_READONLY_DIRECTORY).is_not_writable());
+        assert!(open(rusqlite::ffi::SQLITE_CANTOPEN).is_not_writable());
+        assert!(!open(rusqlite::ffi::SQLITE_CORRUPT).is_not_writable());
+        assert!(!open(rusqlite::ffi::SQLITE_BUSY).is_not_writable());
+        let io = |kind| HistoryError::Io {
+            action: "write to the history folder",
+            path: path.clone(),
+            source: std::io::Error::from(kind),
+        };
+        assert!(io(std::io::ErrorKind::PermissionDenied).is_not_writable());
+        assert!(io(std::io::ErrorKind::ReadOnlyFilesystem).is_not_writable());
+        assert!(!io(std::io::ErrorKind::StorageFull).is_not_writable());
     }
 }

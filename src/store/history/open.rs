@@ -103,6 +103,126 @@ pub(super) fn open_file(path: &Path) -> Result<Connection, OpenFailure> {
     }
 }
 
+/// Opens the file at `path` for reading only, for showing a history whose folder (or file) may
+/// not be written. Nothing is written, created or set up: no migration, no WAL switch, no moving
+/// aside. Returns the connection and, when some records may be missing, a sentence saying so.
+pub(super) fn open_file_read_only(
+    path: &Path,
+) -> Result<(Connection, Option<String>), HistoryError> {
+    let open_error = |source| HistoryError::Open {
+        path: path.to_owned(),
+        source,
+    };
+    let unusable = |reason: String| HistoryError::Unusable {
+        path: path.to_owned(),
+        reason,
+    };
+    // Writers leave no `-wal` behind when they close: without one, everything is in the file,
+    // and `immutable` reads it creating nothing (a plain read-only open of a WAL file would
+    // create `-wal` and `-shm` next to it, and could not remove them). With one, its records are
+    // read through the `-shm` index, which SQLite may have to create; when the folder forbids
+    // that, the file is read without them and the user is told what may be missing.
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let wal = std::path::PathBuf::from(wal);
+    let unmerged = std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+    let ((conn, version, app_id), missed) = match read_header(path, !unmerged) {
+        Ok(read) => (read, false),
+        Err(e) if unmerged && cannot_write(&e) => {
+            (read_header(path, true).map_err(open_error)?, true)
+        }
+        Err(e) => return Err(open_error(e)),
+    };
+    if version > i64::from(LATEST) {
+        return Err(HistoryError::TooNew {
+            path: path.to_owned(),
+            found: version,
+            supported: LATEST,
+        });
+    }
+    if app_id != i64::from(APPLICATION_ID) {
+        return Err(unusable(format!(
+            "it is not an aep-s3-connect history (application ID {app_id:#x}, version {version})"
+        )));
+    }
+    if version < i64::from(LATEST) {
+        return Err(unusable(format!(
+            "it has schema version {version} and must first be upgraded to version {LATEST}, which needs write access to it and its folder"
+        )));
+    }
+    let note = missed.then(|| {
+        format!(
+            "{} holds writes not yet merged into the history, which cannot be read without write access: the newest records may be missing",
+            wal.display()
+        )
+    });
+    Ok((conn, note))
+}
+
+/// Opens `path` read-only (`immutable`: without the WAL index) and reads its version and
+/// application ID in one statement.
+fn read_header(path: &Path, immutable: bool) -> rusqlite::Result<(Connection, i64, i64)> {
+    use rusqlite::OpenFlags;
+    let mut uri = file_uri(path);
+    uri.push_str(if immutable {
+        "?mode=ro&immutable=1"
+    } else {
+        "?mode=ro"
+    });
+    let conn = Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let (version, app_id) = conn.query_row(
+        "SELECT (SELECT user_version FROM pragma_user_version), \
+                (SELECT application_id FROM pragma_application_id)",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    Ok((conn, version, app_id))
+}
+
+/// True when SQLite failed because something could not be written or created.
+pub(super) fn cannot_write(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(
+            rusqlite::ErrorCode::ReadOnly
+                | rusqlite::ErrorCode::CannotOpen
+                | rusqlite::ErrorCode::PermissionDenied
+        )
+    )
+}
+
+/// `path` as a SQLite `file:` URI, with the characters URIs give a meaning escaped.
+fn file_uri(path: &Path) -> String {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()).to_vec();
+    // SQLite wants forward slashes, and `/C:/...` for a drive, on Windows.
+    #[cfg(not(unix))]
+    let bytes = {
+        let text = path.to_string_lossy().replace('\\', "/");
+        let text = if text.as_bytes().get(1) == Some(&b':') {
+            format!("/{text}")
+        } else {
+            text
+        };
+        text.into_bytes()
+    };
+    let mut uri = String::from("file:");
+    for byte in bytes {
+        if byte.is_ascii_alphanumeric() || b"/-_.~:".contains(&byte) {
+            uri.push(char::from(byte));
+        } else {
+            uri.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    uri
+}
+
 /// Switches the file to WAL unless it already is. The switch needs the file to itself, and SQLite
 /// answers "database is locked" at once (not after the busy timeout) when another process is
 /// using it, which happens when several processes open a new history together: try again
