@@ -9,6 +9,7 @@
 //!
 //! Run: `cargo bench --bench history_search` (add a filter, e.g. `-- 2-char`, to run a few).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(missing_docs, reason = "criterion_group! and criterion_main! generate undocumented functions")]
 
 use std::hint::black_box;
 use std::path::Path;
@@ -19,7 +20,7 @@ use aep_s3_connect::store::history::{
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/common/mod.rs"]
 mod common;
 
 /// Rows per page the history table asks for (`PAGE` in src/ui/history.rs).

@@ -7,7 +7,7 @@
 # in CI, and never touches your own keyring. Without dbus-run-session and gnome-keyring-daemon
 # the keyring tests say they were skipped.
 #
-# Usage: scripts/test.sh [cargo test arguments...]    e.g. scripts/test.sh --test keyring
+# Usage: scripts/test.sh [cargo test arguments...]    e.g. scripts/test.sh --test it keyring::
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -21,7 +21,7 @@ if [ "${AEP_S3_CONNECT_PRIVATE_KEYRING:-}" = 1 ]; then
     export AEP_S3_CONNECT_REQUIRE_KEYRING=1
 fi
 
-# Arguments that pick targets (--test keyring, --lib, ...) are the caller's choice; without any,
+# Arguments that pick targets (--test it, --lib, ...) are the caller's choice; without any,
 # every target runs. (--all-targets would override them, so it is added only then.)
 selects_targets="" fail_fast_flag="--no-fail-fast"
 for arg in "$@"; do

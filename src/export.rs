@@ -6,13 +6,11 @@
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use crate::model::EpochMs;
+use crate::store::history::Attempt;
 use serde::Serialize;
 use serde::ser::Error as _;
 use serde_json::Value;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
-
-use crate::store::history::Attempt;
 
 /// CSV column names, in order; `csv_record` must follow the same order.
 const CSV_HEADER: [&str; 22] = [
@@ -236,13 +234,10 @@ fn formula_guard(value: &str) -> String {
     }
 }
 
-/// Unix milliseconds as RFC 3339 UTC.
+/// Unix milliseconds as RFC 3339 UTC ([`EpochMs::rfc3339`]); a time beyond year 9999 stays its
+/// number, which still says when it was.
 fn rfc3339_ms(ms: i64) -> String {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        // Only a time beyond year 9999 gets here; the raw number still says when it was.
-        .unwrap_or_else(|| ms.to_string())
+    EpochMs(ms).rfc3339()
 }
 
 /// The JSON document: `{"exportedAt", "count", "attempts"}`.
@@ -385,6 +380,8 @@ mod tests {
         assert!(record.get(REQUEST_BODY_FIELD).is_none(), "{record}");
         assert_eq!(record["etag"], "\"1700d77b-0000\"");
         assert_eq!(record["name"], "=HYPERLINK(\"x\")");
+        use time::OffsetDateTime;
+        use time::format_description::well_known::Rfc3339;
         assert!(OffsetDateTime::parse(doc["exportedAt"].as_str().unwrap(), &Rfc3339).is_ok());
 
         let mut csv_out = Vec::new();

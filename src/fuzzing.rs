@@ -1,5 +1,5 @@
 //! Fuzz entry points: one function per target in `fuzz/fuzz_targets/`, shared with
-//! `tests/fuzz_corpus.rs`, which replays the committed corpus through them on stable in every
+//! `tests/it/fuzz_corpus.rs`, which replays the committed corpus through them on stable in every
 //! test run.
 //!
 //! Each function takes the raw fuzz input. Bad input must never panic the code under test; an
@@ -21,6 +21,7 @@ use crate::api::error::{ApiError, ClientError, EXCERPT_LIMIT, response_hint};
 use crate::api::flow::{self, Connection, ConnectionPage, redacted_rotation_ops, rotation_ops};
 use crate::api::http::RawResponse;
 use crate::api::ims::parse_token_response;
+use crate::cli::ToExit as _;
 use crate::import::{ImportError, aws, console};
 use crate::secret::Secret;
 use crate::store::config::{Config, ConfigError};

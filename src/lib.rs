@@ -1,8 +1,9 @@
 //! aep-s3-connect: create Adobe Experience Platform base connections for Amazon S3.
 //!
 //! Layers: [`api`] talks to IMS and Flow Service, [`store`] keeps config, secrets and history,
-//! [`emulator`] is a local stand-in for Adobe, [`ops`] combines them into user operations, and
-//! [`cli`] is the command-line front end. Only `ui` (and `main.rs`) may use egui.
+//! [`emulator`] is a local stand-in for Adobe, [`ops`] and [`manage`] combine them into user
+//! operations, written once for both front ends: [`cli`], the command-line tool, and the window,
+//! whose [`worker`] runs them off the UI thread. Only `ui` (and `main.rs`) may use egui.
 
 pub mod api;
 pub mod cli;

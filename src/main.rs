@@ -13,6 +13,8 @@ use aep_s3_connect::ui::{self, AppConfig, RfdDialogs};
 use aep_s3_connect::worker::WorkerSettings;
 
 fn main() {
+    // First, while the process has one thread: the only time the OS's time zone can be read.
+    aep_s3_connect::model::init_local_offset(aep_s3_connect::model::read_local_offset());
     let args = Cli::parse();
     cli::init_logging(args.global.verbose);
     let code = match args.command {

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::api::{ClientError, Connection, PlatformClient};
 use crate::model::{Target, now_ms};
-use crate::ops::Exit;
+use crate::ops::{ErrorClass, HistoryAccess, Problem};
 use crate::store::history::{
     Attempt, AttemptId, AttemptStatus, Event, EventId, EventKind, EventOutcome, EventResult,
     HistoryError, HistoryQuery, HistoryStore, NewEvent,
@@ -204,32 +204,50 @@ pub enum InspectError {
     Store(#[from] HistoryError),
 }
 
-impl InspectError {
-    /// The exit code for this failure.
-    pub fn exit(&self) -> Exit {
+impl Problem for InspectError {
+    fn class(&self) -> ErrorClass {
         match self {
-            Self::Client(e) => Exit::of(e),
-            Self::Store(_) => Exit::Store,
+            Self::Client(e) => e.class(),
+            Self::Store(_) => ErrorClass::Local,
+        }
+    }
+
+    fn client_error(&self) -> Option<&ClientError> {
+        match self {
+            Self::Client(e) => Some(e),
+            Self::Store(_) => None,
+        }
+    }
+
+    fn summary(&self) -> String {
+        match self {
+            Self::Client(e) => e.summary(),
+            Self::Store(e) => e.to_string(),
         }
     }
 }
 
 /// `GET /connections/{id}` plus the history's record and events of it.
 pub async fn inspect(
-    history: &HistoryStore,
+    history: &impl HistoryAccess,
     client: &PlatformClient,
     id: &str,
 ) -> Result<Inspected, InspectError> {
     let connection = client.get_connection(id).await?;
-    let attempt = history
-        .search(&HistoryQuery {
-            search: Some(id.to_owned()),
-            status: Some(AttemptStatus::Created),
-            ..HistoryQuery::default()
-        })?
-        .into_iter()
-        .find(|a| a.connection_id.as_deref() == Some(id));
-    let events = history.events_for(id)?;
+    let id = id.to_owned();
+    let (attempt, events) = history
+        .try_run(move |h| {
+            let attempt = h
+                .search(&HistoryQuery {
+                    search: Some(id.clone()),
+                    status: Some(AttemptStatus::Created),
+                    ..HistoryQuery::default()
+                })?
+                .into_iter()
+                .find(|a| a.connection_id.as_deref() == Some(id.as_str()));
+            Ok((attempt, h.events_for(&id)?))
+        })
+        .await?;
     Ok(Inspected {
         connection,
         attempt,
@@ -245,16 +263,6 @@ pub async fn duplicate_guard(
 ) -> Result<Option<Connection>, ClientError> {
     let found = client.connections_named(name).await?;
     Ok(found.into_iter().max_by_key(|c| c.created_at))
-}
-
-/// Epoch milliseconds as `YYYY-MM-DD HH:MM:SS UTC` (the domain does not know the user's zone).
-pub fn format_utc(ms: i64) -> String {
-    let Ok(t) = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000) else {
-        return ms.to_string();
-    };
-    let format =
-        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
-    t.format(&format).unwrap_or_else(|_| ms.to_string())
 }
 
 /// True when Adobe's `code` (`FLOW-1418-400`, or a bare `1418`) carries `number`.
@@ -296,13 +304,30 @@ fn ok_result(etag: &str, request_id: &Option<String>) -> EventResult {
     }
 }
 
-/// Completes `event`; a failure is returned for the caller to mention, never fatal: the
-/// change already happened in AEP.
-fn complete(history: &HistoryStore, event: EventId, result: EventResult) -> Option<HistoryError> {
-    history.complete_event(event, &result).err()
+/// Records `event` as `pending`, before its request leaves.
+async fn record(history: &impl HistoryAccess, event: NewEvent) -> Result<EventId, HistoryError> {
+    history.try_run(move |h| h.record_event(&event)).await
 }
 
-fn complete_failed(history: &HistoryStore, event: EventId, error: &ClientError, note: &str) {
+/// Completes `event`; a failure is returned for the caller to mention, never fatal: the
+/// change already happened in AEP.
+async fn complete(
+    history: &impl HistoryAccess,
+    event: EventId,
+    result: EventResult,
+) -> Option<HistoryError> {
+    history
+        .try_run(move |h| h.complete_event(event, &result))
+        .await
+        .err()
+}
+
+async fn complete_failed(
+    history: &impl HistoryAccess,
+    event: EventId,
+    error: &ClientError,
+    note: &str,
+) {
     let mut message = error.to_string();
     if !note.is_empty() {
         message = format!("{message}\n({note})");
@@ -316,13 +341,13 @@ fn complete_failed(history: &HistoryStore, event: EventId, error: &ClientError, 
         message: Some(message),
         finished_at_ms: now_ms(),
     };
-    if let Err(e) = history.complete_event(event, &result) {
+    if let Some(e) = complete(history, event, result).await {
         tracing::warn!(error = %e, "could not record the failure in the history");
     }
 }
 
-fn complete_unknown(
-    history: &HistoryStore,
+async fn complete_unknown(
+    history: &impl HistoryAccess,
     event: EventId,
     error: &ClientError,
     lookup: &ClientError,
@@ -338,17 +363,7 @@ fn complete_unknown(
         )),
         finished_at_ms: now_ms(),
     };
-    if let Err(e) = history.complete_event(event, &result) {
+    if let Some(e) = complete(history, event, result).await {
         tracing::warn!(error = %e, "could not record the outcome in the history");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn utc_times_are_readable() {
-        assert_eq!(format_utc(0), "1970-01-01 00:00:00 UTC");
     }
 }

@@ -75,7 +75,129 @@ pub struct CreatedConnection {
 
 /// Now, in epoch milliseconds (Flow Service's time unit).
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
+    EpochMs::now().0
+}
+
+/// The offset [`EpochMs::local`] shows times in, set once by [`init_local_offset`].
+static LOCAL_OFFSET: std::sync::OnceLock<time::UtcOffset> = std::sync::OnceLock::new();
+
+/// Sets the user's time zone offset for every [`EpochMs::local`] time of this process; later
+/// calls are ignored. `main` calls it first thing with [`read_local_offset`]: the `time` crate
+/// reads the OS's zone only while a process has one thread, and a window or a runtime has more.
+/// Tests that draw times call it with UTC, so snapshots do not depend on the machine's zone.
+pub fn init_local_offset(offset: time::UtcOffset) {
+    let _ = LOCAL_OFFSET.set(offset);
+}
+
+/// The OS's current offset, or UTC when it cannot be read (call while single-threaded).
+pub fn read_local_offset() -> time::UtcOffset {
+    time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC)
+}
+
+fn local_offset() -> time::UtcOffset {
+    LOCAL_OFFSET.get().copied().unwrap_or(time::UtcOffset::UTC)
+}
+
+/// A time in epoch milliseconds (Flow Service's unit, and the history's): the one place times
+/// are turned into text. A time `time` cannot represent (beyond year 9999) prints as its number.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct EpochMs(pub i64);
+
+impl EpochMs {
+    /// Now.
+    pub fn now() -> Self {
+        Self(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
+        )
+    }
+
+    fn utc_datetime(self) -> Option<time::OffsetDateTime> {
+        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1_000_000).ok()
+    }
+
+    fn format_with(
+        self,
+        at: Option<time::OffsetDateTime>,
+        format: &[time::format_description::BorrowedFormatItem<'_>],
+    ) -> String {
+        at.and_then(|t| t.format(format).ok())
+            .unwrap_or_else(|| self.0.to_string())
+    }
+
+    /// In the user's time zone ([`init_local_offset`]), `YYYY-MM-DD HH:MM:SS` (tables, the
+    /// window). UTC when the zone was not read at start.
+    pub fn local(self) -> String {
+        self.format_with(
+            self.local_datetime(),
+            time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"),
+        )
+    }
+
+    /// `HH:MM` in the user's time zone (the top bar's token expiry), `?` when out of range.
+    pub fn local_hh_mm(self) -> String {
+        self.local_datetime().map_or_else(
+            || "?".to_owned(),
+            |t| format!("{:02}:{:02}", t.hour(), t.minute()),
+        )
+    }
+
+    fn local_datetime(self) -> Option<time::OffsetDateTime> {
+        self.utc_datetime().map(|utc| utc.to_offset(local_offset()))
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS UTC`: for messages of the domain, which does not know the user's zone.
+    pub fn utc(self) -> String {
+        self.format_with(
+            self.utc_datetime(),
+            time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC"),
+        )
+    }
+
+    /// RFC 3339 in UTC, e.g. `2026-04-12T10:15:30.5Z` (exports).
+    pub fn rfc3339(self) -> String {
+        self.utc_datetime()
+            .and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            })
+            .unwrap_or_else(|| self.0.to_string())
+    }
+
+    /// `20260412T101530Z`: UTC, for file names that sort by date.
+    pub fn stamp(self) -> String {
+        self.format_with(
+            self.utc_datetime(),
+            time::macros::format_description!("[year][month][day]T[hour][minute][second]Z"),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_print_in_each_form() {
+        let t = EpochMs(1_776_000_930_500);
+        assert_eq!(t.utc(), "2026-04-12 13:35:30 UTC");
+        assert_eq!(t.rfc3339(), "2026-04-12T13:35:30.5Z");
+        assert_eq!(t.stamp(), "20260412T133530Z");
+        assert_eq!(EpochMs(0).utc(), "1970-01-01 00:00:00 UTC");
+        assert_eq!(t.local().len(), "2026-04-12 13:35:30".len());
+    }
+
+    #[test]
+    fn times_out_of_range_print_as_numbers() {
+        for t in [EpochMs(i64::MAX), EpochMs(i64::MIN)] {
+            assert_eq!(t.utc(), t.0.to_string());
+            assert_eq!(t.rfc3339(), t.0.to_string());
+            assert_eq!(t.local(), t.0.to_string());
+            assert_eq!(t.stamp(), t.0.to_string());
+        }
+    }
 }

@@ -152,18 +152,6 @@ impl ClientError {
             _ => None,
         }
     }
-
-    /// The process exit code of PRODUCT.md: 3 rejected by Adobe (4xx), 4 network/timeout/5xx, 2 bad input.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Self::Api(e) if e.status < 500 => 3,
-            Self::Api(_)
-            | Self::Network { .. }
-            | Self::InvalidResponse { .. }
-            | Self::OutcomeUnknown { .. } => 4,
-            Self::BadUrl(_) | Self::Missing(_) => 2,
-        }
-    }
 }
 
 fn request_id_suffix(id: &Option<String>) -> String {

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::error::ClientError;
-use super::flow::{CallOptions, PlatformClient, parse_json, urlencode_segment};
 use super::http::{Idempotency, RawResponse};
+use super::platform::{CallOptions, PlatformClient, parse_json, urlencode_segment};
 
 impl PlatformClient {
     /// One level of the storage behind the connection: the root (buckets) or a folder.

@@ -342,6 +342,7 @@ mod tests {
     /// first Platform request was built; it is IMS answering garbage (exit 4), said at the parse.
     #[test]
     fn a_token_no_header_can_carry_is_an_invalid_ims_answer() {
+        use crate::cli::ToExit as _;
         for token in [
             "eyJhbGci\\nOiJSUzI1NiJ9",
             "abc\\r\\ndef",

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::error::ClientError;
-use super::flow::{CallOptions, PlatformClient, parse_json};
 use super::http::Idempotency;
+use super::platform::{CallOptions, PlatformClient, parse_json};
 
 /// Path of sandbox management under the platform URL (the trailing slash is Adobe's).
 pub const SANDBOX_PATH: &str = "/data/foundation/sandbox-management/";

@@ -3,11 +3,11 @@
 use clap::Args;
 use serde_json::{Value, json};
 
+use super::Exit;
 use super::GlobalArgs;
 use super::context::Context;
 use super::output::Failure;
 use crate::api::Http;
-use crate::ops::Exit;
 use crate::s3check::{self, CheckOutcome, PermissionCheck, S3CheckInput, S3CheckReport};
 
 /// `check-s3` options. Secrets come from the environment or stdin, never from arguments.

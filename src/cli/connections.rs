@@ -9,11 +9,12 @@ use serde_json::{Value, json};
 
 use super::GlobalArgs;
 use super::context::Context;
-use super::output::{Failure, format_time};
+use super::output::Failure;
+use crate::api::PlatformClient;
 use crate::api::explore::FileType;
-use crate::api::{Connection, PlatformClient};
 use crate::manage::{self, MergedConnection, MergedKind};
-use crate::ops::Exit;
+use crate::model::EpochMs;
+
 use crate::store::history::HistoryStore;
 use explore::explore;
 use modify::{delete, rotate};
@@ -221,7 +222,7 @@ fn list(global: &GlobalArgs, args: ListArgs) -> Result<(), Failure> {
     let remote = remote.map_err(|e| Failure::client(&e, json_out))?;
     let target = s.client.target();
     let rows = manage::merged_connections(remote, &s.history, target)
-        .map_err(|e| Failure::store(e.to_string()).with_json(json_out))?;
+        .map_err(|e| Failure::of(&e, json_out))?;
     if json_out {
         println!(
             "{}",
@@ -254,7 +255,7 @@ fn print_merged(sandbox: &str, rows: &[MergedConnection]) {
             .updated_at_ms
             .or(r.deleted_at_ms)
             .or(r.created_at_ms)
-            .map_or_else(|| "-".to_owned(), format_time);
+            .map_or_else(|| "-".to_owned(), |ms| EpochMs(ms).local());
         let by = r.updated_by.as_deref().or(r.created_by.as_deref());
         let by = match (r.kind, r.deleted_at_ms) {
             (MergedKind::LocalDeleted, Some(_)) => "deleted from here",
@@ -277,10 +278,7 @@ fn show(global: &GlobalArgs, args: IdArgs) -> Result<(), Failure> {
     let inspected = s
         .runtime
         .block_on(manage::inspect(&s.history, &s.client, &args.id))
-        .map_err(|e| match e {
-            manage::InspectError::Client(e) => Failure::client(&e, json_out),
-            e => Failure::new(e.exit(), e.to_string()).with_json(json_out),
-        })?;
+        .map_err(|e| Failure::of(&e, json_out))?;
     if json_out {
         println!("{}", json!(inspected));
         return Ok(());
@@ -316,7 +314,7 @@ fn show(global: &GlobalArgs, args: IdArgs) -> Result<(), Failure> {
     match &inspected.attempt {
         Some(a) => println!(
             "  history:     created here {} (record #{}, profile {})",
-            format_time(a.started_at_ms),
+            EpochMs(a.started_at_ms).local(),
             a.id,
             a.profile
         ),
@@ -330,7 +328,7 @@ fn show(global: &GlobalArgs, args: IdArgs) -> Result<(), Failure> {
             .unwrap_or_default();
         println!(
             "    {}  {}{key}: {}{}",
-            format_time(e.at_ms),
+            EpochMs(e.at_ms).local(),
             e.kind,
             e.outcome,
             e.request_id
@@ -343,7 +341,7 @@ fn show(global: &GlobalArgs, args: IdArgs) -> Result<(), Failure> {
 }
 
 fn who_when(at: Option<i64>, by: Option<&str>) -> String {
-    let when = at.map_or_else(|| "-".to_owned(), format_time);
+    let when = at.map_or_else(|| "-".to_owned(), |ms| EpochMs(ms).local());
     match by {
         Some(by) => format!("{when} by {by}"),
         None => when,
@@ -361,8 +359,7 @@ fn find_key(global: &GlobalArgs, args: FindKeyArgs) -> Result<(), Failure> {
     }
     let ctx = Context::load(global).map_err(|f| f.with_json(json_out))?;
     let history = ctx.history().map_err(|f| f.with_json(json_out))?;
-    let uses = manage::find_key(&history, &key)
-        .map_err(|e| Failure::store(e.to_string()).with_json(json_out))?;
+    let uses = manage::find_key(&history, &key).map_err(|e| Failure::of(&e, json_out))?;
     if json_out {
         println!("{}", json!({ "accessKeyId": key, "items": uses }));
         return Ok(());
@@ -387,7 +384,7 @@ fn find_key(global: &GlobalArgs, args: FindKeyArgs) -> Result<(), Failure> {
         };
         println!(
             "{:<19}  {:<8}  {:<12}  {:<28}  {:<36}  {now}",
-            format_time(u.at_ms),
+            EpochMs(u.at_ms).local(),
             match u.source {
                 manage::KeyUseSource::Created => "created",
                 manage::KeyUseSource::Rotated => "rotated",
@@ -398,33 +395,6 @@ fn find_key(global: &GlobalArgs, args: FindKeyArgs) -> Result<(), Failure> {
         );
     }
     Ok(())
-}
-
-pub(super) fn duplicate_failure(existing: &Connection, sandbox: &str, json_out: bool) -> Failure {
-    let created = who_when(existing.created_at, existing.created_by.as_deref());
-    let message = format!(
-        "sandbox {sandbox} already has an S3 connection named \"{}\": {} (created {created}). Nothing was created.\nTo look at it: aep-s3-connect connections show {}\nTo create another one with the same name anyway: add --allow-duplicate",
-        existing.name, existing.id, existing.id
-    );
-    let mut failure = Failure::usage(message);
-    if json_out {
-        failure.json = Some(json!({
-            "error": {
-                "exitCode": Exit::Usage as i32,
-                "message": first_line_of(&failure.message),
-                "hint": "Pass --allow-duplicate to create another connection with the same name.",
-                "existing": {
-                    "id": existing.id, "name": existing.name,
-                    "createdAt": existing.created_at, "createdBy": existing.created_by,
-                },
-            }
-        }));
-    }
-    failure
-}
-
-fn first_line_of(text: &str) -> String {
-    text.lines().next().unwrap_or_default().to_owned()
 }
 
 fn truncate(s: &str, width: usize) -> String {

@@ -1,19 +1,17 @@
 //! Turns global options, environment, config and keyring into a ready client and stores.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use super::GlobalArgs;
 use super::output::Failure;
-use crate::api::{
-    AccessToken, ClientCredentials, ClientError, ClientSecret, HttpSettings, PlatformClient,
-    TokenCache, TokenSource,
-};
-use crate::model::{DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES, Target, now_ms};
+use crate::api::{HttpSettings, PlatformClient};
+use crate::model::{DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES, Target};
+use crate::ops::token::{self, ClientSpec, Credential, TokenError};
 use crate::secret::Secret;
 use crate::store::config::{Config, Profile};
 use crate::store::history::HistoryStore;
 use crate::store::paths::AppPaths;
-use crate::store::secrets::{SecretKind, SecretStore};
+use crate::store::secrets::SecretStore;
 use crate::validate::{self, Field};
 
 /// Profile name recorded when everything comes from options and environment.
@@ -94,8 +92,8 @@ impl Context {
 
     /// Opens the history, telling the user on stderr if an unreadable file was moved aside.
     pub fn history(&self) -> Result<HistoryStore, Failure> {
-        let (store, notice) = HistoryStore::open(&self.paths.history_db())
-            .map_err(|e| Failure::store(e.to_string()))?;
+        let (store, notice) =
+            HistoryStore::open(&self.paths.history_db()).map_err(|e| Failure::of(&e, false))?;
         if let Some(notice) = notice {
             eprintln!("warning: {}", notice.message);
         }
@@ -140,7 +138,7 @@ Reading it read-only failed too: {read_only}"
                     ))),
                 }
             }
-            Err(error) => Err(Failure::store(error.to_string())),
+            Err(error) => Err(Failure::of(&error, false)),
         }
     }
 
@@ -149,90 +147,46 @@ Reading it read-only failed too: {read_only}"
         self.config.timeouts.http_settings()
     }
 
-    /// The client credentials for IMS: the secret from `AEP_CLIENT_SECRET`, else the keyring.
-    ///
-    /// With the keyring's client secret, `cache` is read first: when it holds a token still good,
-    /// the secret is read only if IMS must be asked after all (Platform rejecting the token), so
-    /// the usual run reads one keyring entry, not two (BENCHMARKS.md, CLI create). Also returns
-    /// what was read from the cache, when it was.
-    fn token_source(
-        &self,
-        cache: &Arc<dyn TokenCache>,
-    ) -> Result<(TokenSource, Option<Option<AccessToken>>), Failure> {
-        let target = self.target()?;
-        let (client_secret, cached) = match env_secret("AEP_CLIENT_SECRET")? {
-            Some(secret) => (ClientSecret::Given(secret), None),
-            None => {
-                let cached = self
-                    .stored_profile
-                    .then(|| cache.load().filter(|t| !t.needs_renewal(now_ms())))
-                    .flatten();
-                let secret = match cached {
-                    Some(_) => self.deferred_client_secret(),
-                    None => ClientSecret::Given(self.keyring_client_secret()?),
-                };
-                (secret, Some(cached))
-            }
-        };
-        let source = TokenSource::Ims(ClientCredentials {
-            ims_url: target.ims_url.clone(),
-            client_id: target.client_id.clone(),
-            client_secret,
-            scopes: target.scopes.clone(),
-        });
-        Ok((source, cached))
-    }
-
-    /// The profile's client secret, read from the keyring only if a token must be fetched.
-    fn deferred_client_secret(&self) -> ClientSecret {
-        let secrets = self.secrets().clone();
-        let profile = self.profile_name.clone();
-        ClientSecret::Deferred(Arc::new(move || {
-            match secrets.get(&profile, SecretKind::ClientSecret) {
-                Ok(Some(secret)) => Ok(secret),
-                Ok(None) => Err(ClientError::Missing(format!(
-                    "profile `{profile}` has no client secret in the keyring: store it with `aep-s3-connect profile add {profile} --client-secret-stdin ...`"
-                ))),
-                Err(e) => Err(ClientError::Missing(e.to_string())),
-            }
-        }))
-    }
-
-    fn keyring_client_secret(&self) -> Result<Secret, Failure> {
-        let how = "set AEP_CLIENT_SECRET (or AEP_ACCESS_TOKEN)";
-        if !self.stored_profile {
-            return Err(Failure::usage(format!(
-                "no client secret: {how}, or store a profile with `aep-s3-connect profile add NAME --client-secret-stdin ...`"
-            )));
-        }
-        match self
-            .secrets()
-            .get(&self.profile_name, SecretKind::ClientSecret)
-        {
-            Ok(Some(secret)) => Ok(secret),
-            Ok(None) => Err(Failure::usage(format!(
-                "profile `{}` has no client secret in the keyring: store it with `aep-s3-connect profile add {} --client-secret-stdin ...`, or {how}",
-                self.profile_name, self.profile_name
-            ))),
-            Err(e) => Err(Failure::store(format!("{e}\nOr {how}."))),
-        }
-    }
-
     /// A ready client with its token manager: the token from `AEP_ACCESS_TOKEN` (the keyring is
-    /// not opened), else from IMS, cached in the keyring when there is one.
+    /// not opened), else from IMS with the client secret from `AEP_CLIENT_SECRET` or the
+    /// keyring, cached in the keyring when there is one.
     pub fn client(&self) -> Result<PlatformClient, Failure> {
         let target = self.target()?.clone();
-        let client = if let Some(token) = env_secret("AEP_ACCESS_TOKEN")? {
-            let source = TokenSource::Fixed(token);
-            crate::session::client_with_cache(target, source, None, None, self.http_settings())
+        let credential = if let Some(token) = env_secret("AEP_ACCESS_TOKEN")? {
+            Credential::Token(token)
+        } else if let Some(secret) = env_secret("AEP_CLIENT_SECRET")? {
+            Credential::ClientSecret(secret)
         } else {
-            let cache =
-                crate::session::keyring_token_cache(self.secrets(), &self.profile_name, &target);
-            let (source, cached) = self.token_source(&cache)?;
-            let settings = self.http_settings();
-            crate::session::client_with_cache(target, source, Some(cache), cached, settings)
+            Credential::Keyring
         };
-        client.map_err(|e| Failure::store(e.to_string()))
+        let spec = ClientSpec {
+            target,
+            profile: self.profile_name.clone(),
+            stored_profile: self.stored_profile,
+            credential,
+            settings: self.http_settings(),
+        };
+        token::client(spec, || self.secrets().clone()).map_err(|e| {
+            let how = "set AEP_CLIENT_SECRET (or AEP_ACCESS_TOKEN)";
+            match &e {
+                TokenError::NoProfile => Failure::advised(
+                    &e,
+                    format!(
+                        "{how}, or store a profile with `aep-s3-connect profile add NAME --client-secret-stdin ...`"
+                    ),
+                    false,
+                ),
+                TokenError::NoSecret { profile } => Failure::advised(
+                    &e,
+                    format!(
+                        "store it with `aep-s3-connect profile add {profile} --client-secret-stdin ...`, or {how}"
+                    ),
+                    false,
+                ),
+                TokenError::Keyring(_) => Failure::advised(&e, format!("or {how}"), false),
+                TokenError::Client(_) => Failure::of(&e, false),
+            }
+        })
     }
 }
 

@@ -6,8 +6,9 @@ use serde_json::json;
 use super::GlobalArgs;
 use super::context::Context;
 use super::output::Failure;
+use super::{Exit, ToExit};
 use crate::model::S3ConnectionInput;
-use crate::ops::{self, CreateError, Exit};
+use crate::ops::{self, CreateError};
 
 /// `create` options. Secrets come from the environment or stdin, never from arguments (which
 /// other users can read in the process list).
@@ -57,7 +58,7 @@ pub struct CreateArgs {
 pub fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
     let json_out = args.json;
     let usage = |m: String| Failure::usage(m).with_json(json_out);
-    let imported = imported_key(&args).map_err(usage)?;
+    let imported = imported_key(&args)?;
     let (secret_key, session_token, access_key_id) = match imported {
         Some(c) => (c.secret_key, c.session_token, Some(c.access_key_id)),
         None => {
@@ -84,7 +85,7 @@ pub fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
     };
     // Bad input is reported before anything else is touched.
     if let Err(errors) = crate::validate::s3_input(&input) {
-        return Err(usage(CreateError::Invalid(errors).to_string()));
+        return Err(Failure::of(&CreateError::Invalid(errors), json_out));
     }
     let ctx = Context::load(global).map_err(|f| f.with_json(json_out))?;
     let history = ctx.history().map_err(|mut f| {
@@ -144,65 +145,57 @@ pub fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Err(CreateError::Duplicate { sandbox, existing }) => Err(
-            super::connections::duplicate_failure(&existing, &sandbox, json_out),
-        ),
+        Err(ref e @ CreateError::Duplicate { ref existing, .. }) => Err(Failure::advised(
+            e,
+            format!(
+                "to look at it: aep-s3-connect connections show {}\nTo create another one with the same name anyway: add --allow-duplicate",
+                existing.id
+            ),
+            json_out,
+        )
+        .with_detail(
+            "existing",
+            json!({
+                "id": existing.id, "name": existing.name,
+                "createdAt": existing.created_at, "createdBy": existing.created_by,
+            }),
+        )),
         Err(ref e @ CreateError::DuplicateCheck { ref error, .. }) => {
-            let mut failure = Failure::client(error, json_out);
-            let rejected = e.exit() == Exit::Rejected;
-            let advice = if rejected {
+            let advice = if e.exit() == Exit::Rejected {
                 error.hint().unwrap_or_default().to_owned()
             } else {
                 "Try again when AEP answers; to create without the check: add --allow-duplicate"
                     .to_owned()
             };
-            failure.message = format!("{e}\nhint: {advice}");
-            if let Some(obj) = failure.json.as_mut().and_then(|j| j.get_mut("error")) {
-                obj["message"] = json!(e.to_string().lines().next().unwrap_or_default());
-                obj["hint"] = json!(advice);
-            }
-            Err(failure)
+            Err(Failure::advised(e, advice, json_out))
         }
-        Err(e @ CreateError::EarlierAttemptPending { .. }) => Err(Failure::new(
-            e.exit(),
-            format!("{e}\nTo create another one anyway: add --allow-duplicate"),
-        )
-        .with_json(json_out)),
-        Err(e @ CreateError::Lock { .. }) => {
-            Err(Failure::new(e.exit(), e.to_string()).with_json(json_out))
-        }
-        Err(CreateError::Client { error, .. }) => Err(Failure::client(&error, json_out)),
-        Err(CreateError::Token { error, .. }) => {
-            let mut failure = Failure::client(&error, json_out);
-            failure.message = format!(
-                "could not get an access token from IMS, so nothing was sent to AEP: {}",
-                failure.message
-            );
-            Err(failure)
-        }
-        Err(e @ CreateError::Invalid(_)) => Err(usage(e.to_string())),
-        Err(e @ CreateError::Store(_)) => {
-            Err(Failure::new(Exit::Store, e.to_string()).with_json(json_out))
-        }
+        Err(e @ CreateError::EarlierAttemptPending { .. }) => Err(Failure::advised(
+            &e,
+            "to create another one anyway: add --allow-duplicate",
+            json_out,
+        )),
+        Err(e) => Err(Failure::of(&e, json_out)),
     }
 }
 
 /// The key pair from `--aws-profile` or `--aws-csv`, if one was asked for.
-fn imported_key(args: &CreateArgs) -> Result<Option<crate::import::aws::AwsCredential>, String> {
+fn imported_key(args: &CreateArgs) -> Result<Option<crate::import::aws::AwsCredential>, Failure> {
     use crate::import::{self, aws};
+    let json_out = args.json;
     if let Some(profile) = &args.aws_profile {
-        let path = aws::default_credentials_path()
-            .ok_or("no home directory: set AWS_SHARED_CREDENTIALS_FILE")?;
-        let text = import::read_file(&path).map_err(|e| e.to_string())?;
-        let all = aws::parse_credentials_ini(&text, &path.display().to_string())
-            .map_err(|e| e.to_string())?;
+        let path = aws::default_credentials_path().ok_or_else(|| {
+            Failure::usage("no home directory: set AWS_SHARED_CREDENTIALS_FILE").with_json(json_out)
+        })?;
+        let all = import::read_file(&path)
+            .and_then(|text| aws::parse_credentials_ini(&text, &path.display().to_string()))
+            .map_err(|e| Failure::of(&e, json_out))?;
         let names: Vec<String> = all.iter().map(|c| c.label.clone()).collect();
         return all
             .into_iter()
             .find(|c| &c.label == profile)
             .map(Some)
             .ok_or_else(|| {
-                format!(
+                Failure::usage(format!(
                     "{} has no access key for profile [{profile}] (profiles with keys: {})",
                     path.display(),
                     if names.is_empty() {
@@ -210,17 +203,22 @@ fn imported_key(args: &CreateArgs) -> Result<Option<crate::import::aws::AwsCrede
                     } else {
                         names.join(", ")
                     }
-                )
+                ))
+                .with_json(json_out)
             });
     }
     if let Some(path) = &args.aws_csv {
-        let text = import::read_file(path).map_err(|e| e.to_string())?;
         let name = path.display().to_string();
         // Exactly one key: of several, the one meant cannot be known (issue 9e).
-        let key = aws::parse_iam_csv(&text, &name)
+        let key = import::read_file(path)
+            .and_then(|text| aws::parse_iam_csv(&text, &name))
             .and_then(|keys| aws::only_key(keys, &name))
             .map_err(|e| {
-                format!("{e}\nhint: or give the key with --access-key-id and --secret-key-stdin")
+                Failure::advised(
+                    &e,
+                    "or give the key with --access-key-id and --secret-key-stdin",
+                    json_out,
+                )
             })?;
         return Ok(Some(key));
     }

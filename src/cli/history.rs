@@ -5,8 +5,9 @@ use serde_json::json;
 
 use super::GlobalArgs;
 use super::context::Context;
-use super::output::{Failure, format_time};
+use super::output::Failure;
 use crate::api::PlatformClient;
+use crate::model::EpochMs;
 use crate::ops::{self, Reconciled};
 use crate::store::history::{AttemptStatus, HistoryQuery, HistoryStore};
 
@@ -57,8 +58,7 @@ pub fn run(global: &GlobalArgs, args: HistoryArgs) -> Result<(), Failure> {
         limit: (args.limit > 0).then_some(args.limit),
         ..Default::default()
     };
-    let store_err =
-        |e: crate::store::history::HistoryError| Failure::store(e.to_string()).with_json(args.json);
+    let store_err = |e: crate::store::history::HistoryError| Failure::of(&e, args.json);
     let items = history.search(&query).map_err(store_err)?;
     let total = history.count(&query).map_err(store_err)?;
     if args.json {
@@ -102,7 +102,7 @@ pub fn run(global: &GlobalArgs, args: HistoryArgs) -> Result<(), Failure> {
         };
         println!(
             "{:<19}  {:<8}  {:<12}  {:<28}  {:<36}  {}",
-            format_time(a.started_at_ms),
+            EpochMs(a.started_at_ms).local(),
             a.status.as_str(),
             truncate(&a.sandbox, 12),
             truncate(&a.name, 28),
@@ -140,7 +140,7 @@ pub async fn reconcile_quietly(history: &HistoryStore, client: &PlatformClient) 
                     Reconciled::Waiting { attempt, until_ms } => eprintln!(
                         "note: interrupted attempt #{} is still pending: AEP has no connection of its name yet, and its request could still be created until {}",
                         attempt.0,
-                        crate::manage::format_utc(until_ms)
+                        EpochMs(until_ms).utc()
                     ),
                     Reconciled::Unknown { attempt, reason } => eprintln!(
                         "note: interrupted attempt #{} is still pending (lookup failed: {reason})",

@@ -4,6 +4,7 @@ mod check_s3;
 mod connections;
 mod context;
 mod create;
+mod exit;
 mod history;
 mod output;
 mod profile;
@@ -15,9 +16,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 pub use context::Context;
-pub use output::{Failure, format_time};
-
-use crate::ops::Exit;
+pub use exit::{Exit, ToExit};
+pub use output::Failure;
 
 /// Create Adobe Experience Platform base connections for Amazon S3.
 #[derive(Debug, Parser)]
@@ -139,7 +139,7 @@ pub fn init_logging(verbose: u8) {
 
 /// Crates whose debug and trace output can carry secrets, held at info whatever the filter says.
 /// keyring-core logs every entry it touches with the entry's `Debug`, which for its in-memory
-/// store (demo mode) includes the secret's bytes (proven by tests/secret_hygiene.rs); the
+/// store (demo mode) includes the secret's bytes (proven by tests/it/secret_hygiene.rs); the
 /// platform stores handle secret bytes too and their output is not vetted.
 const SECRET_HANDLING_TARGETS: &[&str] = &[
     "keyring_core",

@@ -1,9 +1,12 @@
 //! How commands print: human text on stdout, diagnostics on stderr, `--json` as one object.
+//! Every failure is told one way: the error's message, its hint on a line of its own, and its
+//! class as the exit code.
 
 use serde_json::{Value, json};
 
+use super::Exit;
 use crate::api::ClientError;
-use crate::ops::Exit;
+use crate::ops::{Problem, join_hint};
 
 /// A command's failure: the exit code and what to tell the user.
 #[derive(Debug)]
@@ -49,22 +52,52 @@ impl Failure {
         self
     }
 
+    /// From a domain error: the exit code of its class, its message with its hint, and under
+    /// `--json` Adobe's status, code and request ID when Adobe answered.
+    pub fn of(problem: &(impl Problem + ?Sized), json: bool) -> Self {
+        Self::build(problem, problem.hint(), json)
+    }
+
+    /// [`Self::of`] with this front end's own advice in place of the error's hint (a flag to
+    /// pass, a command to run).
+    pub fn advised(problem: &(impl Problem + ?Sized), hint: impl Into<String>, json: bool) -> Self {
+        Self::build(problem, Some(hint.into()), json)
+    }
+
     /// From a client error, with status, code, request ID and hint in the JSON.
     pub fn client(error: &ClientError, json: bool) -> Self {
-        let mut failure = Self::new(Exit::of(error), error_text(error));
+        Self::of(error, json)
+    }
+
+    fn build(problem: &(impl Problem + ?Sized), hint: Option<String>, json: bool) -> Self {
+        let text = problem.to_string();
+        let mut failure = Self::new(Exit::of(problem), join_hint(text.clone(), hint.as_deref()));
         if json {
-            failure.json = Some(json!({
-                "error": {
-                    "exitCode": failure.exit as i32,
-                    "status": error.status(),
-                    "code": error.code(),
-                    "message": first_line(&error.to_string()),
-                    "requestId": error.request_id(),
-                    "hint": error.hint(),
-                }
-            }));
+            let client = problem.client_error();
+            let mut error = json!({
+                "exitCode": failure.exit as i32,
+                // Adobe's answer spans lines (its hint among them): its first line is the message.
+                "message": if client.is_some() { first_line(&text) } else { text },
+            });
+            if let Some(client) = client {
+                error["status"] = json!(client.status());
+                error["code"] = json!(client.code());
+                error["requestId"] = json!(client.request_id());
+            }
+            if client.is_some() || hint.is_some() {
+                error["hint"] = json!(hint);
+            }
+            failure.json = Some(json!({ "error": error }));
         }
         failure
+    }
+
+    /// Adds `value` under `key` to the JSON error object, when there is one.
+    pub fn with_detail(mut self, key: &str, value: Value) -> Self {
+        if let Some(obj) = self.json.as_mut().and_then(|j| j.get_mut("error")) {
+            obj[key] = value;
+        }
+        self
     }
 
     /// Prints the failure and returns its exit code.
@@ -77,28 +110,14 @@ impl Failure {
     }
 }
 
-/// The error's message with its hint on its own line (once).
-pub fn error_text(error: &ClientError) -> String {
-    let text = error.to_string();
-    match error.hint() {
-        Some(hint) if !text.contains(hint) => format!("{text}\nhint: {hint}"),
-        _ => text,
-    }
-}
-
-fn first_line(text: &str) -> String {
+/// The first line of `text`.
+pub fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or_default().to_owned()
 }
 
-/// Epoch milliseconds as local `YYYY-MM-DD HH:MM:SS`.
-pub fn format_time(ms: i64) -> String {
-    let Ok(utc) = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-    else {
-        return ms.to_string();
-    };
-    let local = time::UtcOffset::current_local_offset()
-        .map(|offset| utc.to_offset(offset))
-        .unwrap_or(utc);
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
-    local.format(&format).unwrap_or_else(|_| ms.to_string())
+/// Prints each warning on stderr.
+pub fn warn_all(warnings: &[String]) {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
 }

@@ -5,12 +5,13 @@ use serde_json::json;
 
 use super::GlobalArgs;
 use super::context::Context;
-use super::output::Failure;
+use super::output::{Failure, warn_all};
 use crate::model::{DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES};
+use crate::ops::profiles::{self, ProfileError, SaveProfile};
 use crate::secret::Secret;
 use crate::store::config::Profile;
 use crate::store::secrets::SecretKind;
-use crate::validate::{self, Field};
+use crate::validate;
 
 /// `profile` options.
 #[derive(Debug, Args)]
@@ -88,11 +89,8 @@ pub fn run(global: &GlobalArgs, args: ProfileArgs) -> Result<(), Failure> {
     })?;
     let mut config = ctx.config.clone();
     let config_file = ctx.paths.config_file();
-    let save = |config: &crate::store::config::Config| {
-        config
-            .save(&config_file)
-            .map_err(|e| Failure::store(e.to_string()))
-    };
+    let secrets = || ctx.secrets().clone();
+    let failure = |e: ProfileError| Failure::of(&e, false);
     match args.action {
         ProfileAction::Add {
             name,
@@ -102,15 +100,11 @@ pub fn run(global: &GlobalArgs, args: ProfileArgs) -> Result<(), Failure> {
             from_console_json,
             client_secret_index,
         } => {
-            validate::profile_name(&name).map_err(|e| Failure::usage(e.to_string()))?;
+            validate::profile_name(&name).map_err(|e| failure(ProfileError::Invalid(vec![e])))?;
             let console = match &from_console_json {
-                Some(path) => Some(
-                    crate::import::read_file(path)
-                        .and_then(|text| {
-                            crate::import::console::parse(&text, &path.display().to_string())
-                        })
-                        .map_err(|e| Failure::usage(e.to_string()))?,
-                ),
+                Some(path) => {
+                    Some(profiles::read_console_json(path).map_err(|e| Failure::of(&e, false))?)
+                }
                 None => None,
             };
             // The file's secret, chosen before anything is stored: of two, the user picks.
@@ -190,21 +184,10 @@ pub fn run(global: &GlobalArgs, args: ProfileArgs) -> Result<(), Failure> {
                     .as_ref()
                     .and_then(|p| p.technical_account_email.clone()),
             };
-            let errors: Vec<String> = [
-                validate::org_id(&profile.org_id),
-                validate::client_id(&profile.client_id),
-                validate::sandbox(&profile.sandbox),
-                validate::base_url(Field::PlatformUrl, &profile.platform_url),
-                validate::base_url(Field::ImsUrl, &profile.ims_url),
-                validate::scopes(&profile.scopes),
-            ]
-            .into_iter()
-            .filter_map(Result::err)
-            .map(|e| e.to_string())
-            .collect();
-            if !errors.is_empty() {
-                return Err(Failure::usage(errors.join("\n")));
-            }
+            // Checked before stdin is read: a bad profile is said without waiting for input.
+            profile
+                .validate()
+                .map_err(|e| failure(ProfileError::Invalid(e)))?;
             // The secret goes to the keyring first: a profile saved without it would be half made.
             let secret = if client_secret_stdin {
                 let secret = Secret::read_from(std::io::stdin().lock()).map_err(|e| {
@@ -217,26 +200,27 @@ pub fn run(global: &GlobalArgs, args: ProfileArgs) -> Result<(), Failure> {
             } else {
                 console_secret
             };
-            let stored_secret = secret.is_some();
-            if let Some(secret) = &secret {
-                ctx.secrets()
-                    .set(&name, SecretKind::ClientSecret, secret)
-                    .map_err(|e| Failure::store(e.to_string()))?;
-            }
-            let first = config.profiles.is_empty();
-            config.upsert_profile(profile);
-            if activate || first {
-                config.active_profile = Some(name.clone());
-            }
-            save(&config)?;
+            let saved = profiles::save(
+                &mut config,
+                &config_file,
+                secrets,
+                SaveProfile {
+                    profile,
+                    client_secret: secret,
+                    previous_name: None,
+                    activate,
+                },
+            )
+            .map_err(failure)?;
+            warn_all(&saved.warnings);
             println!(
                 "Saved profile {name}{}{}",
-                if stored_secret {
+                if saved.stored_secret {
                     " (client secret in the OS keyring)"
                 } else {
                     ""
                 },
-                if config.active_profile.as_deref() == Some(name.as_str()) {
+                if saved.active {
                     "; it is the active profile"
                 } else {
                     ""
@@ -317,36 +301,14 @@ pub fn run(global: &GlobalArgs, args: ProfileArgs) -> Result<(), Failure> {
             Ok(())
         }
         ProfileAction::Remove { name } => {
-            let Some(p) = config.profile(&name).cloned() else {
-                return Err(Failure::usage(format!("no profile named `{name}`")));
-            };
-            config.remove_profile(&name);
-            if config.active_profile.as_deref() == Some(name.as_str()) {
-                config.active_profile = None;
-            }
-            save(&config)?;
-            let secrets = ctx.secrets();
-            let token_scope = crate::session::token_cache_scope(&p.name, &p.target());
-            for result in [
-                secrets.delete(&name, SecretKind::ClientSecret),
-                secrets.delete(&token_scope, SecretKind::AccessToken),
-            ] {
-                if let Err(e) = result {
-                    eprintln!(
-                        "warning: the profile is removed but its keyring entries may remain: {e}"
-                    );
-                    break;
-                }
-            }
+            let warnings =
+                profiles::remove(&mut config, &config_file, secrets, &name).map_err(failure)?;
+            warn_all(&warnings);
             println!("Removed profile {name}");
             Ok(())
         }
         ProfileAction::Use { name } => {
-            if config.profile(&name).is_none() {
-                return Err(Failure::usage(format!("no profile named `{name}`")));
-            }
-            config.active_profile = Some(name.clone());
-            save(&config)?;
+            profiles::activate(&mut config, &config_file, &name).map_err(failure)?;
             println!("Active profile: {name}");
             Ok(())
         }

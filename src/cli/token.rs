@@ -3,10 +3,11 @@
 use clap::Args;
 use serde_json::json;
 
+use super::Exit;
 use super::GlobalArgs;
 use super::context::Context;
-use super::output::{Failure, format_time};
-use crate::ops::Exit;
+use super::output::Failure;
+use crate::model::EpochMs;
 
 /// `token` options.
 #[derive(Debug, Args)]
@@ -52,7 +53,7 @@ pub fn run(global: &GlobalArgs, args: TokenArgs) -> Result<(), Failure> {
             "{}",
             json!({
                 "expiresAtMs": expires,
-                "expiresAt": expires.map(format_time),
+                "expiresAt": expires.map(|ms| EpochMs(ms).local()),
                 "source": source,
                 "profile": ctx.profile_name,
             })
@@ -62,7 +63,7 @@ pub fn run(global: &GlobalArgs, args: TokenArgs) -> Result<(), Failure> {
             Some(ms) => println!(
                 "Token for {} valid until {} ({})",
                 ctx.profile_name,
-                format_time(ms),
+                EpochMs(ms).local(),
                 match source {
                     "ims" => "new from IMS",
                     _ => "cached",

@@ -1,10 +1,15 @@
 //! Deleting a connection, with the plain-language answer for one a dataflow uses (code 1418).
 
 use crate::api::{ClientError, PlatformClient};
-use crate::ops::Exit;
-use crate::store::history::{EventId, EventKind, HistoryError, HistoryStore};
+use crate::ops::{ErrorClass, HistoryAccess, Problem};
+use crate::store::history::{EventId, EventKind, HistoryError};
 
-use super::{complete, complete_failed, complete_unknown, has_flow_number, new_event, ok_result};
+use super::{
+    complete, complete_failed, complete_unknown, has_flow_number, new_event, ok_result, record,
+};
+
+/// What to do about a connection a dataflow uses (the hint of [`DeleteError::InUse`]).
+pub const IN_USE_FIX: &str = "in the AEP UI, open Sources → Dataflows, find the dataflows that use this account, and delete them (or switch them to another account); then delete the connection again.";
 
 /// True for "the connection is used by a dataflow" (code 1418).
 pub fn is_in_use(error: &ClientError) -> bool {
@@ -57,23 +62,31 @@ pub enum DeleteError {
     },
 }
 
-impl DeleteError {
-    /// The exit code for this failure.
-    pub fn exit(&self) -> Exit {
+impl Problem for DeleteError {
+    fn class(&self) -> ErrorClass {
         match self {
-            Self::InUse { error, .. } | Self::Client(error) => Exit::of(error),
-            Self::OutcomeUnknown { .. } => Exit::Network,
-            Self::Store(_) => Exit::Store,
+            Self::InUse { error, .. } | Self::Client(error) => error.class(),
+            Self::OutcomeUnknown { .. } => ErrorClass::Unavailable,
+            Self::Store(_) => ErrorClass::Local,
         }
     }
 
-    /// Adobe's or the network's error, if that is what it is.
-    pub fn client_error(&self) -> Option<&ClientError> {
+    fn client_error(&self) -> Option<&ClientError> {
         match self {
             Self::InUse { error, .. }
             | Self::Client(error)
             | Self::OutcomeUnknown { error, .. } => Some(error),
             Self::Store(_) => None,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            Self::InUse { .. } => Some(IN_USE_FIX.to_owned()),
+            other => other
+                .client_error()
+                .and_then(ClientError::hint)
+                .map(str::to_owned),
         }
     }
 }
@@ -94,33 +107,27 @@ pub fn in_use_message(id: &str, name: Option<&str>, error: &ClientError) -> Stri
         .unwrap_or_default();
     format!(
         "AEP did not delete {what}: it is used by one or more dataflows ({code}{request}). \
-         Nothing was changed.\nWhat to do: in the AEP UI, open Sources → Dataflows, find the \
-         dataflows that use this account, and delete them (or switch them to another account); \
-         then delete the connection again."
+         Nothing was changed.\nWhat to do: {IN_USE_FIX}"
     )
 }
 
 /// Deletes connection `id` (`name`, when known, goes into the history and the messages).
 pub async fn delete(
-    history: &HistoryStore,
+    history: &impl HistoryAccess,
     client: &PlatformClient,
     profile: &str,
     id: &str,
     name: Option<&str>,
 ) -> Result<DeleteSuccess, DeleteError> {
-    let event = history
-        .record_event(&new_event(
-            client,
-            profile,
-            id,
-            EventKind::Delete,
-            name,
-            None,
-        ))
-        .map_err(DeleteError::Store)?;
+    let event = record(
+        history,
+        new_event(client, profile, id, EventKind::Delete, name, None),
+    )
+    .await
+    .map_err(DeleteError::Store)?;
     let error = match client.delete_connection(id).await {
         Ok(request_id) => {
-            let history_error = complete(history, event, ok_result("", &request_id));
+            let history_error = complete(history, event, ok_result("", &request_id)).await;
             return Ok(DeleteSuccess {
                 request_id,
                 confirmed_by_lookup: false,
@@ -131,7 +138,7 @@ pub async fn delete(
         Err(error) => error,
     };
     if is_in_use(&error) {
-        complete_failed(history, event, &error, "used by a dataflow");
+        complete_failed(history, event, &error, "used by a dataflow").await;
         return Err(DeleteError::InUse {
             id: id.to_owned(),
             name: name.map(str::to_owned),
@@ -139,13 +146,13 @@ pub async fn delete(
         });
     }
     if !error.is_ambiguous() {
-        complete_failed(history, event, &error, "");
+        complete_failed(history, event, &error, "").await;
         return Err(DeleteError::Client(error));
     }
     // The DELETE may have been applied: a connection that is gone now was deleted.
     match client.get_connection(id).await {
         Err(lookup) if lookup.status() == Some(404) => {
-            let history_error = complete(history, event, ok_result("", &None));
+            let history_error = complete(history, event, ok_result("", &None)).await;
             Ok(DeleteSuccess {
                 request_id: None,
                 confirmed_by_lookup: true,
@@ -159,11 +166,12 @@ pub async fn delete(
                 event,
                 &error,
                 "reading the connection back showed it still exists",
-            );
+            )
+            .await;
             Err(DeleteError::Client(error))
         }
         Err(lookup) => {
-            complete_unknown(history, event, &error, &lookup);
+            complete_unknown(history, event, &error, &lookup).await;
             Err(DeleteError::OutcomeUnknown {
                 id: id.to_owned(),
                 error,

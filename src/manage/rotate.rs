@@ -2,14 +2,15 @@
 
 use crate::api::flow::{KEPT_ON_ROTATION, rotation_ops};
 use crate::api::{ClientError, Connection, PlatformClient};
+use crate::model::EpochMs;
 use crate::model::S3_AUTH_SPEC_ACCESS_KEY;
-use crate::ops::Exit;
+use crate::ops::{ErrorClass, HistoryAccess, Problem};
 use crate::secret::Secret;
-use crate::store::history::{EventId, EventKind, HistoryError, HistoryStore};
+use crate::store::history::{EventId, EventKind, HistoryError};
 use crate::validate::{self, FieldError, FieldWarning};
 
 use super::{
-    complete, complete_failed, complete_unknown, format_utc, has_flow_number, new_event, ok_result,
+    complete, complete_failed, complete_unknown, has_flow_number, new_event, ok_result, record,
 };
 
 /// New credentials for a rotation. The secrets are only read where the request is built.
@@ -118,15 +119,30 @@ pub enum RotateError {
     },
 }
 
-impl RotateError {
-    /// The exit code for this failure.
-    pub fn exit(&self) -> Exit {
+impl Problem for RotateError {
+    fn class(&self) -> ErrorClass {
         match self {
-            Self::Invalid(_) | Self::NotAccessKey { .. } => Exit::Usage,
-            Self::Stale { .. } => Exit::Rejected,
-            Self::Store(_) => Exit::Store,
-            Self::Client(e) => Exit::of(e),
-            Self::OutcomeUnknown { .. } => Exit::Network,
+            Self::Invalid(_) | Self::NotAccessKey { .. } => ErrorClass::Input,
+            Self::Stale { .. } => ErrorClass::Rejected,
+            Self::Store(_) => ErrorClass::Local,
+            Self::Client(e) => e.class(),
+            Self::OutcomeUnknown { .. } => ErrorClass::Unavailable,
+        }
+    }
+
+    fn client_error(&self) -> Option<&ClientError> {
+        match self {
+            Self::Stale { error, .. }
+            | Self::Client(error)
+            | Self::OutcomeUnknown { error, .. } => Some(error),
+            Self::Invalid(_) | Self::NotAccessKey { .. } | Self::Store(_) => None,
+        }
+    }
+
+    fn summary(&self) -> String {
+        match self {
+            Self::Client(e) => e.summary(),
+            other => other.to_string(),
         }
     }
 }
@@ -138,7 +154,7 @@ impl RotateError {
 /// of changes. Without `seen`, the version read just before the PATCH is used. The bucket,
 /// folder and service URL are carried over from a fresh read; the masked secrets never are.
 pub async fn rotate(
-    history: &HistoryStore,
+    history: &impl HistoryAccess,
     client: &PlatformClient,
     profile: &str,
     id: &str,
@@ -172,16 +188,19 @@ pub async fn rotate(
         &credentials.secret_key,
         credentials.session_token.as_ref(),
     ));
-    let event = history
-        .record_event(&new_event(
+    let event = record(
+        history,
+        new_event(
             client,
             profile,
             id,
             EventKind::Rotate,
             Some(&before.name),
             Some(&credentials.access_key_id),
-        ))
-        .map_err(RotateError::Store)?;
+        ),
+    )
+    .await
+    .map_err(RotateError::Store)?;
     let outcome = client.patch_connection_full(id, &etag, &ops).await;
     let success = |etag: String, request_id: Option<String>, confirmed: bool| RotateSuccess {
         id: id.to_owned(),
@@ -196,7 +215,8 @@ pub async fn rotate(
     let error = match outcome {
         Ok(patched) => {
             let mut done = success(patched.etag, patched.request_id, false);
-            done.history_error = complete(history, event, ok_result(&done.etag, &done.request_id));
+            done.history_error =
+                complete(history, event, ok_result(&done.etag, &done.request_id)).await;
             return Ok(done);
         }
         Err(error) => error,
@@ -207,7 +227,8 @@ pub async fn rotate(
             event,
             &error,
             "the connection was changed since it was read",
-        );
+        )
+        .await;
         let fresh = client
             .get_connection(id)
             .await
@@ -220,7 +241,7 @@ pub async fn rotate(
         });
     }
     if !error.is_ambiguous() {
-        complete_failed(history, event, &error, "");
+        complete_failed(history, event, &error, "").await;
         return Err(RotateError::Client(error));
     }
     // The PATCH may or may not have been applied: read the connection back.
@@ -230,7 +251,7 @@ pub async fn rotate(
                 && updated_by_client(&after, &client.target().client_id) =>
         {
             let mut done = success(after.etag.clone().unwrap_or_default(), None, true);
-            done.history_error = complete(history, event, ok_result(&done.etag, &None));
+            done.history_error = complete(history, event, ok_result(&done.etag, &None)).await;
             Ok(done)
         }
         Ok(_) => {
@@ -239,11 +260,12 @@ pub async fn rotate(
                 event,
                 &error,
                 "reading the connection back showed it unchanged",
-            );
+            )
+            .await;
             Err(RotateError::Client(error))
         }
         Err(lookup) => {
-            complete_unknown(history, event, &error, &lookup);
+            complete_unknown(history, event, &error, &lookup).await;
             Err(RotateError::OutcomeUnknown {
                 id: id.to_owned(),
                 error,
@@ -309,7 +331,7 @@ pub fn describe_changes(before: &Connection, after: &Connection) -> Vec<String> 
     if before.updated_at != after.updated_at || before.updated_by != after.updated_by {
         let when = after
             .updated_at
-            .map_or_else(|| "at an unknown time".to_owned(), format_utc);
+            .map_or_else(|| "at an unknown time".to_owned(), |ms| EpochMs(ms).utc());
         let who = after.updated_by.as_deref().unwrap_or("someone");
         let client = after
             .extra

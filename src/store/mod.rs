@@ -3,6 +3,4 @@
 pub mod config;
 pub mod history;
 pub mod paths;
-#[cfg(target_os = "linux")]
-mod secret_service;
 pub mod secrets;

@@ -1,20 +1,23 @@
-//! The application: state, the messages screens emit, and applying them once per frame.
+//! The application: the screens, what the worker reports, and the actions the screens emit,
+//! applied once per frame by [`AepApp::apply`] — the one place that hands jobs to the worker and
+//! marks what is loading.
 
-use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
-
-use super::connections::{ConnectionsState, Loadable};
+use super::action::Action;
+use super::connections::{ConnectionsScreen, ConnectionsView};
 use super::dialogs::{FileDialogs, FileRequest};
-use super::form::FormState;
-use super::history::HistoryView;
-use super::profiles::ProfilesState;
+use super::form::{FormScreen, FormView};
+use super::history::{HistoryScreen, HistoryView};
+use super::persisted::{Persisted, STORAGE_KEY, Tab, apply_theme};
+use super::profiles::{ProfilesScreen, ProfilesView};
+use super::screenshot::Screenshot;
+use super::top_bar::{TopBar, TopBarView};
+use super::widgets::StatusLine;
 use crate::export::ExportFormat;
-use crate::store::config::Config;
+use crate::store::config::{Config, Profile};
 use crate::store::secrets::KeyringStatus;
-use crate::worker::{CreatedView, ErrorView, Event, Job, TokenState, WorkerHandle, WorkerSettings};
+use crate::worker::{Event, Job, TokenState, WorkerHandle, WorkerSettings};
 
 /// How the window starts.
 pub struct AppConfig {
@@ -25,135 +28,33 @@ pub struct AppConfig {
     /// File pickers.
     pub dialogs: Box<dyn FileDialogs>,
     /// `--screenshot PATH`: save the first settled frame and exit.
-    pub screenshot: Option<PathBuf>,
-}
-
-/// The main tabs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Tab {
-    /// The connection form and result.
-    NewConnection,
-    /// The history table.
-    History,
-    /// What exists in AEP.
-    Connections,
-    /// Profiles and settings.
-    Profiles,
-}
-
-/// Light, dark or follow the system.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ThemeChoice {
-    /// Follow the OS.
-    System,
-    /// Light.
-    Light,
-    /// Dark.
-    Dark,
-}
-
-/// What survives a restart (never a secret): theme, last profile, tab, history layout.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Persisted {
-    /// Theme.
-    pub theme: ThemeChoice,
-    /// Last tab.
-    pub tab: Tab,
-    /// History sort order.
-    pub history_order: crate::store::history::HistoryOrder,
-}
-
-impl Default for Persisted {
-    fn default() -> Self {
-        Self {
-            theme: ThemeChoice::System,
-            tab: Tab::NewConnection,
-            history_order: crate::store::history::HistoryOrder::NewestFirst,
-        }
-    }
-}
-
-/// A create in progress or finished.
-#[derive(Debug, Default)]
-pub enum CreateState {
-    /// Nothing yet.
-    #[default]
-    Idle,
-    /// Waiting for the worker.
-    Running {
-        /// Since when.
-        since: Instant,
-        /// Cancel was asked for.
-        cancelling: bool,
-    },
-    /// Success.
-    Created(CreatedView),
-    /// Failure.
-    Failed(ErrorView),
-}
-
-/// Something the screens ask for; applied once per frame by [`AepApp::run_command`].
-#[must_use]
-#[derive(Debug)]
-pub enum Command {
-    /// Hand a job to the worker.
-    Job(Job),
-    /// Start a create from the form.
-    Create,
-    /// Start a create even though a connection of that name exists.
-    CreateAnyway,
-    /// Put text on the clipboard and say what was copied.
-    Copy {
-        /// The text.
-        text: String,
-        /// What it is ("connection ID").
-        what: String,
-    },
-    /// Switch tab.
-    Tab(Tab),
-    /// Change the theme.
-    Theme(ThemeChoice),
-    /// Open a file dialog.
-    Pick(FileRequest),
-    /// Show a short message.
-    Toast(String),
-    /// Open the demo in a new process.
-    LaunchDemo,
+    pub screenshot: Option<std::path::PathBuf>,
 }
 
 /// The window.
 pub struct AepApp {
-    pub(crate) worker: WorkerHandle,
-    pub(crate) persisted: Persisted,
-    pub(crate) demo: bool,
-    pub(crate) config: Option<Config>,
-    pub(crate) keyring: Option<KeyringStatus>,
-    pub(crate) notices: Vec<String>,
-    pub(crate) token: TokenState,
-    pub(crate) form: FormState,
-    pub(crate) create: CreateState,
-    pub(crate) history: HistoryView,
-    pub(crate) profiles: ProfilesState,
-    pub(crate) connections: ConnectionsState,
-    pub(crate) sandboxes: Loadable<Vec<crate::api::sandboxes::Sandbox>>,
-    pub(crate) duplicate: Option<Box<crate::api::Connection>>,
-    pub(crate) toasts: Vec<(String, Instant)>,
-    pub(crate) errors: Vec<(String, String)>,
+    worker: WorkerHandle,
     dialogs: Box<dyn FileDialogs>,
     screenshot: Option<Screenshot>,
-    commands: Vec<Command>,
-    pub(crate) first_run_dismissed: bool,
+    persisted: Persisted,
+    demo: bool,
+    /// The config as the worker last reported it; `None` until it has.
+    config: Option<Config>,
+    keyring: Option<KeyringStatus>,
+    token: TokenState,
+    notices: Vec<String>,
+    toasts: Vec<(String, Instant)>,
+    /// Failures outside a create: what was being done, and the message.
+    errors: Vec<(String, String)>,
+    first_run_dismissed: bool,
+    top_bar: TopBar,
+    form: FormScreen,
+    history: HistoryScreen,
+    connections: ConnectionsScreen,
+    profiles: ProfilesScreen,
+    /// Actions from worker events, applied with the frame's own.
+    actions: Vec<Action>,
 }
-
-struct Screenshot {
-    path: PathBuf,
-    settled_frames: u32,
-    requested: bool,
-    done: Arc<std::sync::Mutex<Option<Result<(), String>>>>,
-}
-
-const STORAGE_KEY: &str = "aep-s3-connect-state";
 
 impl AepApp {
     /// Starts the worker and restores persisted state.
@@ -169,53 +70,37 @@ impl AepApp {
                 tracing::error!(error = %e, "could not start the worker thread");
                 WorkerHandle::disconnected()
             });
-        worker.send(Job::LoadSetup);
         apply_theme(&cc.egui_ctx, persisted.theme);
-        let mut history = HistoryView::default();
-        history.order = persisted.history_order;
-        let mut form = FormState::default();
-        if config.demo {
-            // AWS's documented example key: the demo works with one click.
-            form.access_key_id = "AKIAIOSFODNN7EXAMPLE".to_owned();
-            form.secret_key =
-                zeroize::Zeroizing::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".to_owned());
-        }
-        Self {
+        let mut app = Self {
             worker,
+            dialogs: config.dialogs,
+            screenshot: config.screenshot.map(Screenshot::new),
+            history: HistoryScreen::new(persisted.history_order),
             persisted,
             demo: config.demo,
             config: None,
             keyring: None,
-            notices: Vec::new(),
             token: TokenState::None,
-            form,
-            create: CreateState::Idle,
-            history,
-            profiles: ProfilesState::default(),
-            connections: ConnectionsState::default(),
-            sandboxes: Loadable::Idle,
-            duplicate: None,
+            notices: Vec::new(),
             toasts: Vec::new(),
             errors: Vec::new(),
-            dialogs: config.dialogs,
-            screenshot: config.screenshot.map(|path| Screenshot {
-                path,
-                settled_frames: 0,
-                requested: false,
-                done: Arc::default(),
-            }),
-            commands: Vec::new(),
             first_run_dismissed: false,
-        }
-    }
-
-    /// Queues a command for the end of the frame.
-    pub(crate) fn push(&mut self, command: Command) {
-        self.commands.push(command);
+            top_bar: TopBar::default(),
+            form: if config.demo {
+                FormScreen::demo()
+            } else {
+                FormScreen::default()
+            },
+            connections: ConnectionsScreen::default(),
+            profiles: ProfilesScreen::default(),
+            actions: Vec::new(),
+        };
+        app.apply(&cc.egui_ctx, Action::LoadSetup);
+        app
     }
 
     /// The active profile, if any.
-    pub fn active_profile(&self) -> Option<&crate::store::config::Profile> {
+    pub fn active_profile(&self) -> Option<&Profile> {
         self.config.as_ref()?.active()
     }
 
@@ -224,36 +109,15 @@ impl AepApp {
         self.config.is_some()
     }
 
-    /// Shows a create's result as if the worker had sent it (snapshot tests use fixed values).
-    pub fn set_result(&mut self, result: Result<CreatedView, ErrorView>) {
-        self.create = match result {
-            Ok(created) => CreateState::Created(created),
-            Err(error) => CreateState::Failed(error),
-        };
-    }
-
-    /// Shows a connections list as if the worker had sent it (snapshot tests use fixed rows).
-    pub fn set_connections(&mut self, rows: Vec<crate::manage::MergedConnection>) {
-        self.connections.list = Loadable::Ready(rows);
-    }
-
     /// True while a create runs.
     pub fn is_creating(&self) -> bool {
-        matches!(self.create, CreateState::Running { .. })
+        self.form.is_creating()
     }
 
-    fn drain_events(&mut self, ctx: &egui::Context) {
-        while let Some(event) = self.worker.try_recv() {
-            self.apply_event(ctx, event);
-        }
-        while let Some((request, path)) = self.dialogs.poll() {
-            if let Some(path) = path {
-                self.picked(request, path);
-            }
-        }
-    }
-
-    fn apply_event(&mut self, ctx: &egui::Context, event: Event) {
+    /// Takes one message from the worker: the one way worker results reach the screens (each
+    /// goes to the screen that owns the data). What it leads to is applied with the next frame's
+    /// actions.
+    pub fn on_event(&mut self, event: Event) {
         match event {
             Event::Setup {
                 config,
@@ -265,39 +129,23 @@ impl AepApp {
                     self.notices.push(notice);
                 }
                 self.profiles.on_config(&config);
+                let has_profile = config.active().is_some();
                 self.config = Some(config);
                 self.keyring = Some(keyring);
-                if first_load && self.active_profile().is_some() {
-                    self.worker.send(Job::FetchToken);
-                    self.worker.send(Job::Reconcile);
+                if first_load && has_profile {
+                    self.actions.push(Action::RefreshToken);
+                    self.actions.push(Action::Reconcile);
                 }
             }
             Event::Token(state) => self.token = state,
             Event::ProfileTested { name, result } => self.profiles.on_tested(name, result),
             Event::CreateStarted => {}
-            Event::CreateFinished(result) => {
-                self.create = match result {
-                    Ok(created) => CreateState::Created(created),
-                    Err(error) => CreateState::Failed(error),
-                };
-            }
+            Event::CreateFinished(result) => self.form.on_created(result),
+            Event::DuplicateFound(existing) => self.form.on_duplicate(existing),
+            Event::AwsImported(keys) => self.form.fields.on_aws_import(keys),
             Event::Reconciled(results) => {
                 for r in results {
-                    self.toast(match r {
-                        crate::ops::Reconciled::Created { connection_id, .. } => {
-                            format!("An interrupted attempt did create {connection_id}")
-                        }
-                        crate::ops::Reconciled::NotCreated { .. } => {
-                            "An interrupted attempt created no connection".to_owned()
-                        }
-                        crate::ops::Reconciled::Waiting { until_ms, .. } => format!(
-                            "An interrupted attempt is still pending: Adobe could still create it until {}",
-                            crate::manage::format_utc(until_ms)
-                        ),
-                        crate::ops::Reconciled::Unknown { reason, .. } => {
-                            format!("An interrupted attempt is still unresolved: {reason}")
-                        }
-                    });
+                    self.toast(reconciled_message(r));
                 }
             }
             Event::History {
@@ -307,7 +155,7 @@ impl AepApp {
                 total,
             } => self.history.on_page(&query, generation, rows, total),
             Event::HistoryChanged => self.history.invalidate(),
-            Event::Deleted(attempt) => self.history.undo = Some(*attempt),
+            Event::Deleted(attempt) => self.history.on_deleted(*attempt),
             Event::Exported { path, rows } => {
                 self.toast(format!("Exported {rows} records to {}", path.display()));
             }
@@ -315,20 +163,9 @@ impl AepApp {
                 self.profiles.on_console_import(*c);
                 self.persisted.tab = Tab::Profiles;
             }
-            Event::AwsImported(keys) => self.form.on_aws_import(keys),
             Event::Error { context, message } => self.errors.push((context, message)),
-            Event::Connections(result) => {
-                self.connections.list = match result {
-                    Ok(rows) => Loadable::Ready(rows),
-                    Err(e) => Loadable::Failed(e),
-                };
-            }
-            Event::Inspected(result) => {
-                self.connections.inspected = Some(match result {
-                    Ok(i) => Loadable::Ready(i),
-                    Err(e) => Loadable::Failed(e),
-                });
-            }
+            Event::Connections(result) => self.connections.on_list(result),
+            Event::Inspected(result) => self.connections.on_inspected(result),
             Event::Explored { id, path, result } => {
                 self.connections.on_explored(&id, path, result);
             }
@@ -338,97 +175,47 @@ impl AepApp {
             Event::Rotated(result) => {
                 if self.connections.on_rotated(result) {
                     self.toast("Credentials rotated; the connection uses the new key".to_owned());
-                    self.connections.list = Loadable::Loading;
-                    self.worker.send(Job::ListConnections);
+                    self.actions.push(Action::RefreshConnections);
                 }
             }
-            Event::ConnectionDeleted(result) => match result {
-                Ok(id) => {
-                    self.connections.delete = None;
+            Event::ConnectionDeleted(result) => {
+                if let Some(id) = self.connections.on_deleted(result) {
                     self.toast(format!("Deleted {id} in AEP"));
-                    self.connections.list = Loadable::Loading;
-                    self.worker.send(Job::ListConnections);
+                    self.actions.push(Action::RefreshConnections);
                 }
-                Err(e) => {
-                    if let Some(dialog) = &mut self.connections.delete {
-                        dialog.busy = false;
-                        dialog.error = Some(e);
-                    }
-                }
-            },
-            Event::Sandboxes(result) => {
-                self.sandboxes = match result {
-                    Ok(list) => Loadable::Ready(list),
-                    Err(e) => Loadable::Failed(e),
-                };
             }
-            Event::DuplicateFound(existing) => {
-                self.create = CreateState::Idle;
-                self.duplicate = Some(existing);
-            }
-        }
-        ctx.request_repaint();
-    }
-
-    fn picked(&mut self, request: FileRequest, path: PathBuf) {
-        match request {
-            FileRequest::ConsoleJson => self.worker.send(Job::ImportConsoleJson(path)),
-            FileRequest::AwsCredentials => self.worker.send(Job::ImportAwsFile(path)),
-            FileRequest::Export { .. } => {
-                let format = ExportFormat::from_path(&path).unwrap_or(ExportFormat::Csv);
-                self.worker.send(Job::Export {
-                    path,
-                    format,
-                    query: self.history.query(),
-                });
-            }
+            Event::Sandboxes(result) => self.top_bar.on_sandboxes(result),
         }
     }
 
-    pub(crate) fn toast(&mut self, text: String) {
-        self.toasts.push((text, Instant::now()));
-    }
-
-    fn run_command(&mut self, ctx: &egui::Context, command: Command) {
-        match command {
-            Command::Job(job) => self.worker.send(job),
-            Command::Create | Command::CreateAnyway => {
-                if self.is_creating() {
-                    return;
-                }
-                let allow_duplicate = matches!(command, Command::CreateAnyway);
-                self.duplicate = None;
-                match self.form.to_input() {
-                    Ok(input) => {
-                        self.create = CreateState::Running {
-                            since: Instant::now(),
-                            cancelling: false,
-                        };
-                        self.worker.send(Job::Create {
-                            input,
-                            allow_duplicate,
-                            remember_aws_as: self.form.remember_label(),
-                        });
-                    }
-                    Err(why) => self.toast(why),
-                }
-            }
-            Command::Copy { text, what } => {
-                ctx.copy_text(text);
-                self.toast(format!("Copied {what}"));
-            }
-            Command::Tab(tab) => self.persisted.tab = tab,
-            Command::Theme(theme) => {
+    /// Applies one action: the one place that hands jobs to the worker and marks what they
+    /// load.
+    fn apply(&mut self, ctx: &egui::Context, action: Action) {
+        match action {
+            Action::Tab(tab) => self.persisted.tab = tab,
+            Action::Theme(theme) => {
                 self.persisted.theme = theme;
                 apply_theme(ctx, theme);
             }
-            Command::Pick(request) => {
+            Action::Copy { text, what } => {
+                ctx.copy_text(text);
+                self.toast(format!("Copied {what}"));
+            }
+            Action::Pick(request) => {
                 let ctx = ctx.clone();
                 self.dialogs
                     .open(request, Box::new(move || ctx.request_repaint()));
             }
-            Command::Toast(text) => self.toast(text),
-            Command::LaunchDemo => match std::env::current_exe()
+            Action::Picked(request, path) => self.worker.send(match request {
+                FileRequest::ConsoleJson => Job::ImportConsoleJson(path),
+                FileRequest::AwsCredentials => Job::ImportAwsFile(path),
+                FileRequest::Export { .. } => Job::Export {
+                    format: ExportFormat::from_path(&path).unwrap_or(ExportFormat::Csv),
+                    path,
+                    query: self.history.query(),
+                },
+            }),
+            Action::LaunchDemo => match std::env::current_exe()
                 .and_then(|exe| std::process::Command::new(exe).arg("--demo").spawn())
             {
                 Ok(_) => self.toast("The demo opens in a new window".to_owned()),
@@ -436,6 +223,156 @@ impl AepApp {
                     .errors
                     .push(("starting the demo".to_owned(), e.to_string())),
             },
+            Action::EnterCredentials => {
+                self.first_run_dismissed = true;
+                self.profiles.start_new();
+                self.persisted.tab = Tab::Profiles;
+            }
+            Action::LoadSetup => self.worker.send(Job::LoadSetup),
+            Action::SwitchProfile(name) => self.worker.send(Job::SwitchProfile(name)),
+            Action::SwitchSandbox(sandbox) => {
+                let Some(mut profile) = self.active_profile().cloned() else {
+                    return;
+                };
+                profile.sandbox = sandbox;
+                self.connections.forget_list();
+                self.worker.send(Job::SaveProfile {
+                    profile,
+                    client_secret: None,
+                    previous_name: None,
+                });
+            }
+            Action::ListSandboxes => {
+                self.top_bar.sandboxes_loading();
+                self.worker.send(Job::ListSandboxes);
+            }
+            Action::RefreshToken => self.worker.send(Job::FetchToken),
+            Action::Reconcile => self.worker.send(Job::Reconcile),
+            Action::SaveProfile {
+                profile,
+                client_secret,
+                previous_name,
+            } => {
+                self.first_run_dismissed = true;
+                self.worker.send(Job::SaveProfile {
+                    profile,
+                    client_secret,
+                    previous_name,
+                });
+            }
+            Action::TestProfile {
+                profile,
+                client_secret,
+            } => {
+                self.profiles.test_started();
+                self.worker.send(Job::TestProfile {
+                    profile,
+                    client_secret,
+                });
+            }
+            Action::RemoveProfile(name) => self.worker.send(Job::RemoveProfile(name)),
+            Action::Create | Action::CreateAnyway => {
+                if self.form.is_creating() {
+                    return;
+                }
+                match self.form.fields.to_input() {
+                    Ok(input) => {
+                        self.form.create_started();
+                        self.worker.send(Job::Create {
+                            input,
+                            allow_duplicate: matches!(action, Action::CreateAnyway),
+                            remember_aws_as: self.form.fields.remember_label(),
+                        });
+                    }
+                    Err(why) => {
+                        self.form.result.duplicate = None;
+                        self.toast(why);
+                    }
+                }
+            }
+            Action::CancelCreate => {
+                self.form.cancel_started();
+                self.worker.send(Job::Cancel);
+            }
+            Action::LoadSavedAwsKey(label) => self.worker.send(Job::LoadSavedAwsKey(label)),
+            Action::ShowHistoryRows(rows) => {
+                for job in self.history.jobs_for(rows) {
+                    self.worker.send(job);
+                }
+            }
+            Action::RemoveAttempt(id) => self.worker.send(Job::DeleteAttempt(id)),
+            Action::RestoreAttempt(attempt) => self.worker.send(Job::RestoreAttempt(attempt)),
+            Action::CopyCurl(attempt) => {
+                let client_id = self
+                    .config
+                    .as_ref()
+                    .and_then(|c| c.profile(&attempt.profile))
+                    .map(|p| p.client_id.as_str());
+                let text = crate::curl::curl_for_attempt(&attempt, client_id);
+                self.apply(
+                    ctx,
+                    Action::copy(text, "cURL command (secrets as $ENV references)"),
+                );
+            }
+            Action::RefreshConnections => {
+                self.connections.list_loading();
+                self.worker.send(Job::ListConnections);
+            }
+            Action::Inspect(id) => {
+                self.connections.inspect_loading();
+                self.worker.send(Job::Inspect(id));
+            }
+            Action::Explore { id, name } => {
+                self.connections.open_explorer(&id, &name);
+                self.worker.send(Job::Explore { id, path: None });
+            }
+            Action::ExploreFolder { id, path } => {
+                self.connections.folder_loading(&id, &path);
+                self.worker.send(Job::Explore {
+                    id,
+                    path: Some(path),
+                });
+            }
+            Action::Preview { id, path } => {
+                self.connections.preview_loading(&id, &path);
+                self.worker.send(Job::Preview { id, path });
+            }
+            Action::Rotate {
+                id,
+                seen,
+                credentials,
+            } => {
+                self.connections.rotate_started();
+                self.worker.send(Job::Rotate {
+                    id,
+                    seen,
+                    credentials,
+                });
+            }
+            Action::DeleteConnection { id, name } => {
+                self.connections.delete_started();
+                self.worker.send(Job::DeleteConnection {
+                    id,
+                    name: Some(name),
+                });
+            }
+        }
+    }
+
+    fn toast(&mut self, text: String) {
+        self.toasts.push((text, Instant::now()));
+    }
+
+    /// Worker events and file dialog answers that came since the last frame.
+    fn drain_events(&mut self, ctx: &egui::Context) {
+        while let Some(event) = self.worker.try_recv() {
+            self.on_event(event);
+            ctx.request_repaint();
+        }
+        while let Some((request, path)) = self.dialogs.poll() {
+            if let Some(path) = path {
+                self.actions.push(Action::Picked(request, path));
+            }
         }
     }
 
@@ -449,52 +386,29 @@ impl AepApp {
         });
         if create
             && self.persisted.tab == Tab::NewConnection
-            && self.form.blocking_reason().is_none()
+            && self.form.fields.blocking_reason().is_none()
         {
-            self.push(Command::Create);
+            self.actions.push(Action::Create);
         }
         if find {
             self.persisted.tab = Tab::History;
-            self.history.focus_search = true;
+            self.history.focus_search();
         }
         if escape {
-            self.history.details = None;
-            self.history.confirm_delete = None;
-            self.form.import_choices.clear();
+            self.history.close_windows();
+            self.form.fields.import_choices.clear();
             self.errors.clear();
         }
     }
 
-    fn screenshot_step(&mut self, ctx: &egui::Context) {
-        let Some(shot) = &mut self.screenshot else {
-            return;
-        };
-        if let Some(result) = shot.done.lock().ok().and_then(|mut d| d.take()) {
-            if let Err(e) = result {
-                eprintln!("error: could not save the screenshot: {e}");
-            }
-            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-            return;
+    fn status_line(&self) -> StatusLine<'_> {
+        if let Some((text, _)) = self.toasts.last() {
+            StatusLine::Toast(text)
+        } else if let Some(notice) = self.notices.last() {
+            StatusLine::Notice(notice)
+        } else {
+            StatusLine::Version
         }
-        let settled = self.config.is_some() && self.history.is_settled();
-        if settled {
-            shot.settled_frames += 1;
-        }
-        // A few frames after everything arrived: fonts are laid out and the layout is stable.
-        if shot.settled_frames >= 3 && !shot.requested {
-            shot.requested = true;
-            let path = shot.path.clone();
-            let done = Arc::clone(&shot.done);
-            let waker = ctx.clone();
-            ctx.request_screenshot(move |image| {
-                let result = save_png(&path, &image);
-                if let Ok(mut d) = done.lock() {
-                    *d = Some(result);
-                }
-                waker.request_repaint();
-            });
-        }
-        ctx.request_repaint_after(Duration::from_millis(16));
     }
 
     /// Draws the whole window (used by eframe and by tests).
@@ -502,31 +416,74 @@ impl AepApp {
         let ctx = ui.ctx().clone();
         self.drain_events(&ctx);
         self.keyboard(&ctx);
-        super::top_bar::top_bar_ui(self, ui);
-        super::widgets::status_bar_ui(self, ui);
+        let mut actions = std::mem::take(&mut self.actions);
+        let top_bar = TopBarView {
+            demo: self.demo,
+            tab: self.persisted.tab,
+            theme: self.persisted.theme,
+            config: self.config.as_ref(),
+            token: &self.token,
+        };
+        super::top_bar::top_bar_ui(ui, &self.top_bar, top_bar, &mut actions);
+        super::widgets::status_bar_ui(ui, self.status_line());
+        let profiles: &[Profile] = self.config.as_ref().map_or(&[], |c| &c.profiles);
+        let active = self.config.as_ref().and_then(Config::active);
+        let connections = ConnectionsView {
+            sandbox: active.map(|p| p.sandbox.as_str()),
+        };
         egui::CentralPanel::default().show(ui, |ui| {
-            let first_run = self.config.as_ref().is_some_and(|c| c.profiles.is_empty())
-                && !self.first_run_dismissed;
-            if self.config.is_none() {
+            let Some(config) = &self.config else {
                 ui.centered_and_justified(|ui| ui.spinner());
-            } else if first_run {
-                super::welcome::welcome_ui(self, ui);
-            } else {
-                match self.persisted.tab {
-                    Tab::NewConnection => {
-                        super::form::form_ui(self, ui);
-                    }
-                    Tab::History => super::history::history_ui(self, ui),
-                    Tab::Profiles => super::profiles::profiles_ui(self, ui),
-                    Tab::Connections => super::connections::connections_ui(self, ui),
-                }
+                return;
+            };
+            if config.profiles.is_empty() && !self.first_run_dismissed {
+                super::welcome::welcome_ui(ui, self.demo, &mut actions);
+                return;
+            }
+            match self.persisted.tab {
+                Tab::NewConnection => super::form::form_ui(
+                    ui,
+                    &mut self.form,
+                    FormView {
+                        saved_keys: &config.aws_keys,
+                        has_profile: active.is_some(),
+                    },
+                    &mut actions,
+                ),
+                Tab::History => super::history::history_ui(
+                    ui,
+                    &mut self.history,
+                    HistoryView { profiles },
+                    &mut actions,
+                ),
+                Tab::Profiles => super::profiles::profiles_ui(
+                    ui,
+                    &mut self.profiles,
+                    ProfilesView {
+                        profiles,
+                        active: active.map(|p| p.name.as_str()),
+                        keyring: self.keyring.as_ref(),
+                    },
+                    &mut actions,
+                ),
+                Tab::Connections => super::connections::connections_ui(
+                    ui,
+                    &mut self.connections,
+                    connections,
+                    &mut actions,
+                ),
             }
         });
-        super::history::details_window_ui(self, &ctx);
-        super::connections::connection_windows_ui(self, &ctx);
-        super::widgets::errors_ui(self, &ctx);
-        for command in std::mem::take(&mut self.commands) {
-            self.run_command(&ctx, command);
+        super::history::details_window_ui(&ctx, &mut self.history);
+        super::connections::connection_windows_ui(
+            &ctx,
+            &mut self.connections,
+            connections,
+            &mut actions,
+        );
+        super::widgets::errors_ui(&ctx, &mut self.errors);
+        for action in actions {
+            self.apply(&ctx, action);
         }
         let now = Instant::now();
         self.toasts
@@ -537,11 +494,13 @@ impl AepApp {
                 (*at + Duration::from_secs(4)).saturating_duration_since(now),
             );
         }
-        if let CreateState::Running { .. } = self.create {
+        if self.form.is_creating() {
             // The spinner animates; egui repaints for it while it is visible.
             ctx.request_repaint_after(Duration::from_millis(100));
         }
-        self.screenshot_step(&ctx);
+        if let Some(shot) = &mut self.screenshot {
+            shot.step(&ctx, self.config.is_some() && self.history.is_settled());
+        }
     }
 }
 
@@ -556,21 +515,21 @@ impl eframe::App for AepApp {
     }
 }
 
-/// Applies the theme choice to the context.
-pub fn apply_theme(ctx: &egui::Context, theme: ThemeChoice) {
-    ctx.set_theme(match theme {
-        ThemeChoice::System => egui::ThemePreference::System,
-        ThemeChoice::Light => egui::ThemePreference::Light,
-        ThemeChoice::Dark => egui::ThemePreference::Dark,
-    });
-}
-
-fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {
-    let [w, h] = image.size;
-    let rgba: Vec<u8> = image.pixels.iter().flat_map(|p| p.to_array()).collect();
-    let buffer = image::RgbaImage::from_raw(w as u32, h as u32, rgba)
-        .ok_or_else(|| "the screenshot has an unexpected size".to_owned())?;
-    buffer
-        .save_with_format(path, image::ImageFormat::Png)
-        .map_err(|e| format!("{}: {e}", path.display()))
+/// The toast for a pending record settled at start.
+fn reconciled_message(r: crate::ops::Reconciled) -> String {
+    match r {
+        crate::ops::Reconciled::Created { connection_id, .. } => {
+            format!("An interrupted attempt did create {connection_id}")
+        }
+        crate::ops::Reconciled::NotCreated { .. } => {
+            "An interrupted attempt created no connection".to_owned()
+        }
+        crate::ops::Reconciled::Waiting { until_ms, .. } => format!(
+            "An interrupted attempt is still pending: Adobe could still create it until {}",
+            crate::model::EpochMs(until_ms).utc()
+        ),
+        crate::ops::Reconciled::Unknown { reason, .. } => {
+            format!("An interrupted attempt is still unresolved: {reason}")
+        }
+    }
 }

@@ -5,8 +5,9 @@ use std::collections::{HashMap, HashSet};
 
 use egui_extras::{Column, TableBuilder};
 
-use super::app::{AepApp, Command};
+use super::action::Action;
 use super::dialogs::FileRequest;
+use crate::store::config::Profile;
 use crate::store::history::{Attempt, AttemptStatus, HistoryOrder, HistoryQuery};
 use crate::worker::Job;
 
@@ -16,35 +17,50 @@ pub const PAGE: usize = 200;
 /// Rows beyond those in view whose pages are asked for ahead (about ten wheel steps).
 const LOOK_AHEAD: usize = 50;
 
-/// What the table shows and which pages it has.
+/// The history screen's state: filters, order, the pages loaded, and the open windows.
 #[derive(Default)]
-pub struct HistoryView {
+pub struct HistoryScreen {
     /// Search text.
-    pub search: String,
+    search: String,
     /// Status filter.
-    pub status: Option<AttemptStatus>,
+    status: Option<AttemptStatus>,
     /// Profile filter.
-    pub profile: Option<String>,
+    profile: Option<String>,
     /// Sandbox filter.
-    pub sandbox: Option<String>,
+    sandbox: Option<String>,
     /// Sort order.
-    pub order: HistoryOrder,
+    pub(crate) order: HistoryOrder,
     generation: u64,
     /// Rows matching, once known.
-    pub total: Option<usize>,
+    total: Option<usize>,
     pages: HashMap<usize, Vec<Attempt>>,
     requested: HashSet<usize>,
     /// The record whose details are open.
-    pub details: Option<Attempt>,
+    details: Option<Attempt>,
     /// The record waiting for a delete confirmation.
-    pub confirm_delete: Option<Attempt>,
+    confirm_delete: Option<Attempt>,
     /// The last removed record, for undo.
-    pub undo: Option<Attempt>,
+    undo: Option<Attempt>,
     /// Focus the search box next frame (Ctrl+F).
-    pub focus_search: bool,
+    focus_search: bool,
 }
 
-impl HistoryView {
+/// What the screen shows from outside it.
+#[derive(Clone, Copy)]
+pub struct HistoryView<'a> {
+    /// The profiles (for the profile and sandbox filters).
+    pub profiles: &'a [Profile],
+}
+
+impl HistoryScreen {
+    /// A screen in `order`, with nothing loaded.
+    pub fn new(order: HistoryOrder) -> Self {
+        Self {
+            order,
+            ..Self::default()
+        }
+    }
+
     /// The filters and order as a query (no paging).
     pub fn query(&self) -> HistoryQuery {
         HistoryQuery {
@@ -110,68 +126,87 @@ impl HistoryView {
     pub fn is_settled(&self) -> bool {
         self.requested.iter().all(|p| self.pages.contains_key(p))
     }
+
+    /// A record was removed: offer to undo.
+    pub(crate) fn on_deleted(&mut self, attempt: Attempt) {
+        self.undo = Some(attempt);
+    }
+
+    /// Focuses the search box next frame (Ctrl+F).
+    pub(crate) fn focus_search(&mut self) {
+        self.focus_search = true;
+    }
+
+    /// Closes the details window and the delete confirmation (Esc).
+    pub(crate) fn close_windows(&mut self) {
+        self.details = None;
+        self.confirm_delete = None;
+    }
 }
 
 /// Draws the history tab.
-pub fn history_ui(app: &mut AepApp, ui: &mut egui::Ui) {
+pub fn history_ui(
+    ui: &mut egui::Ui,
+    screen: &mut HistoryScreen,
+    view: HistoryView<'_>,
+    actions: &mut Vec<Action>,
+) {
     let mut changed = false;
     ui.horizontal(|ui| {
         let label = ui.label("Search:");
         let search = ui
             .add(
-                egui::TextEdit::singleline(&mut app.history.search)
+                egui::TextEdit::singleline(&mut screen.search)
                     .hint_text("name, ID, bucket, key ID, error… (Ctrl+F)")
                     .desired_width(280.0),
             )
             .labelled_by(label.id);
-        if app.history.focus_search {
+        if screen.focus_search {
             search.request_focus();
-            app.history.focus_search = false;
+            screen.focus_search = false;
         }
         changed |= search.changed();
-        changed |= filters_ui(app, ui);
+        changed |= filters_ui(ui, screen, view);
         ui.separator();
         for (label, ext) in [("Export CSV…", "csv"), ("Export JSON…", "json")] {
             if ui.button(label).clicked() {
-                app.push(Command::Pick(FileRequest::Export {
+                actions.push(Action::Pick(FileRequest::Export {
                     default_name: format!("aep-s3-connect-history.{ext}"),
                 }));
             }
         }
     });
-    if let Some(undo) = app.history.undo.clone() {
+    if let Some(undo) = &screen.undo {
+        let (mut restore, mut dismiss) = (false, false);
         ui.horizontal(|ui| {
             ui.label(format!("Removed \"{}\" from the history.", undo.name));
-            if ui.button("Undo").clicked() {
-                app.history.undo = None;
-                app.push(Command::Job(Job::RestoreAttempt(Box::new(undo))));
-            }
-            if ui.small_button("Dismiss").clicked() {
-                app.history.undo = None;
-            }
+            restore = ui.button("Undo").clicked();
+            dismiss = ui.small_button("Dismiss").clicked();
         });
+        if restore && let Some(undo) = screen.undo.take() {
+            actions.push(Action::RestoreAttempt(Box::new(undo)));
+        } else if dismiss {
+            screen.undo = None;
+        }
     }
     if changed {
-        app.history.invalidate();
+        screen.invalidate();
     }
-    let total = app.history.total.unwrap_or(0);
-    ui.weak(match app.history.total {
+    let total = screen.total.unwrap_or(0);
+    ui.weak(match screen.total {
         None => "Loading…".to_owned(),
-        Some(0) if app.history.query().search.is_some() => "No records match.".to_owned(),
+        Some(0) if screen.query().search.is_some() => "No records match.".to_owned(),
         Some(0) => "No connections yet: create one in the New connection tab.".to_owned(),
         Some(n) => format!("{n} records"),
     });
     // The first page is always wanted: it also brings the count, which sizes the table.
-    for job in app.history.jobs_for(0..1) {
-        app.push(Command::Job(job));
-    }
-    table_ui(app, ui, total);
-    confirm_delete_ui(app, ui.ctx());
+    actions.push(Action::ShowHistoryRows(0..1));
+    table_ui(ui, screen, total, actions);
+    confirm_delete_ui(ui.ctx(), screen, actions);
 }
 
-fn filters_ui(app: &mut AepApp, ui: &mut egui::Ui) -> bool {
+fn filters_ui(ui: &mut egui::Ui, h: &mut HistoryScreen, view: HistoryView<'_>) -> bool {
     let mut changed = false;
-    let h = &mut app.history;
     let label = ui.label("Status:");
     egui::ComboBox::from_id_salt("status-filter")
         .selected_text(h.status.map_or("any", AttemptStatus::as_str))
@@ -185,24 +220,17 @@ fn filters_ui(app: &mut AepApp, ui: &mut egui::Ui) -> bool {
         })
         .response
         .labelled_by(label.id);
-    let profiles: Vec<(String, String)> = app
-        .config
-        .as_ref()
-        .map(|c| {
-            c.profiles
-                .iter()
-                .map(|p| (p.name.clone(), p.sandbox.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut sandboxes: Vec<String> = profiles.iter().map(|(_, s)| s.clone()).collect();
+    let mut sandboxes: Vec<String> = view.profiles.iter().map(|p| p.sandbox.clone()).collect();
     sandboxes.sort();
     sandboxes.dedup();
     for (label_text, value, options, id) in [
         (
             "Profile:",
             &mut h.profile,
-            profiles.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>(),
+            view.profiles
+                .iter()
+                .map(|p| p.name.clone())
+                .collect::<Vec<_>>(),
             "profile-filter",
         ),
         ("Sandbox:", &mut h.sandbox, sandboxes, "sandbox-filter"),
@@ -222,7 +250,7 @@ fn filters_ui(app: &mut AepApp, ui: &mut egui::Ui) -> bool {
     changed
 }
 
-/// What a row's buttons asked for (applied after the table, which borrows the view).
+/// What a row's buttons asked for (applied after the table, which borrows the screen).
 enum RowAction {
     Copy(String, String),
     Curl(Box<Attempt>),
@@ -230,13 +258,18 @@ enum RowAction {
     Remove(Box<Attempt>),
 }
 
-fn table_ui(app: &mut AepApp, ui: &mut egui::Ui, total: usize) {
-    let mut actions = Vec::new();
+fn table_ui(
+    ui: &mut egui::Ui,
+    screen: &mut HistoryScreen,
+    total: usize,
+    actions: &mut Vec<Action>,
+) {
+    let mut row_actions = Vec::new();
     let mut visible: Option<std::ops::Range<usize>> = None;
     let mut new_order = None;
-    let order = app.history.order;
+    let order = screen.order;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
-    let view = &app.history;
+    let view = &*screen;
     TableBuilder::new(ui)
         .id_salt("history-table")
         .striped(true)
@@ -301,7 +334,7 @@ fn table_ui(app: &mut AepApp, ui: &mut egui::Ui, total: usize) {
                     return;
                 };
                 row.col(|ui| {
-                    ui.label(crate::cli::format_time(a.started_at_ms));
+                    ui.label(crate::model::EpochMs(a.started_at_ms).local());
                 });
                 row.col(|ui| {
                     let color = match a.status {
@@ -340,63 +373,52 @@ fn table_ui(app: &mut AepApp, ui: &mut egui::Ui, total: usize) {
                     if let Some(id) = &a.connection_id
                         && ui.small_button("Copy ID").clicked()
                     {
-                        actions.push(RowAction::Copy(id.clone(), "connection ID".to_owned()));
+                        row_actions.push(RowAction::Copy(id.clone(), "connection ID".to_owned()));
                     }
                     ui.menu_button("More", |ui| {
                         if let Some(etag) = &a.etag
                             && ui.button("Copy etag").clicked()
                         {
-                            actions.push(RowAction::Copy(etag.clone(), "etag".to_owned()));
+                            row_actions.push(RowAction::Copy(etag.clone(), "etag".to_owned()));
                         }
                         if ui.button("Copy as cURL").clicked() {
-                            actions.push(RowAction::Curl(Box::new(a.clone())));
+                            row_actions.push(RowAction::Curl(Box::new(a.clone())));
                         }
                         if ui.button("Details").clicked() {
-                            actions.push(RowAction::Details(Box::new(a.clone())));
+                            row_actions.push(RowAction::Details(Box::new(a.clone())));
                         }
                         if ui.button("Remove from history").clicked() {
-                            actions.push(RowAction::Remove(Box::new(a.clone())));
+                            row_actions.push(RowAction::Remove(Box::new(a.clone())));
                         }
                     });
                 });
             });
         });
     if let Some(order) = new_order {
-        app.history.order = order;
-        app.history.invalidate();
+        screen.order = order;
+        screen.invalidate();
     }
     if let Some(range) = visible {
         // Rows a little beyond the view too, so a page has usually arrived by the time its rows
         // scroll in, rather than showing "…" for a frame or two.
         let wanted = range.start.saturating_sub(LOOK_AHEAD)..(range.end + LOOK_AHEAD).min(total);
-        for job in app.history.jobs_for(wanted) {
-            app.push(Command::Job(job));
-        }
+        actions.push(Action::ShowHistoryRows(wanted));
     }
-    for action in actions {
+    for action in row_actions {
         match action {
-            RowAction::Copy(text, what) => app.push(Command::Copy { text, what }),
-            RowAction::Curl(a) => {
-                let client_id = app
-                    .config
-                    .as_ref()
-                    .and_then(|c| c.profile(&a.profile))
-                    .map(|p| p.client_id.clone());
-                app.push(Command::Copy {
-                    text: crate::curl::curl_for_attempt(&a, client_id.as_deref()),
-                    what: "cURL command (secrets as $ENV references)".to_owned(),
-                });
-            }
-            RowAction::Details(a) => app.history.details = Some(*a),
-            RowAction::Remove(a) => app.history.confirm_delete = Some(*a),
+            RowAction::Copy(text, what) => actions.push(Action::Copy { text, what }),
+            RowAction::Curl(a) => actions.push(Action::CopyCurl(a)),
+            RowAction::Details(a) => screen.details = Some(*a),
+            RowAction::Remove(a) => screen.confirm_delete = Some(*a),
         }
     }
 }
 
-fn confirm_delete_ui(app: &mut AepApp, ctx: &egui::Context) {
-    let Some(attempt) = app.history.confirm_delete.clone() else {
+fn confirm_delete_ui(ctx: &egui::Context, screen: &mut HistoryScreen, actions: &mut Vec<Action>) {
+    let Some(attempt) = &screen.confirm_delete else {
         return;
     };
+    let (mut remove, mut keep) = (false, false);
     let modal = egui::Modal::new(egui::Id::unique("confirm-delete")).show(ctx, |ui| {
         ui.heading("Remove from history?");
         ui.label(format!(
@@ -404,23 +426,21 @@ fn confirm_delete_ui(app: &mut AepApp, ctx: &egui::Context) {
             attempt.name
         ));
         ui.horizontal(|ui| {
-            if ui.button("Remove").clicked() {
-                app.history.confirm_delete = None;
-                app.push(Command::Job(Job::DeleteAttempt(attempt.id)));
-            }
-            if ui.button("Keep").clicked() {
-                app.history.confirm_delete = None;
-            }
+            remove = ui.button("Remove").clicked();
+            keep = ui.button("Keep").clicked();
         });
     });
-    if modal.should_close() {
-        app.history.confirm_delete = None;
+    if remove {
+        actions.push(Action::RemoveAttempt(attempt.id));
+    }
+    if remove || keep || modal.should_close() {
+        screen.confirm_delete = None;
     }
 }
 
 /// The details window of one record: everything recorded, the request body redacted.
-pub fn details_window_ui(app: &mut AepApp, ctx: &egui::Context) {
-    let Some(a) = app.history.details.clone() else {
+pub fn details_window_ui(ctx: &egui::Context, screen: &mut HistoryScreen) {
+    let Some(a) = &screen.details else {
         return;
     };
     let mut open = true;
@@ -456,11 +476,11 @@ pub fn details_window_ui(app: &mut AepApp, ctx: &egui::Context) {
                         ("Bucket", a.bucket_name.clone().unwrap_or_default()),
                         ("Folder", a.folder_path.clone().unwrap_or_default()),
                         ("Service URL", a.service_url.clone().unwrap_or_default()),
-                        ("Started", crate::cli::format_time(a.started_at_ms)),
+                        ("Started", crate::model::EpochMs(a.started_at_ms).local()),
                         (
                             "Finished",
                             a.finished_at_ms
-                                .map(crate::cli::format_time)
+                                .map(|t| crate::model::EpochMs(t).local())
                                 .unwrap_or_default(),
                         ),
                         (
@@ -491,7 +511,7 @@ pub fn details_window_ui(app: &mut AepApp, ctx: &egui::Context) {
             ui.add(egui::TextEdit::multiline(&mut pretty.as_str()).code_editor());
         });
     if !open {
-        app.history.details = None;
+        screen.details = None;
     }
 }
 
@@ -501,7 +521,7 @@ mod tests {
 
     #[test]
     fn pages_are_asked_once_and_stale_answers_dropped() {
-        let mut v = HistoryView::default();
+        let mut v = HistoryScreen::default();
         assert_eq!(v.jobs_for(0..50).len(), 1);
         assert!(v.jobs_for(0..50).is_empty(), "not asked twice");
         assert_eq!(v.jobs_for(150..450).len(), 2, "pages 1 and 2");

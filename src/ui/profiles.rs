@@ -2,7 +2,7 @@
 
 use zeroize::Zeroizing;
 
-use super::app::{AepApp, Command};
+use super::action::Action;
 use super::dialogs::FileRequest;
 use super::widgets::{SecretText, labelled_text};
 use crate::import::console::ConsoleCredential;
@@ -10,7 +10,7 @@ use crate::model::{DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES};
 use crate::secret::Secret;
 use crate::store::config::{Config, Profile};
 use crate::store::secrets::KeyringStatus;
-use crate::worker::{ErrorView, Job};
+use crate::worker::ErrorView;
 
 /// A profile being edited. The client secret buffer is zeroized on drop.
 // No `Debug`: it would print the typed client secret.
@@ -87,18 +87,29 @@ impl ProfileDraft {
     }
 }
 
-/// The profiles tab's state.
+/// The profiles screen's state: the editor and the last test.
 #[derive(Default)]
-pub struct ProfilesState {
+pub struct ProfilesScreen {
     /// The editor, when open.
-    pub editing: Option<ProfileDraft>,
+    editing: Option<ProfileDraft>,
     /// The last test: profile name and expiry or error.
-    pub tested: Option<(String, Result<i64, ErrorView>)>,
+    tested: Option<(String, Result<i64, ErrorView>)>,
     /// A test is running.
-    pub testing: bool,
+    testing: bool,
 }
 
-impl ProfilesState {
+/// What the screen shows from outside it.
+#[derive(Clone, Copy)]
+pub struct ProfilesView<'a> {
+    /// The profiles.
+    pub profiles: &'a [Profile],
+    /// The active profile's name.
+    pub active: Option<&'a str>,
+    /// The keyring in use, once known.
+    pub keyring: Option<&'a KeyringStatus>,
+}
+
+impl ProfilesScreen {
     /// Closes an editor whose profile was saved.
     pub fn on_config(&mut self, config: &Config) {
         if let Some(draft) = &self.editing
@@ -154,26 +165,30 @@ impl ProfilesState {
         self.editing = Some(ProfileDraft::new());
         self.tested = None;
     }
+
+    /// A test was sent.
+    pub(crate) fn test_started(&mut self) {
+        self.testing = true;
+    }
 }
 
 /// Draws the profiles tab.
-pub fn profiles_ui(app: &mut AepApp, ui: &mut egui::Ui) {
+pub fn profiles_ui(
+    ui: &mut egui::Ui,
+    screen: &mut ProfilesScreen,
+    view: ProfilesView<'_>,
+    actions: &mut Vec<Action>,
+) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading("Profiles");
-        keyring_ui(app, ui);
+        keyring_ui(ui, view.keyring);
         ui.add_space(6.0);
-        let profiles = app
-            .config
-            .as_ref()
-            .map(|c| c.profiles.clone())
-            .unwrap_or_default();
-        let active = app.active_profile().map(|p| p.name.clone());
         egui::Grid::new("profiles")
             .num_columns(5)
             .striped(true)
             .show(ui, |ui| {
-                for p in &profiles {
-                    let is_active = active.as_deref() == Some(p.name.as_str());
+                for p in view.profiles {
+                    let is_active = view.active == Some(p.name.as_str());
                     ui.strong(if is_active {
                         format!("{} (active)", p.name)
                     } else {
@@ -187,14 +202,14 @@ pub fn profiles_ui(app: &mut AepApp, ui: &mut egui::Ui) {
                     });
                     ui.horizontal(|ui| {
                         if !is_active && ui.button(format!("Use {}", p.name)).clicked() {
-                            app.push(Command::Job(Job::SwitchProfile(p.name.clone())));
+                            actions.push(Action::SwitchProfile(p.name.clone()));
                         }
                         if ui.button(format!("Edit {}", p.name)).clicked() {
-                            app.profiles.editing = Some(ProfileDraft::from_profile(p));
-                            app.profiles.tested = None;
+                            screen.editing = Some(ProfileDraft::from_profile(p));
+                            screen.tested = None;
                         }
                         if ui.button(format!("Remove {}", p.name)).clicked() {
-                            app.push(Command::Job(Job::RemoveProfile(p.name.clone())));
+                            actions.push(Action::RemoveProfile(p.name.clone()));
                         }
                     });
                     ui.end_row();
@@ -202,22 +217,22 @@ pub fn profiles_ui(app: &mut AepApp, ui: &mut egui::Ui) {
             });
         ui.horizontal(|ui| {
             if ui.button("Add profile").clicked() {
-                app.profiles.start_new();
+                screen.start_new();
             }
             if ui
                 .button("Import from Adobe Developer Console JSON…")
                 .clicked()
             {
-                app.push(Command::Pick(FileRequest::ConsoleJson));
+                actions.push(Action::Pick(FileRequest::ConsoleJson));
             }
         });
         ui.add_space(10.0);
-        editor_ui(app, ui);
+        editor_ui(ui, screen, actions);
     });
 }
 
-fn keyring_ui(app: &AepApp, ui: &mut egui::Ui) {
-    match &app.keyring {
+fn keyring_ui(ui: &mut egui::Ui, keyring: Option<&KeyringStatus>) {
+    match keyring {
         Some(KeyringStatus::Available { backend }) => {
             ui.label(format!("Secrets are kept in: {backend}"));
         }
@@ -228,8 +243,9 @@ fn keyring_ui(app: &AepApp, ui: &mut egui::Ui) {
     }
 }
 
-fn editor_ui(app: &mut AepApp, ui: &mut egui::Ui) {
-    let Some(draft) = &mut app.profiles.editing else {
+fn editor_ui(ui: &mut egui::Ui, screen: &mut ProfilesScreen, actions: &mut Vec<Action>) {
+    let testing = screen.testing;
+    let Some(draft) = &mut screen.editing else {
         return;
     };
     let mut save = false;
@@ -334,18 +350,15 @@ fn editor_ui(app: &mut AepApp, ui: &mut egui::Ui) {
                 .add_enabled(errors.is_empty(), egui::Button::new("Save profile"))
                 .clicked();
             test = ui
-                .add_enabled(
-                    errors.is_empty() && !app.profiles.testing,
-                    egui::Button::new("Test"),
-                )
+                .add_enabled(errors.is_empty() && !testing, egui::Button::new("Test"))
                 .on_hover_text("Get a token with these credentials")
                 .clicked();
             cancel = ui.button("Cancel").clicked();
-            if app.profiles.testing {
+            if testing {
                 ui.spinner();
             }
         });
-        if let Some((name, result)) = &app.profiles.tested
+        if let Some((name, result)) = &screen.tested
             && *name == profile.name
         {
             match result {
@@ -371,23 +384,19 @@ fn editor_ui(app: &mut AepApp, ui: &mut egui::Ui) {
         }
     });
     if save {
-        let job = Job::SaveProfile {
+        actions.push(Action::SaveProfile {
             profile: draft.profile(),
             client_secret: draft.secret(),
             previous_name: draft.original_name.clone(),
-        };
-        app.profiles.editing = None;
-        app.first_run_dismissed = true;
-        app.push(Command::Job(job));
+        });
+        screen.editing = None;
     } else if test {
-        let job = Job::TestProfile {
+        actions.push(Action::TestProfile {
             profile: draft.profile(),
             client_secret: draft.secret(),
-        };
-        app.profiles.testing = true;
-        app.push(Command::Job(job));
+        });
     } else if cancel {
-        app.profiles.editing = None;
+        screen.editing = None;
     }
 }
 
@@ -411,7 +420,7 @@ mod tests {
     /// Regression (issue 9e): of two client secrets the first was filled in silently.
     #[test]
     fn a_console_json_with_two_secrets_fills_none_and_says_why() {
-        let mut state = ProfilesState::default();
+        let mut state = ProfilesScreen::default();
         state.on_console_import(console(&["p8e-ONE", "p8e-TWO"]));
         let draft = state.editing.as_ref().unwrap();
         assert!(draft.client_secret.is_empty());

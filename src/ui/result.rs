@@ -1,11 +1,66 @@
-//! The result card of the last create: IDs to copy on success, Adobe's message and hint on failure.
+//! The result card of the last create: IDs to copy on success, Adobe's message and hint on
+//! failure, and the question to ask when a connection of the same name exists.
 
-use super::app::{AepApp, Command, CreateState};
+use std::time::Instant;
+
+use super::action::Action;
 use super::widgets::copy_row;
+use crate::api::Connection;
+use crate::worker::{CreatedView, ErrorView};
 
-/// Draws the card for the last create, if any.
-pub fn result_ui(app: &mut AepApp, ui: &mut egui::Ui) {
-    if let Some(existing) = app.duplicate.clone() {
+/// A create in progress or finished.
+#[derive(Debug, Default)]
+pub enum CreateState {
+    /// Nothing yet.
+    #[default]
+    Idle,
+    /// Waiting for the worker.
+    Running {
+        /// Since when.
+        since: Instant,
+        /// Cancel was asked for.
+        cancelling: bool,
+    },
+    /// Success.
+    Created(CreatedView),
+    /// Failure.
+    Failed(ErrorView),
+}
+
+/// What the card shows: the last create, and a same-named connection found before sending.
+#[derive(Debug, Default)]
+pub struct ResultCard {
+    /// The last create.
+    pub create: CreateState,
+    /// The connection of the same name that stopped the create.
+    pub duplicate: Option<Box<Connection>>,
+}
+
+impl ResultCard {
+    /// The card for a finished create, as the worker reported it.
+    pub fn finished(result: Result<CreatedView, ErrorView>) -> Self {
+        Self {
+            create: match result {
+                Ok(created) => CreateState::Created(created),
+                Err(error) => CreateState::Failed(error),
+            },
+            duplicate: None,
+        }
+    }
+
+    /// True while a create runs.
+    pub fn is_running(&self) -> bool {
+        matches!(self.create, CreateState::Running { .. })
+    }
+}
+
+/// The cURL copy's description on the clipboard toast.
+const CURL: &str = "cURL command (secrets as $ENV references)";
+
+/// Draws the card, if there is anything to show.
+pub fn result_ui(ui: &mut egui::Ui, card: &mut ResultCard, actions: &mut Vec<Action>) {
+    if let Some(existing) = &card.duplicate {
+        let mut open_existing = false;
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.heading(format!(
                 "\"{}\" already exists in this sandbox",
@@ -16,96 +71,95 @@ pub fn result_ui(app: &mut AepApp, ui: &mut egui::Ui) {
                 existing.id
             ));
             ui.horizontal(|ui| {
-                if ui.button("Open the existing one").clicked() {
-                    app.duplicate = None;
-                    let job = app.connections.open_explorer(&existing.id, &existing.name);
-                    app.push(Command::Job(job));
-                }
+                open_existing = ui.button("Open the existing one").clicked();
                 if ui.button("Create anyway").clicked() {
-                    app.push(Command::CreateAnyway);
+                    actions.push(Action::CreateAnyway);
                 }
             });
         });
+        if open_existing {
+            actions.push(Action::Explore {
+                id: existing.id.clone(),
+                name: existing.name.clone(),
+            });
+            card.duplicate = None;
+        }
     }
-    match &app.create {
-        CreateState::Created(created) => {
-            let created = created.clone();
-            egui::Frame::group(ui.style()).show(ui, |ui| {
-                ui.heading(format!("Created \"{}\" in {}", created.name, created.sandbox));
-                copy_row(app, ui, "Connection ID", &created.connection.id);
-                copy_row(app, ui, "Etag", &created.connection.etag);
-                if let Some(id) = &created.connection.request_id {
-                    copy_row(app, ui, "Request ID", id);
-                }
-                if created.connection.reconciled {
-                    ui.label("Adobe's answer was lost; the connection was found by name. Nothing was created twice.");
-                }
-                for w in &created.warnings {
-                    ui.colored_label(ui.visuals().warn_fg_color, w.as_str());
-                }
-                ui.horizontal(|ui| {
-                    if ui.button("Copy as cURL").clicked() {
-                        app.push(Command::Copy {
-                            text: created.curl.clone(),
-                            what: "cURL command (secrets as $ENV references)".to_owned(),
-                        });
-                    }
-                    if ui
-                        .button("Explore")
-                        .on_hover_text("Browse the bucket through the new connection: the proof it works")
-                        .clicked()
-                    {
-                        let job = app
-                            .connections
-                            .open_explorer(&created.connection.id, &created.name);
-                        app.push(Command::Job(job));
-                    }
-                });
-            });
-        }
-        CreateState::Failed(error) => {
-            let error = error.clone();
-            egui::Frame::group(ui.style()).show(ui, |ui| {
-                let title = match (error.status, &error.code) {
-                    (Some(status), Some(code)) => format!("Failed: HTTP {status}, {code}"),
-                    (Some(status), None) => format!("Failed: HTTP {status}"),
-                    _ => "Failed".to_owned(),
-                };
-                ui.heading(title);
-                ui.label(error.message.as_str());
-                if let Some(hint) = &error.hint {
-                    ui.colored_label(ui.visuals().warn_fg_color, format!("What to do: {hint}"));
-                }
-                if let Some(id) = &error.request_id {
-                    copy_row(app, ui, "Request ID", id);
-                }
-                if error.offer_create_anyway
-                    && ui
-                        .button("Create anyway")
-                        .on_hover_text("Create without checking for a connection of the same name")
-                        .clicked()
-                {
-                    app.push(Command::CreateAnyway);
-                }
-                if let Some(curl) = &error.curl
-                    && ui.button("Copy as cURL").clicked()
-                {
-                    app.push(Command::Copy {
-                        text: curl.clone(),
-                        what: "cURL command (secrets as $ENV references)".to_owned(),
-                    });
-                }
-                if let Some(raw) = error.raw_body.as_ref().filter(|r| !r.is_empty()) {
-                    egui::CollapsingHeader::new("Raw response").show(ui, |ui| {
-                        ui.add(
-                            egui::TextEdit::multiline(&mut raw.as_str())
-                                .code_editor()
-                                .desired_rows(6),
-                        );
-                    });
-                }
-            });
-        }
+    match &card.create {
+        CreateState::Created(created) => created_ui(ui, created, actions),
+        CreateState::Failed(error) => failed_ui(ui, error, actions),
         CreateState::Idle | CreateState::Running { .. } => {}
     }
+}
+
+fn created_ui(ui: &mut egui::Ui, created: &CreatedView, actions: &mut Vec<Action>) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.heading(format!("Created \"{}\" in {}", created.name, created.sandbox));
+        copy_row(ui, "Connection ID", &created.connection.id, actions);
+        copy_row(ui, "Etag", &created.connection.etag, actions);
+        if let Some(id) = &created.connection.request_id {
+            copy_row(ui, "Request ID", id, actions);
+        }
+        if created.connection.reconciled {
+            ui.label("Adobe's answer was lost; the connection was found by name. Nothing was created twice.");
+        }
+        for w in &created.warnings {
+            ui.colored_label(ui.visuals().warn_fg_color, w.as_str());
+        }
+        ui.horizontal(|ui| {
+            if ui.button("Copy as cURL").clicked() {
+                actions.push(Action::copy(&created.curl, CURL));
+            }
+            if ui
+                .button("Explore")
+                .on_hover_text("Browse the bucket through the new connection: the proof it works")
+                .clicked()
+            {
+                actions.push(Action::Explore {
+                    id: created.connection.id.clone(),
+                    name: created.name.clone(),
+                });
+            }
+        });
+    });
+}
+
+fn failed_ui(ui: &mut egui::Ui, error: &ErrorView, actions: &mut Vec<Action>) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        let title = match (error.status, &error.code) {
+            (Some(status), Some(code)) => format!("Failed: HTTP {status}, {code}"),
+            (Some(status), None) => format!("Failed: HTTP {status}"),
+            _ => "Failed".to_owned(),
+        };
+        ui.heading(title);
+        ui.label(error.message.as_str());
+        if let Some(hint) = &error.hint {
+            ui.colored_label(ui.visuals().warn_fg_color, format!("What to do: {hint}"));
+        }
+        if let Some(id) = &error.request_id {
+            copy_row(ui, "Request ID", id, actions);
+        }
+        if error.offer_create_anyway
+            && ui
+                .button("Create anyway")
+                .on_hover_text("Create without checking for a connection of the same name")
+                .clicked()
+        {
+            actions.push(Action::CreateAnyway);
+        }
+        if let Some(curl) = &error.curl
+            && ui.button("Copy as cURL").clicked()
+        {
+            actions.push(Action::copy(curl, CURL));
+        }
+        if let Some(raw) = error.raw_body.as_ref().filter(|r| !r.is_empty()) {
+            egui::CollapsingHeader::new("Raw response").show(ui, |ui| {
+                ui.add(
+                    egui::TextEdit::multiline(&mut raw.as_str())
+                        .code_editor()
+                        .desired_rows(6),
+                );
+            });
+        }
+    });
 }

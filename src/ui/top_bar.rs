@@ -1,13 +1,56 @@
-//! The top bar: tabs, the active profile (with `prod` unmistakable), token state, theme.
+//! The top bar: tabs, the active profile (with `prod` unmistakable), sandboxes, token state, theme.
 
-use super::app::{AepApp, Command, Tab, ThemeChoice};
-use crate::worker::{Job, TokenState};
+use super::action::Action;
+use super::loadable::Loadable;
+use super::persisted::{Tab, ThemeChoice};
+use crate::api::sandboxes::Sandbox;
+use crate::store::config::{Config, Profile};
+use crate::worker::{ErrorView, TokenState};
+
+/// The top bar's own state: the sandboxes, once asked for.
+#[derive(Default)]
+pub struct TopBar {
+    /// The sandboxes the active credential may use.
+    sandboxes: Loadable<Vec<Sandbox>>,
+}
+
+impl TopBar {
+    /// The sandboxes were asked for.
+    pub(crate) fn sandboxes_loading(&mut self) {
+        self.sandboxes = Loadable::Loading;
+    }
+
+    /// The sandboxes arrived.
+    pub(crate) fn on_sandboxes(&mut self, result: Result<Vec<Sandbox>, ErrorView>) {
+        self.sandboxes = Loadable::from_result(result);
+    }
+}
+
+/// What the bar shows from outside it.
+#[derive(Clone, Copy)]
+pub struct TopBarView<'a> {
+    /// Demo mode.
+    pub demo: bool,
+    /// The tab shown.
+    pub tab: Tab,
+    /// The theme chosen.
+    pub theme: ThemeChoice,
+    /// The config, once loaded.
+    pub config: Option<&'a Config>,
+    /// The active profile's token.
+    pub token: &'a TokenState,
+}
 
 /// Draws the top bar.
-pub fn top_bar_ui(app: &mut AepApp, ui: &mut egui::Ui) {
+pub fn top_bar_ui(
+    ui: &mut egui::Ui,
+    bar: &TopBar,
+    view: TopBarView<'_>,
+    actions: &mut Vec<Action>,
+) {
     egui::Panel::top("top").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
-            if app.demo {
+            if view.demo {
                 ui.label(
                     egui::RichText::new(" DEMO ")
                         .strong()
@@ -24,50 +67,54 @@ pub fn top_bar_ui(app: &mut AepApp, ui: &mut egui::Ui) {
                 (Tab::Connections, "Connections"),
                 (Tab::Profiles, "Profiles"),
             ] {
-                if ui
-                    .selectable_label(app.persisted.tab == tab, label)
-                    .clicked()
-                {
-                    app.push(Command::Tab(tab));
+                if ui.selectable_label(view.tab == tab, label).clicked() {
+                    actions.push(Action::Tab(tab));
                 }
             }
             ui.separator();
-            theme_ui(app, ui);
+            theme_ui(ui, view.theme, actions);
         });
         ui.horizontal_wrapped(|ui| {
-            profile_switcher_ui(app, ui);
+            if let Some(config) = view.config {
+                profile_switcher_ui(ui, bar, config, actions);
+            }
             ui.separator();
-            token_ui(app, ui);
+            token_ui(
+                ui,
+                view.token,
+                view.config.and_then(Config::active).is_some(),
+                actions,
+            );
         });
     });
 }
 
-fn profile_switcher_ui(app: &mut AepApp, ui: &mut egui::Ui) {
-    let Some(config) = &app.config else { return };
-    let active = config.active().cloned();
-    let names: Vec<String> = config.profiles.iter().map(|p| p.name.clone()).collect();
+fn profile_switcher_ui(
+    ui: &mut egui::Ui,
+    bar: &TopBar,
+    config: &Config,
+    actions: &mut Vec<Action>,
+) {
+    let active = config.active();
     let label = ui.label("Profile:");
-    let selected = active
-        .as_ref()
-        .map_or("none", |p| p.name.as_str())
-        .to_owned();
+    let selected = active.map_or("none", |p| p.name.as_str());
     let mut switch_to = None;
     egui::ComboBox::from_id_salt("profile-switcher")
-        .selected_text(selected.as_str())
+        .selected_text(selected)
         .show_ui(ui, |ui| {
-            for name in &names {
+            for p in &config.profiles {
                 if ui
-                    .selectable_label(*name == selected, name.as_str())
+                    .selectable_label(p.name == selected, p.name.as_str())
                     .clicked()
                 {
-                    switch_to = Some(name.clone());
+                    switch_to = Some(p.name.clone());
                 }
             }
         })
         .response
         .labelled_by(label.id);
     if let Some(name) = switch_to.filter(|n| *n != selected) {
-        app.push(Command::Job(Job::SwitchProfile(name)));
+        actions.push(Action::SwitchProfile(name));
     }
     if let Some(p) = active {
         ui.weak(p.org_id.as_str());
@@ -82,24 +129,27 @@ fn profile_switcher_ui(app: &mut AepApp, ui: &mut egui::Ui) {
         } else {
             ui.label(format!("sandbox {}", p.sandbox));
         }
-        sandbox_picker_ui(app, ui, &p);
+        sandbox_picker_ui(ui, &bar.sandboxes, p, actions);
     }
 }
 
 /// Lists the sandboxes the credential may use and switches the profile to one of them.
-fn sandbox_picker_ui(app: &mut AepApp, ui: &mut egui::Ui, profile: &crate::store::config::Profile) {
-    use super::connections::Loadable;
-    match &app.sandboxes {
+fn sandbox_picker_ui(
+    ui: &mut egui::Ui,
+    sandboxes: &Loadable<Vec<Sandbox>>,
+    profile: &Profile,
+    actions: &mut Vec<Action>,
+) {
+    match sandboxes {
         Loadable::Idle | Loadable::Failed(_) => {
             let button = ui
                 .small_button("Sandboxes…")
                 .on_hover_text("List the sandboxes this credential can use");
-            if let Loadable::Failed(e) = &app.sandboxes {
+            if let Loadable::Failed(e) = sandboxes {
                 button.clone().on_hover_text(e.message.as_str());
             }
             if button.clicked() {
-                app.sandboxes = Loadable::Loading;
-                app.push(Command::Job(Job::ListSandboxes));
+                actions.push(Action::ListSandboxes);
             }
         }
         Loadable::Loading => {
@@ -134,21 +184,14 @@ fn sandbox_picker_ui(app: &mut AepApp, ui: &mut egui::Ui, profile: &crate::store
                 .response
                 .labelled_by(label.id);
             if let Some(sandbox) = chosen {
-                let mut changed = profile.clone();
-                changed.sandbox = sandbox;
-                app.connections.list = super::connections::Loadable::Idle;
-                app.push(Command::Job(Job::SaveProfile {
-                    profile: changed,
-                    client_secret: None,
-                    previous_name: None,
-                }));
+                actions.push(Action::SwitchSandbox(sandbox));
             }
         }
     }
 }
 
-fn token_ui(app: &mut AepApp, ui: &mut egui::Ui) {
-    match &app.token {
+fn token_ui(ui: &mut egui::Ui, token: &TokenState, has_profile: bool, actions: &mut Vec<Action>) {
+    match token {
         TokenState::None => {
             ui.weak("token: none");
         }
@@ -163,17 +206,17 @@ fn token_ui(app: &mut AepApp, ui: &mut egui::Ui) {
                 .on_hover_text(e.as_str());
         }
     }
-    if app.active_profile().is_some()
+    if has_profile
         && ui
             .small_button("Refresh token")
             .on_hover_text("Get a token now")
             .clicked()
     {
-        app.push(Command::Job(Job::FetchToken));
+        actions.push(Action::RefreshToken);
     }
 }
 
-fn theme_ui(app: &mut AepApp, ui: &mut egui::Ui) {
+fn theme_ui(ui: &mut egui::Ui, theme: ThemeChoice, actions: &mut Vec<Action>) {
     let label = ui.label("Theme:");
     let names = |t: ThemeChoice| match t {
         ThemeChoice::System => "System",
@@ -182,11 +225,11 @@ fn theme_ui(app: &mut AepApp, ui: &mut egui::Ui) {
     };
     let mut chosen = None;
     egui::ComboBox::from_id_salt("theme")
-        .selected_text(names(app.persisted.theme))
+        .selected_text(names(theme))
         .show_ui(ui, |ui| {
             for choice in [ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark] {
                 if ui
-                    .selectable_label(app.persisted.theme == choice, names(choice))
+                    .selectable_label(theme == choice, names(choice))
                     .clicked()
                 {
                     chosen = Some(choice);
@@ -196,18 +239,11 @@ fn theme_ui(app: &mut AepApp, ui: &mut egui::Ui) {
         .response
         .labelled_by(label.id);
     if let Some(choice) = chosen {
-        app.push(Command::Theme(choice));
+        actions.push(Action::Theme(choice));
     }
 }
 
 /// Local `HH:MM` of an epoch-ms time.
 pub fn hh_mm(ms: i64) -> String {
-    let Ok(utc) = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-    else {
-        return "?".to_owned();
-    };
-    let local = time::UtcOffset::current_local_offset()
-        .map(|o| utc.to_offset(o))
-        .unwrap_or(utc);
-    format!("{:02}:{:02}", local.hour(), local.minute())
+    crate::model::EpochMs(ms).local_hh_mm()
 }

@@ -1,10 +1,10 @@
 //! The first-run screen: what the app does, where secrets go, and three ways to start.
 
-use super::app::{AepApp, Command, Tab};
+use super::action::Action;
 use super::dialogs::FileRequest;
 
-/// Shown while there is no profile.
-pub fn welcome_ui(app: &mut AepApp, ui: &mut egui::Ui) {
+/// Shown while there is no profile. `demo`: this window is the demo.
+pub fn welcome_ui(ui: &mut egui::Ui, demo: bool, actions: &mut Vec<Action>) {
     ui.vertical_centered(|ui| {
         ui.add_space(40.0);
         ui.heading("Welcome to aep-s3-connect");
@@ -19,19 +19,17 @@ pub fn welcome_ui(app: &mut AepApp, ui: &mut egui::Ui) {
         );
         ui.add_space(20.0);
         if ui.button("Import Adobe Developer Console JSON…").clicked() {
-            app.push(Command::Pick(FileRequest::ConsoleJson));
+            actions.push(Action::Pick(FileRequest::ConsoleJson));
         }
         ui.add_space(6.0);
         if ui.button("Enter credentials").clicked() {
-            app.first_run_dismissed = true;
-            app.profiles.start_new();
-            app.push(Command::Tab(Tab::Profiles));
+            actions.push(Action::EnterCredentials);
         }
         ui.add_space(6.0);
-        if app.demo {
+        if demo {
             ui.weak("This window is the demo: add a profile or use the demo profile.");
         } else if ui.button("Try the demo").clicked() {
-            app.push(Command::LaunchDemo);
+            actions.push(Action::LaunchDemo);
         }
     });
 }

@@ -1,6 +1,6 @@
 //! Small shared widgets: labelled inputs, copy buttons, the status bar and error windows.
 
-use super::app::{AepApp, Command};
+use super::action::Action;
 
 /// A single-line input tied to its label for screen readers (AccessKit `labelled_by`). Secrets
 /// go in through a [`SecretText`].
@@ -55,56 +55,65 @@ impl egui::TextBuffer for SecretText<'_> {
 }
 
 /// One `label: value [Copy]` line.
-pub fn copy_row(app: &mut AepApp, ui: &mut egui::Ui, label: &str, value: &str) {
+pub fn copy_row(ui: &mut egui::Ui, label: &str, value: &str, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         ui.label(format!("{label}:"));
         ui.monospace(value);
-        let button = ui.small_button(format!("Copy {label}"));
-        if button.clicked() {
-            app.push(Command::Copy {
-                text: value.to_owned(),
-                what: label.to_owned(),
-            });
+        if ui.small_button(format!("Copy {label}")).clicked() {
+            actions.push(Action::copy(value, label));
         }
     });
 }
 
-/// The bottom bar: toasts and notices.
-pub fn status_bar_ui(app: &mut AepApp, ui: &mut egui::Ui) {
+/// What the status bar shows: the newest toast, else the newest notice, else the version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusLine<'a> {
+    /// A short message that fades.
+    Toast(&'a str),
+    /// A lasting warning (the history file was moved aside...).
+    Notice(&'a str),
+    /// Nothing to say.
+    Version,
+}
+
+/// The bottom bar.
+pub fn status_bar_ui(ui: &mut egui::Ui, line: StatusLine<'_>) {
     egui::Panel::bottom("status").show(ui, |ui| {
-        ui.horizontal(|ui| {
-            if let Some((text, _)) = app.toasts.last() {
-                ui.label(text.as_str());
-            } else if let Some(notice) = app.notices.last() {
-                ui.colored_label(ui.visuals().warn_fg_color, notice.as_str());
-            } else {
+        ui.horizontal(|ui| match line {
+            StatusLine::Toast(text) => {
+                ui.label(text);
+            }
+            StatusLine::Notice(notice) => {
+                ui.colored_label(ui.visuals().warn_fg_color, notice);
+            }
+            StatusLine::Version => {
                 ui.weak(format!("aep-s3-connect {}", crate::version::VERSION));
             }
         });
     });
 }
 
-/// Errors from the worker, in a window the user closes (Esc or the button).
-pub fn errors_ui(app: &mut AepApp, ctx: &egui::Context) {
-    if app.errors.is_empty() {
+/// Errors from the worker (what was being done, the message), in a window the user closes
+/// (Esc or the button), which empties the list.
+pub fn errors_ui(ctx: &egui::Context, errors: &mut Vec<(String, String)>) {
+    if errors.is_empty() {
         return;
     }
     let mut open = true;
+    let mut close = false;
     egui::Window::new("Something failed")
         .collapsible(false)
         .open(&mut open)
         .show(ctx, |ui| {
-            for (context, message) in &app.errors {
+            for (context, message) in errors.iter() {
                 ui.strong(format!("While {context}:"));
                 ui.label(message.as_str());
                 ui.add_space(6.0);
             }
-            if ui.button("Close").clicked() {
-                app.errors.clear();
-            }
+            close = ui.button("Close").clicked();
         });
-    if !open {
-        app.errors.clear();
+    if close || !open {
+        errors.clear();
     }
 }
 

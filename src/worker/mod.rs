@@ -3,336 +3,39 @@
 //! The UI sends [`Job`]s and receives [`Event`]s; after each event the worker calls the waker the
 //! UI gave it (`ctx.request_repaint()`), so the UI thread never waits on the network, the keyring
 //! or the disk. The worker knows nothing of egui.
+//!
+//! The worker only dispatches: each job becomes a task on its thread, which calls the shared
+//! operations of [`crate::ops`] and [`crate::manage`] and turns their results into events. Its own
+//! loop never waits either, so Cancel and history pages are answered while a task waits on an
+//! unlock prompt:
+//! - keyring, config and file calls run with `spawn_blocking` (`blocking`);
+//! - the history store lives on a thread of its own (`history::HistoryThread`);
+//! - the config and the active profile's client sit behind an async lock (`Session`): a profile
+//!   change, which may wait on the keyring, finishes before a later job reads them, and jobs
+//!   that need neither (history pages, Cancel) never wait for it.
 
 mod create;
+mod history;
 mod manage;
+mod profiles;
+mod protocol;
+mod records;
 
 use std::cell::RefCell;
-use std::path::PathBuf;
+use std::future::Future;
 use std::rc::Rc;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::api::explore::{ExploreItem, Preview};
-use crate::api::sandboxes::Sandbox;
-use crate::api::{
-    ClientCredentials, ClientError, Connection, HttpSettings, PlatformClient, TokenSource,
-};
-use crate::export::{self, ExportFormat};
-use crate::import::{self, aws::AwsCredential, console::ConsoleCredential};
-use crate::manage::NewCredentials;
-use crate::manage::{Inspected, MergedConnection};
-use crate::model::{CreatedConnection, S3ConnectionInput, Target};
-use crate::ops::Reconciled;
+use tokio::sync::Mutex;
+
+use crate::api::PlatformClient;
+use crate::ops::token::{self, ClientSpec, Credential, TokenError};
 use crate::secret::Secret;
 use crate::store::config::{Config, Profile};
-use crate::store::history::{Attempt, AttemptId, HistoryQuery, HistoryStore};
-use crate::store::paths::AppPaths;
-use crate::store::secrets::{KeyringStatus, SecretKind, SecretStore};
+use history::HistoryThread;
 
-/// How the worker is set up.
-#[derive(Clone, Debug)]
-pub struct WorkerSettings {
-    /// Config and data dirs.
-    pub paths: AppPaths,
-    /// The keyring to use.
-    pub secrets: SecretStore,
-    /// Demo mode: a client secret used for every profile instead of the keyring.
-    pub demo_client_secret: Option<Secret>,
-    /// A pasted access token (`AEP_ACCESS_TOKEN`): used for this session instead of IMS.
-    pub access_token: Option<Secret>,
-}
-
-/// Work for the worker.
-#[derive(Debug)]
-pub enum Job {
-    /// Load config, keyring status and history basics.
-    LoadSetup,
-    /// Make a profile active.
-    SwitchProfile(String),
-    /// Add or replace a profile; `client_secret` goes to the keyring when given.
-    SaveProfile {
-        /// The profile.
-        profile: Profile,
-        /// Its client secret, if the user typed one.
-        client_secret: Option<Secret>,
-        /// The profile's old name when it is renamed.
-        previous_name: Option<String>,
-    },
-    /// Remove a profile and its keyring entries.
-    RemoveProfile(String),
-    /// Fetch a token for a profile (saved or being edited) and report success or the error.
-    TestProfile {
-        /// The profile.
-        profile: Profile,
-        /// A client secret typed in the editor, else the keyring's.
-        client_secret: Option<Secret>,
-    },
-    /// Get (or reuse) a token for the active profile, for the top bar.
-    FetchToken,
-    /// Create a connection.
-    Create {
-        /// What to create.
-        input: S3ConnectionInput,
-        /// Create even when the sandbox has a connection of that name.
-        allow_duplicate: bool,
-        /// Remember the AWS key in the keyring under this label.
-        remember_aws_as: Option<String>,
-    },
-    /// Cancel the running create.
-    Cancel,
-    /// Look pending records of the active profile up in AEP (at start).
-    Reconcile,
-    /// Load a page of history.
-    LoadHistory {
-        /// Filters, order, offset and limit.
-        query: HistoryQuery,
-        /// Echoed back so stale answers can be dropped.
-        generation: u64,
-    },
-    /// Remove a record.
-    DeleteAttempt(AttemptId),
-    /// Put a removed record back.
-    RestoreAttempt(Box<Attempt>),
-    /// Write the rows matching a query to a file.
-    Export {
-        /// Target file.
-        path: PathBuf,
-        /// CSV or JSON.
-        format: ExportFormat,
-        /// Which rows (limit and offset are ignored).
-        query: HistoryQuery,
-    },
-    /// Parse a Developer Console project JSON.
-    ImportConsoleJson(PathBuf),
-    /// Parse `~/.aws/credentials` or an IAM CSV.
-    ImportAwsFile(PathBuf),
-    /// Load a remembered AWS key's secrets from the keyring.
-    LoadSavedAwsKey(String),
-    /// List the active sandbox's S3 connections, merged with the history.
-    ListConnections,
-    /// One connection's details.
-    Inspect(String),
-    /// One level of a connection's storage (`None` = the root).
-    Explore {
-        /// Connection ID.
-        id: String,
-        /// Folder path, or the root.
-        path: Option<String>,
-    },
-    /// The first rows of a file.
-    Preview {
-        /// Connection ID.
-        id: String,
-        /// File path.
-        path: String,
-    },
-    /// Replace a connection's access key.
-    Rotate {
-        /// Connection ID.
-        id: String,
-        /// The version the user saw (for "what changed" on a conflict).
-        seen: Option<Box<Connection>>,
-        /// The new key.
-        credentials: NewCredentials,
-    },
-    /// Delete a connection in AEP.
-    DeleteConnection {
-        /// Connection ID.
-        id: String,
-        /// Its name, for the history and messages.
-        name: Option<String>,
-    },
-    /// The sandboxes the active profile's credential may use.
-    ListSandboxes,
-}
-
-/// What the worker reports.
-#[derive(Debug)]
-pub enum Event {
-    /// Config and keyring state (after start and after profile changes).
-    Setup {
-        /// The config.
-        config: Config,
-        /// The keyring.
-        keyring: KeyringStatus,
-        /// Message when the history file was moved aside or could not be opened.
-        history_notice: Option<String>,
-    },
-    /// Token state of the active profile.
-    Token(TokenState),
-    /// Result of a profile test.
-    ProfileTested {
-        /// Profile name.
-        name: String,
-        /// Expiry on success, the error otherwise.
-        result: Result<i64, ErrorView>,
-    },
-    /// A create has started (its pending record exists once `attempt` is set).
-    CreateStarted,
-    /// A create finished.
-    CreateFinished(Result<CreatedView, ErrorView>),
-    /// Pending records were settled.
-    Reconciled(Vec<Reconciled>),
-    /// A page of history.
-    History {
-        /// The query it answers.
-        query: HistoryQuery,
-        /// Its generation.
-        generation: u64,
-        /// Rows.
-        rows: Vec<Attempt>,
-        /// Rows matching without limit.
-        total: usize,
-    },
-    /// The history changed (a create, delete or restore): reload what is shown.
-    HistoryChanged,
-    /// A record was removed; the attempt is kept for undo.
-    Deleted(Box<Attempt>),
-    /// Export done.
-    Exported {
-        /// File written.
-        path: PathBuf,
-        /// Rows written.
-        rows: usize,
-    },
-    /// A console JSON was read.
-    ConsoleImported(Box<ConsoleCredential>),
-    /// AWS keys were read from a file (or the keyring).
-    AwsImported(Vec<AwsCredential>),
-    /// The connections view.
-    Connections(Result<Vec<MergedConnection>, ErrorView>),
-    /// One connection's details.
-    Inspected(Result<Box<Inspected>, ErrorView>),
-    /// One level of storage.
-    Explored {
-        /// Connection ID.
-        id: String,
-        /// The folder, or the root.
-        path: Option<String>,
-        /// Its items.
-        result: Result<Vec<ExploreItem>, ErrorView>,
-    },
-    /// A file preview.
-    Previewed {
-        /// Connection ID.
-        id: String,
-        /// File path.
-        path: String,
-        /// Columns and rows.
-        result: Result<Preview, ErrorView>,
-    },
-    /// A rotation finished.
-    Rotated(Result<String, RotateFailure>),
-    /// A deletion finished (the connection ID on success).
-    ConnectionDeleted(Result<String, ErrorView>),
-    /// The sandboxes the credential may use.
-    Sandboxes(Result<Vec<Sandbox>, ErrorView>),
-    /// A connection with the same name already exists: the create was not sent.
-    DuplicateFound(Box<Connection>),
-    /// Something failed outside a create; `context` says what was being done.
-    Error {
-        /// What was being done.
-        context: String,
-        /// The message.
-        message: String,
-    },
-}
-
-/// A rotation that did not apply: the message, and on a conflict the current version with what
-/// changed, so the user can look and retry.
-#[derive(Clone, Debug)]
-pub struct RotateFailure {
-    /// What happened.
-    pub error: ErrorView,
-    /// The current version and the changes, when someone else changed the connection.
-    pub stale: Option<(Box<Connection>, Vec<String>)>,
-}
-
-/// The token state shown in the top bar.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TokenState {
-    /// No token yet.
-    None,
-    /// Valid until (epoch ms; `i64::MAX` for a pasted token).
-    Valid(i64),
-    /// The last attempt failed.
-    Error(String),
-}
-
-/// A create's success, as the result card shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CreatedView {
-    /// History record.
-    pub attempt: AttemptId,
-    /// The connection.
-    pub connection: CreatedConnection,
-    /// Connection name.
-    pub name: String,
-    /// Sandbox.
-    pub sandbox: String,
-    /// Warnings to show.
-    pub warnings: Vec<String>,
-    /// The runnable, redacted cURL.
-    pub curl: String,
-}
-
-/// A failure, as the UI shows it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ErrorView {
-    /// HTTP status.
-    pub status: Option<u16>,
-    /// Adobe's code.
-    pub code: Option<String>,
-    /// The message.
-    pub message: String,
-    /// `x-request-id`.
-    pub request_id: Option<String>,
-    /// What to do.
-    pub hint: Option<String>,
-    /// Raw response excerpt.
-    pub raw_body: Option<String>,
-    /// The redacted cURL of the request, when there was one.
-    pub curl: Option<String>,
-    /// Nothing was created because the duplicate check could not run: offer to create without it.
-    pub offer_create_anyway: bool,
-}
-
-impl ErrorView {
-    /// From a client error.
-    pub fn from_client(e: &ClientError) -> Self {
-        let raw_body = match e {
-            ClientError::Api(api) => Some(api.raw_body.clone()),
-            ClientError::OutcomeUnknown { cause, .. } => match cause.as_ref() {
-                ClientError::Api(api) => Some(api.raw_body.clone()),
-                _ => None,
-            },
-            _ => None,
-        };
-        let message = match e {
-            ClientError::Api(api) => api.message.clone(),
-            other => other.to_string(),
-        };
-        Self {
-            status: e.status(),
-            code: e.code().map(str::to_owned),
-            message,
-            request_id: e.request_id().map(str::to_owned),
-            hint: e.hint().map(str::to_owned),
-            raw_body,
-            curl: None,
-            offer_create_anyway: false,
-        }
-    }
-
-    /// A plain message.
-    pub fn message(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            ..Self::default()
-        }
-    }
-}
+pub use protocol::{CreatedView, ErrorView, Event, Job, RotateFailure, TokenState, WorkerSettings};
 
 /// The UI's end of the worker.
 pub struct WorkerHandle {
@@ -396,22 +99,137 @@ impl Notifier {
             (self.waker)();
         }
     }
+}
 
+/// The config and the client built from its active profile.
+struct Session {
+    config: Config,
+    /// The active profile's name and client, built on first use.
+    client: Option<(String, PlatformClient)>,
+}
+
+/// The worker's state, shared by the tasks on its thread.
+struct Worker {
+    settings: WorkerSettings,
+    notifier: Notifier,
+    session: Mutex<Session>,
+    /// The history's thread, once opened; `None` when it could not be.
+    history: Mutex<Option<HistoryThread>>,
+    /// The running create, if any: one at a time, and Cancel aborts it.
+    create_task: RefCell<Option<tokio::task::JoinHandle<()>>>,
+}
+
+impl Worker {
+    fn send(&self, event: Event) {
+        self.notifier.send(event);
+    }
+
+    /// Reports a failure outside a create; `context` says what was being done.
     fn error(&self, context: &str, message: impl std::fmt::Display) {
         self.send(Event::Error {
             context: context.to_owned(),
             message: message.to_string(),
         });
     }
+
+    /// The history, once it is open (waits while it is being opened).
+    async fn history(&self) -> Option<HistoryThread> {
+        self.history.lock().await.clone()
+    }
+
+    /// Sends the config and the keyring's state.
+    async fn send_setup(&self, history_notice: Option<String>) {
+        let config = self.session.lock().await.config.clone();
+        self.send(Event::Setup {
+            config,
+            keyring: self.settings.secrets.status(),
+            history_notice,
+        });
+    }
+
+    /// What feeds the token of a profile being tested with `typed` (a secret typed in the
+    /// editor), else of the active one: the typed secret, the demo's, or the keyring's.
+    fn credential(&self, typed: Option<Secret>) -> Credential {
+        match (
+            typed.filter(|s| !s.is_empty()),
+            &self.settings.demo_client_secret,
+        ) {
+            (Some(secret), _) => Credential::ClientSecret(secret),
+            (None, Some(demo)) => Credential::ClientSecret(demo.clone()),
+            (None, None) => Credential::Keyring,
+        }
+    }
+
+    /// A client for `profile` fed by `credential`; reads the keyring off the loop.
+    async fn client_for(
+        &self,
+        profile: &Profile,
+        config: &Config,
+        credential: Credential,
+    ) -> Result<PlatformClient, ErrorView> {
+        let spec = ClientSpec {
+            target: profile.target(),
+            profile: profile.name.clone(),
+            stored_profile: true,
+            credential,
+            settings: config.timeouts.http_settings(),
+        };
+        let secrets = self.settings.secrets.clone();
+        blocking(move || token::client(spec, || secrets))
+            .await
+            .map_err(|e| token_error_view(&e))
+    }
+
+    /// The active profile's client: the pasted token when there is one, else its client secret.
+    /// Built on first use, then kept until a profile changes.
+    async fn active_client(&self) -> Result<(String, PlatformClient), ErrorView> {
+        let mut session = self.session.lock().await;
+        if let Some(client) = &session.client {
+            return Ok(client.clone());
+        }
+        let profile = session.config.active().cloned().ok_or_else(|| {
+            ErrorView::message("No profile yet: add one under Profiles, or try the demo.")
+        })?;
+        let credential = match &self.settings.access_token {
+            Some(token) => Credential::Token(token.clone()),
+            None => self.credential(None),
+        };
+        let client = self
+            .client_for(&profile, &session.config, credential)
+            .await?;
+        session.client = Some((profile.name.clone(), client.clone()));
+        Ok((profile.name, client))
+    }
 }
 
-/// The worker's own state, on its thread only.
-struct State {
-    settings: WorkerSettings,
-    config: Config,
-    history: Option<Rc<HistoryStore>>,
-    client: Option<(String, PlatformClient)>,
-    create_task: Option<tokio::task::JoinHandle<()>>,
+/// A token error as the window shows it: a missing secret points to the profile editor.
+fn token_error_view(e: &TokenError) -> ErrorView {
+    let view = ErrorView::of(e);
+    match e {
+        TokenError::NoSecret { .. } => ErrorView {
+            hint: Some("Open Profiles, edit the profile and enter its client secret.".to_owned()),
+            ..view
+        },
+        _ => view,
+    }
+}
+
+/// Runs `f` (keyring, config, files) on tokio's blocking threads, so the worker's loop goes on.
+async fn blocking<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(value) => value,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        // Only when the runtime shuts down, with the worker.
+        Err(_) => std::future::pending().await,
+    }
+}
+
+/// Runs `task` on the worker's thread without waiting for it.
+fn spawn<Fut: Future<Output = ()> + 'static>(
+    w: &Rc<Worker>,
+    task: impl FnOnce(Rc<Worker>) -> Fut,
+) -> tokio::task::JoinHandle<()> {
+    tokio::task::spawn_local(task(Rc::clone(w)))
 }
 
 fn run(
@@ -425,18 +243,23 @@ fn run(
     {
         Ok(rt) => rt,
         Err(e) => {
-            notifier.error("starting the worker", e);
+            notifier.send(Event::Error {
+                context: "starting the worker".to_owned(),
+                message: e.to_string(),
+            });
             return;
         }
     };
-    let notifier = Rc::new(notifier);
-    let state = Rc::new(RefCell::new(State {
+    let w = Rc::new(Worker {
         settings,
-        config: Config::default(),
-        history: None,
-        client: None,
-        create_task: None,
-    }));
+        notifier,
+        session: Mutex::new(Session {
+            config: Config::default(),
+            client: None,
+        }),
+        history: Mutex::new(None),
+        create_task: RefCell::new(None),
+    });
     let local = tokio::task::LocalSet::new();
     local.block_on(&runtime, async move {
         // After each job, once nothing else has come for a while, read the search text ahead.
@@ -446,7 +269,7 @@ fn run(
                 match tokio::time::timeout(IDLE_BEFORE_WARMING, jobs.recv()).await {
                     Ok(job) => job,
                     Err(_) => {
-                        warm_search(&state);
+                        records::warm_search(&w);
                         warm = false;
                         continue;
                     }
@@ -455,427 +278,243 @@ fn run(
                 jobs.recv().await
             };
             let Some(job) = job else { break };
-            handle(&state, &notifier, job).await;
+            dispatch(&w, job);
             warm = true;
         }
     });
+    drop(local);
+    // The window is gone: a keyring call still waiting on a prompt must not hold the thread.
+    runtime.shutdown_background();
 }
 
 /// How long the worker waits for another job before reading the search text ahead: pages asked
 /// for while scrolling come every frame, and must not queue behind that read.
 const IDLE_BEFORE_WARMING: Duration = Duration::from_millis(300);
 
-/// Reads the history's search text if it is missing or stale (at start, or after another
-/// process wrote), so the next search does not wait for it: ~80 ms at 100,000 records
-/// (BENCHMARKS.md). Once read, the store's own writes keep it current.
-fn warm_search(state: &Rc<RefCell<State>>) {
-    let history = state.borrow().history.clone();
-    if let Some(history) = history
-        && let Err(e) = history.warm_search()
-    {
-        tracing::debug!(error = %e, "could not read the history's search text ahead");
-    }
-}
-
-async fn handle(state: &Rc<RefCell<State>>, n: &Rc<Notifier>, job: Job) {
+/// Starts the task that does `job`. Never waits: the loop is free for the next job at once.
+fn dispatch(w: &Rc<Worker>, job: Job) {
     match job {
-        Job::LoadSetup => load_setup(state, n),
+        Job::LoadSetup => {
+            spawn(w, |w| async move { profiles::load_setup(&w).await });
+        }
         Job::SwitchProfile(name) => {
-            let result = {
-                let mut s = state.borrow_mut();
-                let path = s.settings.paths.config_file();
-                s.client = None;
-                s.config
-                    .set_active(&name)
-                    .and_then(|()| s.config.save(&path))
-            };
-            match result {
-                Ok(()) => {
-                    send_setup(state, n, None);
-                    fetch_token(state, n).await;
-                }
-                Err(e) => n.error("switching profile", e),
-            }
+            spawn(w, |w| async move { profiles::switch(&w, &name).await });
         }
         Job::SaveProfile {
             profile,
             client_secret,
             previous_name,
-        } => save_profile(state, n, profile, client_secret, previous_name),
-        Job::RemoveProfile(name) => remove_profile(state, n, &name),
+        } => {
+            spawn(w, |w| async move {
+                profiles::save(&w, profile, client_secret, previous_name).await;
+            });
+        }
+        Job::RemoveProfile(name) => {
+            spawn(w, |w| async move { profiles::remove(&w, &name).await });
+        }
         Job::TestProfile {
             profile,
             client_secret,
         } => {
-            let name = profile.name.clone();
-            let result = test_profile(state, profile, client_secret)
-                .await
-                .map_err(|e| *e);
-            n.send(Event::ProfileTested { name, result });
+            spawn(w, |w| async move {
+                profiles::test(&w, profile, client_secret).await;
+            });
         }
-        Job::FetchToken => fetch_token(state, n).await,
+        Job::FetchToken => {
+            spawn(w, |w| async move { profiles::fetch_token(&w).await });
+        }
         Job::Create {
             input,
             allow_duplicate,
             remember_aws_as,
-        } => create::start_create(state, n, input, allow_duplicate, remember_aws_as),
-        Job::ListConnections
-        | Job::Inspect(_)
-        | Job::Explore { .. }
-        | Job::Preview { .. }
-        | Job::Rotate { .. }
-        | Job::DeleteConnection { .. }
-        | Job::ListSandboxes => manage::spawn_manage(state, n, job),
-        Job::Cancel => create::cancel_create(state, n).await,
+        } => create::start(w, input, allow_duplicate, remember_aws_as),
+        Job::Cancel => {
+            spawn(w, |w| async move { create::cancel(&w).await });
+        }
         Job::Reconcile => {
-            if let Ok((_, client)) = active_client(state) {
-                let (state, n) = (Rc::clone(state), Rc::clone(n));
-                // In the background: a slow lookup must not hold up the jobs behind it.
-                tokio::task::spawn_local(
-                    async move { create::reconcile(&state, &n, client).await },
-                );
-            }
+            spawn(w, |w| async move { create::reconcile_active(&w).await });
         }
         Job::LoadHistory { query, generation } => {
-            let s = state.borrow();
-            let Some(history) = &s.history else { return };
-            match history
-                .search(&query)
-                .and_then(|rows| Ok((rows, history.count(&query)?)))
-            {
-                Ok((rows, total)) => n.send(Event::History {
-                    query,
-                    generation,
-                    rows,
-                    total,
-                }),
-                Err(e) => n.error("loading the history", e),
-            }
+            spawn(w, |w| async move {
+                records::load_page(&w, query, generation).await;
+            });
         }
         Job::DeleteAttempt(id) => {
-            let s = state.borrow();
-            let Some(history) = &s.history else { return };
-            match history.get(id).and_then(|a| {
-                history.delete(id)?;
-                Ok(a)
-            }) {
-                Ok(Some(attempt)) => {
-                    n.send(Event::Deleted(Box::new(attempt)));
-                    n.send(Event::HistoryChanged);
-                }
-                Ok(None) => n.send(Event::HistoryChanged),
-                Err(e) => n.error("removing the record", e),
-            }
+            spawn(w, |w| async move { records::delete(&w, id).await });
         }
         Job::RestoreAttempt(attempt) => {
-            let s = state.borrow();
-            let Some(history) = &s.history else { return };
-            match history.restore(&attempt) {
-                Ok(()) => n.send(Event::HistoryChanged),
-                Err(e) => n.error("restoring the record", e),
-            }
+            spawn(w, |w| async move { records::restore(&w, *attempt).await });
         }
         Job::Export {
             path,
             format,
             query,
         } => {
-            let s = state.borrow();
-            let Some(history) = &s.history else { return };
-            let all = HistoryQuery {
-                limit: None,
-                offset: 0,
-                ..query
-            };
-            let result = history
-                .search(&all)
-                .map_err(|e| e.to_string())
-                .and_then(|rows| {
-                    export::export_to_file(&path, &rows, format).map_err(|e| e.to_string())
-                });
-            match result {
-                Ok(rows) => n.send(Event::Exported { path, rows }),
-                Err(e) => n.error("exporting the history", e),
-            }
-        }
-        Job::ImportConsoleJson(path) => match import::read_file(&path)
-            .and_then(|text| import::console::parse(&text, &path.display().to_string()))
-        {
-            Ok(c) => n.send(Event::ConsoleImported(Box::new(c))),
-            Err(e) => n.error("importing the Developer Console JSON", e),
-        },
-        Job::ImportAwsFile(path) => {
-            let name = path.display().to_string();
-            let parsed = import::read_file(&path).and_then(|text| {
-                let is_csv = path
-                    .extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-                    || text
-                        .trim_start_matches('\u{feff}')
-                        .to_ascii_lowercase()
-                        .contains("access key id,");
-                if is_csv {
-                    import::aws::parse_iam_csv(&text, &name)
-                } else {
-                    import::aws::parse_credentials_ini(&text, &name)
-                }
+            spawn(w, |w| async move {
+                records::export(&w, path, format, query).await;
             });
-            match parsed {
-                Ok(keys) if keys.is_empty() => n.error(
-                    "importing AWS credentials",
-                    format!("{name}: no access keys in the file"),
-                ),
-                Ok(keys) => n.send(Event::AwsImported(keys)),
-                Err(e) => n.error("importing AWS credentials", e),
-            }
         }
-        Job::LoadSavedAwsKey(label) => {
-            let s = state.borrow();
-            let Some(saved) = s.config.aws_keys.iter().find(|k| k.label == label).cloned() else {
-                return;
-            };
-            let secrets = &s.settings.secrets;
-            let key = secrets.get(&label, SecretKind::AwsSecretKey);
-            let token = if saved.has_session_token {
-                secrets.get(&label, SecretKind::AwsSessionToken)
-            } else {
-                Ok(None)
-            };
-            match (key, token) {
-                (Ok(Some(secret_key)), Ok(session_token)) => {
-                    n.send(Event::AwsImported(vec![AwsCredential {
-                        label,
-                        access_key_id: saved.access_key_id,
-                        secret_key,
-                        session_token,
-                        line: None,
-                    }]));
-                }
-                (Ok(None), _) => n.error(
-                    "loading remembered AWS credentials",
-                    format!("the keyring has no secret for `{label}` any more"),
-                ),
-                (Err(e), _) | (_, Err(e)) => n.error("loading remembered AWS credentials", e),
-            }
-        }
-    }
-}
-
-fn load_setup(state: &Rc<RefCell<State>>, n: &Rc<Notifier>) {
-    let paths = state.borrow().settings.paths.clone();
-    let config = match Config::load(&paths.config_file()) {
-        Ok(c) => c,
-        Err(e) => {
-            n.error("reading the config", &e);
-            Config::default()
-        }
-    };
-    let (history, notice) = match HistoryStore::open(&paths.history_db()) {
-        Ok((store, notice)) => (Some(Rc::new(store)), notice.map(|n| n.message)),
-        Err(e) => (None, Some(e.to_string())),
-    };
-    {
-        let mut s = state.borrow_mut();
-        s.config = config;
-        s.history = history;
-        s.client = None;
-    }
-    send_setup(state, n, notice);
-    n.send(Event::HistoryChanged);
-}
-
-fn send_setup(state: &Rc<RefCell<State>>, n: &Rc<Notifier>, history_notice: Option<String>) {
-    let s = state.borrow();
-    n.send(Event::Setup {
-        config: s.config.clone(),
-        keyring: s.settings.secrets.status(),
-        history_notice,
-    });
-}
-
-fn save_profile(
-    state: &Rc<RefCell<State>>,
-    n: &Rc<Notifier>,
-    profile: Profile,
-    client_secret: Option<Secret>,
-    previous_name: Option<String>,
-) {
-    if let Err(errors) = profile.validate() {
-        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        n.error("saving the profile", text.join("\n"));
-        return;
-    }
-    let result = {
-        let mut s = state.borrow_mut();
-        let secrets = s.settings.secrets.clone();
-        let stored = match &client_secret {
-            Some(secret) if !secret.is_empty() => secrets
-                .set(&profile.name, SecretKind::ClientSecret, secret)
-                .map_err(|e| e.to_string()),
-            _ => Ok(()),
-        };
-        stored.and_then(|()| {
-            if let Some(old) = previous_name.filter(|old| *old != profile.name) {
-                s.config.remove_profile(&old);
-                if client_secret.is_none()
-                    && let Ok(Some(secret)) = secrets.get(&old, SecretKind::ClientSecret)
-                {
-                    secrets
-                        .set(&profile.name, SecretKind::ClientSecret, &secret)
-                        .map_err(|e| e.to_string())?;
-                }
-                let _ = secrets.delete(&old, SecretKind::ClientSecret);
-            }
-            let name = profile.name.clone();
-            let first = s.config.profiles.is_empty() || s.config.active_profile.is_none();
-            s.config.upsert_profile(profile);
-            if first {
-                s.config.active_profile = Some(name);
-            }
-            s.client = None;
-            let path = s.settings.paths.config_file();
-            s.config.save(&path).map_err(|e| e.to_string())
-        })
-    };
-    match result {
-        Ok(()) => send_setup(state, n, None),
-        Err(e) => n.error("saving the profile", e),
-    }
-}
-
-fn remove_profile(state: &Rc<RefCell<State>>, n: &Rc<Notifier>, name: &str) {
-    let result = {
-        let mut s = state.borrow_mut();
-        let removed = s.config.remove_profile(name);
-        s.client = None;
-        let path = s.settings.paths.config_file();
-        let saved = s.config.save(&path);
-        if let Some(p) = removed {
-            let secrets = &s.settings.secrets;
-            let _ = secrets.delete(name, SecretKind::ClientSecret);
-            let _ = secrets.delete(
-                &crate::session::token_cache_scope(name, &p.target()),
-                SecretKind::AccessToken,
+        Job::ImportConsoleJson(path) => {
+            spawn(
+                w,
+                |w| async move { profiles::import_console(&w, path).await },
             );
         }
-        saved
-    };
-    match result {
-        Ok(()) => send_setup(state, n, None),
-        Err(e) => n.error("removing the profile", e),
-    }
-}
-
-/// The client secret for `profile`: the demo secret, else the keyring's.
-fn client_secret_for(s: &State, profile: &str) -> Result<Secret, Box<ErrorView>> {
-    if let Some(secret) = &s.settings.demo_client_secret {
-        return Ok(secret.clone());
-    }
-    match s.settings.secrets.get(profile, SecretKind::ClientSecret) {
-        Ok(Some(secret)) => Ok(secret),
-        Ok(None) => Err(Box::new(ErrorView {
-            message: format!("profile `{profile}` has no client secret in the keyring"),
-            hint: Some("Open Profiles, edit the profile and enter its client secret.".to_owned()),
-            ..ErrorView::default()
-        })),
-        Err(e) => Err(Box::new(ErrorView {
-            message: e.to_string(),
-            hint: e.fix().map(str::to_owned),
-            ..ErrorView::default()
-        })),
-    }
-}
-
-fn http_settings(config: &Config) -> HttpSettings {
-    config.timeouts.http_settings()
-}
-
-fn make_client(
-    s: &State,
-    profile: &Profile,
-    client_secret: Secret,
-) -> Result<PlatformClient, Box<ErrorView>> {
-    let target: Target = profile.target();
-    let source = TokenSource::Ims(ClientCredentials {
-        ims_url: target.ims_url.clone(),
-        client_id: target.client_id.clone(),
-        client_secret: client_secret.into(),
-        scopes: target.scopes.clone(),
-    });
-    crate::session::build_client(
-        target,
-        source,
-        Some(&s.settings.secrets),
-        &profile.name,
-        http_settings(&s.config),
-    )
-    .map_err(|e| Box::new(ErrorView::from_client(&e)))
-}
-
-/// The client for `profile`: the pasted token when there is one, else the client secret.
-fn client_for(s: &State, profile: &Profile) -> Result<PlatformClient, Box<ErrorView>> {
-    if let Some(token) = &s.settings.access_token {
-        return crate::session::build_client(
-            profile.target(),
-            TokenSource::Fixed(token.clone()),
-            None,
-            &profile.name,
-            http_settings(&s.config),
-        )
-        .map_err(|e| Box::new(ErrorView::from_client(&e)));
-    }
-    let secret = client_secret_for(s, &profile.name)?;
-    make_client(s, profile, secret)
-}
-
-/// The active profile's client, built on first use.
-fn active_client(state: &Rc<RefCell<State>>) -> Result<(String, PlatformClient), Box<ErrorView>> {
-    let mut s = state.borrow_mut();
-    if let Some(client) = &s.client {
-        return Ok(client.clone());
-    }
-    let profile = s.config.active().cloned().ok_or_else(|| {
-        Box::new(ErrorView::message(
-            "No profile yet: add one under Profiles, or try the demo.",
-        ))
-    })?;
-    let client = client_for(&s, &profile)?;
-    s.client = Some((profile.name.clone(), client.clone()));
-    Ok((profile.name, client))
-}
-
-async fn fetch_token(state: &Rc<RefCell<State>>, n: &Rc<Notifier>) {
-    let client = match active_client(state) {
-        Ok((_, c)) => c,
-        Err(e) => {
-            n.send(Event::Token(TokenState::Error(e.message)));
-            return;
+        Job::ImportAwsFile(path) => {
+            spawn(
+                w,
+                |w| async move { profiles::import_aws_file(&w, path).await },
+            );
         }
-    };
-    let token_state = match client.tokens().token().await {
-        Ok(t) => TokenState::Valid(t.expires_at_ms),
-        Err(e) => TokenState::Error(e.to_string()),
-    };
-    n.send(Event::Token(token_state));
+        Job::LoadSavedAwsKey(label) => {
+            spawn(
+                w,
+                |w| async move { profiles::load_aws_key(&w, label).await },
+            );
+        }
+        job @ (Job::ListConnections
+        | Job::Inspect(_)
+        | Job::Explore { .. }
+        | Job::Preview { .. }
+        | Job::Rotate { .. }
+        | Job::DeleteConnection { .. }
+        | Job::ListSandboxes) => {
+            spawn(w, |w| async move { manage::run(&w, job).await });
+        }
+    }
 }
 
-async fn test_profile(
-    state: &Rc<RefCell<State>>,
-    profile: Profile,
-    client_secret: Option<Secret>,
-) -> Result<i64, Box<ErrorView>> {
-    let client = {
-        let s = state.borrow();
-        let secret = match client_secret.filter(|s| !s.is_empty()) {
-            Some(secret) => secret,
-            None => client_secret_for(&s, &profile.name)?,
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Condvar, Mutex as StdMutex};
+    use std::time::Instant;
+
+    use keyring_core::{CredentialStore, Entry, api::CredentialStoreApi};
+
+    use super::*;
+    use crate::store::history::HistoryQuery;
+    use crate::store::paths::AppPaths;
+    use crate::store::secrets::SecretStore;
+
+    /// A keyring whose every call waits until the test opens its gate, as one waiting on an
+    /// unlock prompt does.
+    #[derive(Debug)]
+    struct GatedStore {
+        inner: Arc<CredentialStore>,
+        open: Arc<(StdMutex<bool>, Condvar)>,
+    }
+
+    impl CredentialStoreApi for GatedStore {
+        fn vendor(&self) -> String {
+            "gated".to_owned()
+        }
+
+        fn id(&self) -> String {
+            "gated".to_owned()
+        }
+
+        fn build(
+            &self,
+            service: &str,
+            user: &str,
+            modifiers: Option<&HashMap<&str, &str>>,
+        ) -> keyring_core::Result<Entry> {
+            let (lock, opened) = &*self.open;
+            let mut open = lock.lock().unwrap();
+            while !*open {
+                open = opened.wait(open).unwrap();
+            }
+            self.inner.build(service, user, modifiers)
+        }
+
+        fn as_any(&self) -> &dyn std::any::Any {
+            self
+        }
+    }
+
+    /// The worker's events, waited for through its waker (no sleeps).
+    struct Events {
+        handle: WorkerHandle,
+        woken: mpsc::Receiver<()>,
+    }
+
+    impl Events {
+        fn next(&self, within: Duration) -> Option<Event> {
+            let deadline = Instant::now() + within;
+            loop {
+                if let Some(event) = self.handle.try_recv() {
+                    return Some(event);
+                }
+                let left = deadline.checked_duration_since(Instant::now())?;
+                let _ = self.woken.recv_timeout(left);
+            }
+        }
+
+        fn until(&self, what: &str, pick: impl Fn(&Event) -> bool) -> Event {
+            loop {
+                match self.next(Duration::from_secs(10)) {
+                    Some(event) if pick(&event) => return event,
+                    Some(_) => {}
+                    None => panic!("no {what} within 10 s"),
+                }
+            }
+        }
+    }
+
+    /// Regression for issue 10: a keyring call (an unlock prompt) ran on the worker's loop, so
+    /// history pages waited for the prompt. Now a profile save waiting on the keyring holds up
+    /// only itself.
+    #[test]
+    fn a_keyring_waiting_on_a_prompt_does_not_hold_up_history_pages() {
+        let home = tempfile::tempdir().unwrap();
+        let open = Arc::new((StdMutex::new(false), Condvar::new()));
+        let store: Arc<CredentialStore> = Arc::new(GatedStore {
+            inner: keyring_core::mock::Store::new().unwrap(),
+            open: Arc::clone(&open),
+        });
+        let settings = WorkerSettings {
+            paths: AppPaths::under(home.path()),
+            secrets: SecretStore::with_store(store, "gated"),
+            demo_client_secret: None,
+            access_token: None,
         };
-        make_client(&s, &profile, secret)?
-    };
-    client
-        .tokens()
-        .token()
-        .await
-        .map(|t| t.expires_at_ms)
-        .map_err(|e| Box::new(ErrorView::from_client(&e)))
+        let (wake, woken) = mpsc::channel();
+        let handle = WorkerHandle::spawn(
+            settings,
+            Box::new(move || {
+                let _ = wake.send(());
+            }),
+        )
+        .unwrap();
+        let events = Events { handle, woken };
+        events.handle.send(Job::LoadSetup);
+        events.until("history ready", |e| matches!(e, Event::HistoryChanged));
+
+        events.handle.send(Job::SaveProfile {
+            profile: Profile::new("gated", "ABC123@AdobeOrg", "client", "dev"),
+            client_secret: Some(Secret::new("s3cret")),
+            previous_name: None,
+        });
+        events.handle.send(Job::LoadHistory {
+            query: HistoryQuery::default(),
+            generation: 7,
+        });
+        let page = events.until("the history page", |e| {
+            matches!(e, Event::History { .. } | Event::Setup { .. })
+        });
+        assert!(
+            matches!(page, Event::History { generation: 7, .. }),
+            "the page came first, while the keyring waits: {page:?}"
+        );
+
+        *open.0.lock().unwrap() = true;
+        open.1.notify_all();
+        let Event::Setup { config, .. } = events.until("the saved profile", |e| {
+            matches!(e, Event::Setup { .. } | Event::Error { .. })
+        }) else {
+            panic!("the save failed");
+        };
+        assert_eq!(config.active_profile.as_deref(), Some("gated"));
+    }
 }

@@ -8,8 +8,8 @@ use serde_json::json;
 use super::super::GlobalArgs;
 use super::super::output::Failure;
 use super::{DeleteArgs, RotateArgs, session};
+use crate::cli::Exit;
 use crate::manage::{self, DeleteError, NewCredentials, RotateError, RotateSuccess};
-use crate::ops::Exit;
 
 pub(super) fn rotate(global: &GlobalArgs, args: RotateArgs) -> Result<(), Failure> {
     let json_out = args.json;
@@ -47,7 +47,7 @@ pub(super) fn rotate(global: &GlobalArgs, args: RotateArgs) -> Result<(), Failur
     };
     let warnings = credentials
         .validate()
-        .map_err(|e| usage(RotateError::Invalid(e).to_string()))?;
+        .map_err(|e| Failure::of(&RotateError::Invalid(e), json_out))?;
     for w in &warnings {
         eprintln!("warning: {w}");
     }
@@ -152,29 +152,14 @@ fn print_rotated(done: &RotateSuccess, sandbox: &str, key: &str, retried: bool, 
 }
 
 fn rotate_failure(error: &RotateError, json_out: bool) -> Failure {
+    let failure = Failure::of(error, json_out);
     match error {
-        RotateError::Client(e) => Failure::client(e, json_out),
-        RotateError::OutcomeUnknown { error: e, .. } => {
-            let mut f = Failure::client(e, json_out);
-            f.exit = error.exit();
-            f.message = error.to_string();
-            f
-        }
         RotateError::Stale {
-            current,
-            changes,
-            error: e,
-        } => {
-            let mut f = Failure::client(e, json_out);
-            f.exit = error.exit();
-            f.message = error.to_string();
-            if let Some(obj) = f.json.as_mut().and_then(|j| j.get_mut("error")) {
-                obj["changes"] = json!(changes);
-                obj["currentEtag"] = json!(current.etag);
-            }
-            f
-        }
-        e => Failure::new(e.exit(), e.to_string()).with_json(json_out),
+            current, changes, ..
+        } => failure
+            .with_detail("changes", json!(changes))
+            .with_detail("currentEtag", json!(current.etag)),
+        _ => failure,
     }
 }
 
@@ -254,26 +239,10 @@ pub(super) fn delete(global: &GlobalArgs, args: DeleteArgs) -> Result<(), Failur
 }
 
 fn delete_failure(error: &DeleteError, json_out: bool) -> Failure {
+    let failure = Failure::of(error, json_out);
     match error {
-        DeleteError::InUse { error: e, .. } => {
-            let mut f = Failure::client(e, json_out);
-            f.message = error.to_string();
-            if let Some(obj) = f.json.as_mut().and_then(|j| j.get_mut("error")) {
-                obj["hint"] = json!(
-                    "Delete or update the dataflows that use this connection first (AEP UI: Sources → Dataflows), then delete it again."
-                );
-                obj["inUse"] = json!(true);
-            }
-            f
-        }
-        DeleteError::Client(e) => Failure::client(e, json_out),
-        DeleteError::OutcomeUnknown { error: e, .. } => {
-            let mut f = Failure::client(e, json_out);
-            f.exit = error.exit();
-            f.message = error.to_string();
-            f
-        }
-        e => Failure::new(e.exit(), e.to_string()).with_json(json_out),
+        DeleteError::InUse { .. } => failure.with_detail("inUse", json!(true)),
+        _ => failure,
     }
 }
 

@@ -7,9 +7,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::model::EpochMs;
 use rusqlite::ErrorCode;
-use time::OffsetDateTime;
-use time::macros::format_description;
 
 /// True when `error` says the file's content is unusable, as opposed to a passing condition
 /// (locked, disk full, no permission) after which the file may be perfectly fine.
@@ -39,11 +38,7 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 
 /// The UTC time as `20260412T101530Z`, for names that sort by date.
 fn utc_stamp() -> String {
-    let now = OffsetDateTime::now_utc();
-    now.format(format_description!(
-        "[year][month][day]T[hour][minute][second]Z"
-    ))
-    .unwrap_or_else(|_| now.unix_timestamp().to_string())
+    EpochMs::now().stamp()
 }
 
 /// A free name `<path>.corrupt-<stamp>` (then `-2`, `-3`, … if taken), with its companions free too.

@@ -1,0 +1,400 @@
+//! Creating a connection: the duplicate guard, the name lock that keeps two creates of one name
+//! apart, and the history record written `pending` before the request leaves.
+
+use std::time::Duration;
+
+use crate::api::{ClientError, Connection, PlatformClient, redacted_create_body};
+use crate::model::{CreatedConnection, EpochMs, S3ConnectionInput, now_ms};
+use crate::store::history::{
+    AttemptId, CreatedOutcome, FailedOutcome, HistoryError, NameLock, NewAttempt,
+};
+use crate::validate::{self, FieldError, FieldWarning};
+
+use super::history::HistoryAccess;
+use super::reconcile::{Clock, settles_after_ms};
+use super::report::{ErrorClass, Problem};
+
+/// The start of the message of [`CreateError::Token`].
+const NO_TOKEN: &str = "could not get an access token from IMS, so nothing was sent to AEP";
+
+/// Why a create did not produce a connection.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    /// One or more fields break a rule; nothing was sent or recorded.
+    #[error("{}", join_field_errors(.0))]
+    Invalid(Vec<FieldError>),
+    /// The history could not record the attempt, so nothing was sent.
+    #[error("could not record the attempt in the history, so nothing was sent: {0}")]
+    Store(#[from] HistoryError),
+    /// No access token could be had from IMS, so nothing was sent to AEP (the attempt is
+    /// recorded as failed).
+    #[error("{NO_TOKEN}: {error}")]
+    Token {
+        /// History record of the attempt.
+        attempt: AttemptId,
+        /// Why IMS gave no token.
+        error: ClientError,
+    },
+    /// The sandbox already has an S3 connection of this name; nothing was sent or recorded.
+    #[error(
+        "sandbox {sandbox} already has an S3 connection named \"{}\": {} (created {}{}). Nothing was created.",
+        .existing.name, .existing.id,
+        EpochMs(.existing.created_at.unwrap_or_default()).utc(),
+        .existing.created_by.as_deref().map(|by| format!(" by {by}")).unwrap_or_default()
+    )]
+    Duplicate {
+        /// The sandbox.
+        sandbox: String,
+        /// The newest connection of that name.
+        existing: Box<Connection>,
+    },
+    /// Whether the sandbox already has a connection of this name could not be checked, so
+    /// nothing was created (a second connection of the same name is worse than a retry).
+    #[error(
+        "could not check whether sandbox {sandbox} already has an S3 connection named \"{name}\", so nothing was created: {error}"
+    )]
+    DuplicateCheck {
+        /// The sandbox.
+        sandbox: String,
+        /// The name.
+        name: String,
+        /// Why the check failed.
+        error: ClientError,
+    },
+    /// An earlier attempt to create this name may still land at Adobe; nothing was sent.
+    #[error(
+        "an earlier attempt (#{}) to create \"{name}\" in sandbox {sandbox} may still be created by Adobe until {}, so nothing was created. Run `aep-s3-connect history` after that time to settle it.",
+        .attempt.0, EpochMs(*.until_ms).utc()
+    )]
+    EarlierAttemptPending {
+        /// The sandbox.
+        sandbox: String,
+        /// The name.
+        name: String,
+        /// The pending record.
+        attempt: AttemptId,
+        /// When it can no longer land (clock slack included), epoch ms.
+        until_ms: i64,
+    },
+    /// The lock that serialises creates of one name could not be taken (the data dir is not
+    /// writable, say); nothing was sent.
+    #[error(
+        "could not take the lock that keeps two creates of \"{name}\" apart ({path}): {source}"
+    )]
+    Lock {
+        /// The name.
+        name: String,
+        /// The lock's directory.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Adobe or the network said no (the attempt is recorded as failed, or left pending when
+    /// the outcome is unknown).
+    #[error("{error}")]
+    Client {
+        /// History record of the attempt.
+        attempt: AttemptId,
+        /// What failed.
+        error: ClientError,
+    },
+}
+
+impl Problem for CreateError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::Invalid(_) | Self::Duplicate { .. } => ErrorClass::Input,
+            Self::Store(_) | Self::Lock { .. } => ErrorClass::Local,
+            Self::EarlierAttemptPending { .. } => ErrorClass::Unavailable,
+            // Unavailable when AEP could not answer (5xx, timeout); rejected when it refused.
+            Self::DuplicateCheck { error, .. }
+            | Self::Client { error, .. }
+            | Self::Token { error, .. } => error.class(),
+        }
+    }
+
+    fn client_error(&self) -> Option<&ClientError> {
+        match self {
+            Self::DuplicateCheck { error, .. }
+            | Self::Client { error, .. }
+            | Self::Token { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    fn summary(&self) -> String {
+        match self {
+            Self::Token { error, .. } => format!("{NO_TOKEN}: {}", error.summary()),
+            Self::Client { error, .. } => error.summary(),
+            other => other.to_string(),
+        }
+    }
+}
+
+fn join_field_errors(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A successful create.
+#[derive(Debug)]
+pub struct CreateSuccess {
+    /// History record.
+    pub attempt: AttemptId,
+    /// The connection.
+    pub connection: CreatedConnection,
+    /// Field warnings (unusual key lengths...), for the user to see.
+    pub warnings: Vec<FieldWarning>,
+    /// Set when the connection exists but completing its history record failed.
+    pub history_error: Option<HistoryError>,
+}
+
+/// How long [`create_connection`] waits between tries of the name lock another process holds.
+const NAME_LOCK_POLL: Duration = Duration::from_millis(25);
+
+/// Validates; unless `allow_duplicate`, takes the name lock and refuses when the sandbox has a
+/// connection of that name (or when that cannot be checked); records `pending`, creates, and
+/// completes the record.
+///
+/// Creates of one (platform, org, sandbox, name) are serialised across processes by a lock file
+/// beside the history, held from before the check until the record is settled: the next
+/// process checks again only once the first one's connection exists, so N parallel creates of
+/// one name make exactly one connection.
+pub async fn create_connection(
+    history: &impl HistoryAccess,
+    client: &PlatformClient,
+    profile: &str,
+    input: &S3ConnectionInput,
+    allow_duplicate: bool,
+) -> Result<CreateSuccess, CreateError> {
+    let warnings = validate::s3_input(input).map_err(CreateError::Invalid)?;
+    let target = client.target();
+    // The token first: when IMS is down nothing is sent, so the attempt has certainly failed
+    // (inside the create, the same failure would count as ambiguous and leave it pending), and
+    // the duplicate check could not run anyway.
+    let token = client.tokens().token().await;
+    let (_name_lock, check) = if allow_duplicate || token.is_err() {
+        (None, Ok(()))
+    } else {
+        let lock = lock_name(history, client, &input.name).await?;
+        match refuse_duplicate(history, client, &input.name).await {
+            // Recorded below as a failed attempt: nothing was sent, and the user asked.
+            Err(e @ CreateError::DuplicateCheck { .. }) => (lock, Err(e)),
+            Err(e) => return Err(e),
+            Ok(()) => (lock, Ok(())),
+        }
+    };
+    let new = NewAttempt {
+        profile: profile.to_owned(),
+        org_id: target.org_id.clone(),
+        sandbox: target.sandbox.clone(),
+        platform_url: target.platform_url.clone(),
+        name: input.name.clone(),
+        description: input.description.clone(),
+        access_key_id: input.access_key_id.clone(),
+        bucket_name: input.bucket_name.clone(),
+        folder_path: input.folder_path.clone(),
+        service_url: input.service_url.clone(),
+        has_session_token: input.session_token.is_some(),
+        request_body_redacted: redacted_create_body(input).to_string(),
+        started_at_ms: now_ms(),
+    };
+    // Until the guard is dropped (settled, cancelled or the process ends), reconciliation
+    // elsewhere leaves the record alone. Taken in the same call as the insert, so nothing
+    // settles the record in between.
+    let (attempt, in_flight) = history
+        .try_run(move |h| {
+            let attempt = h.insert_pending(&new)?;
+            Ok((attempt, h.hold_in_flight(attempt)))
+        })
+        .await?;
+    if let Err(error) = token {
+        let message = format!(
+            "could not get an access token from IMS ({}), so nothing was sent to AEP: {error}",
+            target.ims_url
+        );
+        record_failed(history, attempt, &error, message).await;
+        return Err(CreateError::Token { attempt, error });
+    }
+    if let Err(e) = check {
+        if let CreateError::DuplicateCheck { error, .. } = &e {
+            record_failed(history, attempt, error, e.to_string()).await;
+        }
+        return Err(e);
+    }
+    let note = |lands_by_ms: i64| {
+        if let Some(in_flight) = &in_flight {
+            in_flight.note_lands_by(lands_by_ms);
+        }
+    };
+    match client.create_s3_connection_observed(input, &note).await {
+        Ok(connection) => {
+            let outcome = CreatedOutcome {
+                connection_id: connection.id.clone(),
+                etag: connection.etag.clone(),
+                request_id: connection.request_id.clone(),
+                finished_at_ms: now_ms(),
+                reconciled: connection.reconciled,
+            };
+            let history_error = history
+                .try_run(move |h| h.complete_created(attempt, &outcome))
+                .await
+                .err();
+            Ok(CreateSuccess {
+                attempt,
+                connection,
+                warnings,
+                history_error,
+            })
+        }
+        // Unknown outcome: the record stays pending and the next start settles it.
+        Err(error @ ClientError::OutcomeUnknown { .. }) => {
+            Err(CreateError::Client { attempt, error })
+        }
+        Err(error) => {
+            let message = if error.is_ambiguous() {
+                format!(
+                    "{error}\nAEP had no connection named \"{}\" from this attempt when it was looked up afterwards.",
+                    input.name
+                )
+            } else {
+                error.to_string()
+            };
+            record_failed(history, attempt, &error, message).await;
+            Err(CreateError::Client { attempt, error })
+        }
+    }
+}
+
+/// Completes `attempt` as failed with `error`'s status, code and request ID and `message`; a
+/// store failure is logged (the caller's error is what the user must see).
+async fn record_failed(
+    history: &impl HistoryAccess,
+    attempt: AttemptId,
+    error: &ClientError,
+    message: String,
+) {
+    let failed = FailedOutcome {
+        http_status: error.status(),
+        error_code: error.code().map(str::to_owned),
+        message,
+        request_id: error.request_id().map(str::to_owned),
+        finished_at_ms: now_ms(),
+    };
+    if let Err(store) = history
+        .try_run(move |h| h.complete_failed(attempt, &failed))
+        .await
+    {
+        tracing::warn!(error = %store, "could not record the failure in the history");
+    }
+}
+
+/// Waits for the lock of `name` in the client's target (another process creating the same name
+/// holds it until its attempt is settled). Cancel-safe: dropping the future stops the wait.
+async fn lock_name(
+    history: &impl HistoryAccess,
+    client: &PlatformClient,
+    name: &str,
+) -> Result<Option<NameLock>, CreateError> {
+    let t = client.target();
+    let mut said = false;
+    loop {
+        let (platform, org, sandbox, n) = (
+            t.platform_url.clone(),
+            t.org_id.clone(),
+            t.sandbox.clone(),
+            name.to_owned(),
+        );
+        let tried = history
+            .run(move |h| {
+                h.try_lock_name(&platform, &org, &sandbox, &n).map_err(|e| {
+                    let path = h.path().map(|p| p.with_extension("in-flight"));
+                    (e, path.map(|p| p.display().to_string()).unwrap_or_default())
+                })
+            })
+            .await?;
+        match tried {
+            Ok(Some(lock)) => return Ok(lock),
+            Ok(None) => {
+                if !said {
+                    tracing::info!(
+                        name,
+                        "another process is creating this name; waiting for it"
+                    );
+                    said = true;
+                }
+                tokio::time::sleep(NAME_LOCK_POLL).await;
+            }
+            Err((source, path)) => {
+                return Err(CreateError::Lock {
+                    name: name.to_owned(),
+                    path,
+                    source,
+                });
+            }
+        }
+    }
+}
+
+/// The duplicate guard, run with the name lock held: refuses when AEP has an S3 connection of
+/// that name, when an earlier attempt of that name may still land, or when AEP cannot be asked.
+async fn refuse_duplicate(
+    history: &impl HistoryAccess,
+    client: &PlatformClient,
+    name: &str,
+) -> Result<(), CreateError> {
+    let t = client.target().clone();
+    let clock = Clock::of(client);
+    let n = name.to_owned();
+    let now = now_ms();
+    // Pending attempts of this name that a dead process left and that may still land: settled
+    // by reconciliation once their time has passed, or found in AEP by the check below.
+    let earlier = history
+        .try_run(move |h| {
+            Ok(h.pending()?
+                .into_iter()
+                .filter(|a| {
+                    a.name == n
+                        && a.org_id == t.org_id
+                        && a.sandbox == t.sandbox
+                        && a.platform_url == t.platform_url
+                })
+                .filter_map(|a| {
+                    let until = settles_after_ms(h, clock, a.id, a.started_at_ms)?;
+                    (until > now).then_some((a.id, until))
+                })
+                .max_by_key(|(_, until)| *until))
+        })
+        .await?;
+    let sandbox = &client.target().sandbox;
+    if let Some((attempt, until_ms)) = earlier {
+        // One that AEP already lists is a plain duplicate, reported as such below.
+        if client
+            .connections_named(name)
+            .await
+            .is_ok_and(|found| found.is_empty())
+        {
+            return Err(CreateError::EarlierAttemptPending {
+                sandbox: sandbox.clone(),
+                name: name.to_owned(),
+                attempt,
+                until_ms,
+            });
+        }
+    }
+    match crate::manage::duplicate_guard(client, name).await {
+        Ok(None) => Ok(()),
+        Ok(Some(existing)) => Err(CreateError::Duplicate {
+            sandbox: sandbox.clone(),
+            existing: Box::new(existing),
+        }),
+        Err(error) => Err(CreateError::DuplicateCheck {
+            sandbox: sandbox.clone(),
+            name: name.to_owned(),
+            error,
+        }),
+    }
+}

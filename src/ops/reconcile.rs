@@ -1,0 +1,195 @@
+//! Settling `pending` records that a crash, a kill or an unknown outcome left: each name is
+//! looked up in AEP, and a record is called "not created" only once its request can no longer
+//! land.
+
+use std::collections::HashSet;
+
+use crate::api::PlatformClient;
+use crate::model::now_ms;
+use crate::store::history::{
+    AttemptId, CreatedOutcome, FailedOutcome, HistoryError, HistoryQuery, HistoryStore,
+    InFlightState,
+};
+
+use super::history::HistoryAccess;
+
+/// What reconciliation did with one pending record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reconciled {
+    /// Adobe has the connection: the record is now `created`.
+    Created {
+        /// Record.
+        attempt: AttemptId,
+        /// Connection ID.
+        connection_id: String,
+    },
+    /// Adobe has no such connection: the record is now `failed`.
+    NotCreated {
+        /// Record.
+        attempt: AttemptId,
+    },
+    /// AEP has no such connection yet, but the attempt's request could still land: the record
+    /// stays pending until then.
+    Waiting {
+        /// Record.
+        attempt: AttemptId,
+        /// When it may be settled as not created, epoch ms.
+        until_ms: i64,
+    },
+    /// The lookup failed; the record stays pending.
+    Unknown {
+        /// Record.
+        attempt: AttemptId,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// How long after an attempt's start its connection may appear and still be its own.
+pub const RECONCILE_WINDOW_MS: i64 = 10 * 60 * 1000;
+
+/// The client's timing bounds, copied so they can travel to the history's thread.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Clock {
+    /// How long after leaving a request may still reach Adobe, ms.
+    lands_within_ms: i64,
+    /// How far Adobe's clock and ours may differ, ms.
+    clock_slack_ms: i64,
+}
+
+impl Clock {
+    pub(super) fn of(client: &PlatformClient) -> Self {
+        Self {
+            lands_within_ms: client.lands_within_ms(),
+            clock_slack_ms: client.clock_slack_ms(),
+        }
+    }
+}
+
+/// When pending attempt `id` may be called "not created": once the last request it sent can no
+/// longer reach Adobe, plus clock slack. `None` while its owner is alive (it settles it).
+pub(super) fn settles_after_ms(
+    history: &HistoryStore,
+    clock: Clock,
+    id: AttemptId,
+    started_at_ms: i64,
+) -> Option<i64> {
+    match history.in_flight_state(id) {
+        InFlightState::Live => None,
+        InFlightState::Gone { lands_by_ms } => {
+            let lands_by =
+                lands_by_ms.unwrap_or_else(|| started_at_ms.saturating_add(clock.lands_within_ms));
+            Some(lands_by.saturating_add(clock.clock_slack_ms))
+        }
+    }
+}
+
+/// Settles `pending` records of `client`'s target (org, sandbox, platform) left by a crash or an
+/// unknown outcome, by looking each name up in AEP. Records of other targets are left alone.
+pub async fn reconcile_pending(
+    history: &impl HistoryAccess,
+    client: &PlatformClient,
+) -> Result<Vec<Reconciled>, HistoryError> {
+    let target = client.target().clone();
+    let clock = Clock::of(client);
+    let pending = history
+        .try_run(move |h| {
+            Ok(h.pending()?
+                .into_iter()
+                .filter(|a| {
+                    a.org_id == target.org_id
+                        && a.sandbox == target.sandbox
+                        && a.platform_url == target.platform_url
+                })
+                // Still being made by a live process (maybe this one): its owner settles it.
+                .filter_map(|a| {
+                    let until = settles_after_ms(h, clock, a.id, a.started_at_ms)?;
+                    Some((a, until))
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    // A connection already recorded by another attempt is not this one's.
+    let mut claimed: HashSet<String> = HashSet::new();
+    let mut results = Vec::new();
+    for (attempt, settles_after) in pending {
+        let found = client
+            .find_created(
+                &attempt.name,
+                attempt.started_at_ms,
+                Some(attempt.started_at_ms + RECONCILE_WINDOW_MS),
+            )
+            .await;
+        let id = attempt.id;
+        let outcome = match found {
+            Ok(Some(found)) if !claimed.contains(&found.connection.id) => {
+                let connection_id = found.connection.id.clone();
+                let created = CreatedOutcome {
+                    connection_id: connection_id.clone(),
+                    etag: found.connection.etag.clone().unwrap_or_default(),
+                    request_id: found.request_id.clone(),
+                    finished_at_ms: now_ms(),
+                    reconciled: true,
+                };
+                let settled = history
+                    .try_run(move |h| {
+                        let query = HistoryQuery {
+                            search: Some(created.connection_id.clone()),
+                            ..Default::default()
+                        };
+                        if h.count(&query).unwrap_or(0) > 0 {
+                            return not_created_or_waiting(h, id, settles_after);
+                        }
+                        h.complete_created(id, &created)?;
+                        h.forget_in_flight(id);
+                        Ok(Reconciled::Created {
+                            attempt: id,
+                            connection_id: created.connection_id,
+                        })
+                    })
+                    .await?;
+                if matches!(settled, Reconciled::Created { .. }) {
+                    claimed.insert(connection_id);
+                }
+                settled
+            }
+            Ok(_) => {
+                history
+                    .try_run(move |h| not_created_or_waiting(h, id, settles_after))
+                    .await?
+            }
+            Err(e) => Reconciled::Unknown {
+                attempt: id,
+                reason: e.to_string(),
+            },
+        };
+        results.push(outcome);
+    }
+    Ok(results)
+}
+
+/// Settles `attempt` as not created, unless its request could still land (then it waits).
+fn not_created_or_waiting(
+    history: &HistoryStore,
+    attempt: AttemptId,
+    settles_after_ms: i64,
+) -> Result<Reconciled, HistoryError> {
+    if now_ms() <= settles_after_ms {
+        return Ok(Reconciled::Waiting {
+            attempt,
+            until_ms: settles_after_ms,
+        });
+    }
+    history.complete_failed(
+        attempt,
+        &FailedOutcome {
+            http_status: None,
+            error_code: None,
+            message: "Interrupted before Adobe answered; AEP has no connection of this name from that time, so it was not created.".to_owned(),
+            request_id: None,
+            finished_at_ms: now_ms(),
+        },
+    )?;
+    history.forget_in_flight(attempt);
+    Ok(Reconciled::NotCreated { attempt })
+}

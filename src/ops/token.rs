@@ -1,0 +1,226 @@
+//! Where the IMS credential comes from, and the client built on it. One function for both front
+//! ends: the CLI (options, environment, keyring) and the window (profile, demo, editor).
+//!
+//! With the profile's client secret in the keyring, the cached token is read first: while it is
+//! good the secret is read only if IMS must be asked after all (Platform rejecting the token), so
+//! the usual run reads one keyring entry, not two (BENCHMARKS.md, CLI create).
+
+use std::sync::Arc;
+
+use crate::api::{
+    AccessToken, ClientCredentials, ClientError, ClientSecret, Http, HttpSettings, PlatformClient,
+    TokenCache, TokenManager, TokenSource,
+};
+use crate::model::{Target, now_ms};
+use crate::secret::Secret;
+use crate::store::secrets::{CachedToken, KeyringError, SecretKind, SecretStore};
+
+use super::report::{ErrorClass, Problem};
+
+/// What feeds the token.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    /// A token used as given for this session (`AEP_ACCESS_TOKEN`): IMS and the keyring are not
+    /// asked, and it is never renewed.
+    Token(Secret),
+    /// A client secret used as given (`AEP_CLIENT_SECRET`, the demo's, or one typed in the
+    /// profile editor); tokens are cached in the keyring.
+    ClientSecret(Secret),
+    /// The profile's client secret in the keyring; tokens are cached there too.
+    Keyring,
+}
+
+/// Whose client to build.
+#[derive(Clone, Debug)]
+pub struct ClientSpec {
+    /// Org, client, sandbox and endpoints.
+    pub target: Target,
+    /// The profile's name (names its keyring entries).
+    pub profile: String,
+    /// Whether the profile is stored (else it has no keyring entries to read).
+    pub stored_profile: bool,
+    /// What feeds the token.
+    pub credential: Credential,
+    /// Timeouts and retry bounds.
+    pub settings: HttpSettings,
+}
+
+/// Why no client could be built.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// The client secret is to come from the keyring, but no stored profile names one.
+    #[error("no client secret")]
+    NoProfile,
+    /// The keyring has no client secret for the profile.
+    #[error("profile `{profile}` has no client secret in the keyring")]
+    NoSecret {
+        /// The profile.
+        profile: String,
+    },
+    /// The keyring could not be read.
+    #[error("{0}")]
+    Keyring(#[from] KeyringError),
+    /// The HTTP client could not be made (no TLS provider, say).
+    #[error("{0}")]
+    Client(#[from] ClientError),
+}
+
+impl Problem for TokenError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::NoProfile | Self::NoSecret { .. } => ErrorClass::Input,
+            Self::Keyring(_) | Self::Client(_) => ErrorClass::Local,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            Self::Keyring(e) => e.hint(),
+            Self::Client(e) => e.hint().map(str::to_owned),
+            Self::NoProfile | Self::NoSecret { .. } => None,
+        }
+    }
+}
+
+/// The client for `spec`. Blocking: it may read the keyring (on an async thread, run it with
+/// `spawn_blocking`). `secrets` opens the keyring, and is called only if it is needed.
+pub fn client(
+    spec: ClientSpec,
+    secrets: impl FnOnce() -> SecretStore,
+) -> Result<PlatformClient, TokenError> {
+    let ClientSpec {
+        target,
+        profile,
+        stored_profile,
+        credential,
+        settings,
+    } = spec;
+    let secret = match credential {
+        Credential::Token(token) => {
+            return Ok(client_with_cache(
+                target,
+                TokenSource::Fixed(token),
+                None,
+                None,
+                settings,
+            )?);
+        }
+        Credential::ClientSecret(secret) => Some(secret),
+        Credential::Keyring => None,
+    };
+    let secrets = secrets();
+    let cache = keyring_token_cache(&secrets, &profile, &target);
+    let (client_secret, cached) = match secret {
+        Some(secret) => (ClientSecret::Given(secret), None),
+        None => {
+            if !stored_profile {
+                return Err(TokenError::NoProfile);
+            }
+            let cached = cache.load().filter(|t| !t.needs_renewal(now_ms()));
+            let secret = match cached {
+                Some(_) => deferred_client_secret(secrets, profile),
+                None => ClientSecret::Given(
+                    secrets
+                        .get(&profile, SecretKind::ClientSecret)?
+                        .ok_or(TokenError::NoSecret { profile })?,
+                ),
+            };
+            (secret, Some(cached))
+        }
+    };
+    let source = TokenSource::Ims(ClientCredentials {
+        ims_url: target.ims_url.clone(),
+        client_id: target.client_id.clone(),
+        client_secret,
+        scopes: target.scopes.clone(),
+    });
+    Ok(client_with_cache(
+        target,
+        source,
+        Some(cache),
+        cached,
+        settings,
+    )?)
+}
+
+/// The profile's client secret, read from the keyring only if a token must be fetched.
+fn deferred_client_secret(secrets: SecretStore, profile: String) -> ClientSecret {
+    ClientSecret::Deferred(Arc::new(move || {
+        match secrets.get(&profile, SecretKind::ClientSecret) {
+            Ok(Some(secret)) => Ok(secret),
+            Ok(None) => Err(ClientError::Missing(format!(
+                "{}: store it again (in the window under Profiles, or with `aep-s3-connect profile add {profile} --client-secret-stdin ...`)",
+                TokenError::NoSecret {
+                    profile: profile.clone()
+                }
+            ))),
+            Err(e) => Err(ClientError::Missing(e.to_string())),
+        }
+    }))
+}
+
+/// The keyring scope of a profile's cached token: a token belongs to one client at one IMS.
+pub fn token_cache_scope(profile: &str, target: &Target) -> String {
+    format!("{profile}|{}|{}", target.client_id, target.ims_url)
+}
+
+/// A client whose tokens are cached in `cache`. `cached` is what the caller already read from
+/// it (`Some(None)`: nothing usable), so it is not read again; `None` leaves that to the
+/// token manager.
+pub fn client_with_cache(
+    target: Target,
+    source: TokenSource,
+    cache: Option<Arc<dyn TokenCache>>,
+    cached: Option<Option<AccessToken>>,
+    settings: HttpSettings,
+) -> Result<PlatformClient, ClientError> {
+    let http = Http::new(settings)?;
+    let mut tokens = TokenManager::new(http.clone(), source, cache);
+    if let Some(cached) = cached {
+        tokens = tokens.with_cached(cached);
+    }
+    Ok(PlatformClient::new(http, Arc::new(tokens), target))
+}
+
+/// The keyring's cache of IMS tokens for `profile` on `target`.
+pub fn keyring_token_cache(
+    store: &SecretStore,
+    profile: &str,
+    target: &Target,
+) -> Arc<dyn TokenCache> {
+    Arc::new(KeyringTokenCache {
+        store: store.clone(),
+        scope: token_cache_scope(profile, target),
+    })
+}
+
+/// The IMS token cache in the OS keyring. A keyring that fails only costs a token request.
+struct KeyringTokenCache {
+    store: SecretStore,
+    scope: String,
+}
+
+impl TokenCache for KeyringTokenCache {
+    fn load(&self) -> Option<AccessToken> {
+        match self.store.get_cached_token(&self.scope) {
+            Ok(cached) => cached.map(|c| AccessToken {
+                token: c.token,
+                expires_at_ms: c.expires_at_ms,
+            }),
+            Err(e) => {
+                tracing::debug!(error = %e, "no cached token from the keyring");
+                None
+            }
+        }
+    }
+
+    fn store(&self, token: &AccessToken) {
+        let cached = CachedToken {
+            token: token.token.clone(),
+            expires_at_ms: token.expires_at_ms,
+        };
+        if let Err(e) = self.store.set_cached_token(&self.scope, &cached) {
+            tracing::debug!(error = %e, "could not cache the token in the keyring");
+        }
+    }
+}

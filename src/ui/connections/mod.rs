@@ -1,0 +1,212 @@
+//! The connections screen: the active sandbox's S3 connections in AEP merged with the history
+//! ([`list`]), and the windows opened from a row: details ([`inspect`]), a lazily loaded tree
+//! with file previews ([`explorer`]), key rotation ([`rotate`]) and deletion ([`delete`]).
+
+mod delete;
+mod explorer;
+mod inspect;
+mod list;
+mod rotate;
+
+use delete::DeleteDialog;
+use explorer::Explorer;
+pub use list::ConnectionRow;
+use rotate::RotateDialog;
+
+use super::action::Action;
+use super::loadable::Loadable;
+use crate::api::explore::{ExploreItem, Preview};
+use crate::manage::{Inspected, MergedConnection};
+use crate::worker::{ErrorView, RotateFailure};
+
+/// The connections screen's state: the list, its filter and the open windows.
+#[derive(Default)]
+pub struct ConnectionsScreen {
+    /// The merged list, as the table shows it.
+    list: Loadable<Vec<ConnectionRow>>,
+    /// Filter text.
+    filter: String,
+    /// The details window.
+    inspected: Option<Loadable<Box<Inspected>>>,
+    /// The explorer window.
+    explorer: Option<Explorer>,
+    /// The rotate dialog.
+    rotate: Option<RotateDialog>,
+    /// The delete dialog.
+    delete: Option<DeleteDialog>,
+}
+
+/// What the screen shows from outside it.
+#[derive(Clone, Copy)]
+pub struct ConnectionsView<'a> {
+    /// The active profile's sandbox; `None` without a profile.
+    pub sandbox: Option<&'a str>,
+}
+
+impl ConnectionsView<'_> {
+    /// The sandbox is the production one (deleting asks for the name).
+    pub fn production(&self) -> bool {
+        self.sandbox == Some("prod")
+    }
+}
+
+impl ConnectionsScreen {
+    /// The list was asked for.
+    pub(crate) fn list_loading(&mut self) {
+        self.list = Loadable::Loading;
+    }
+
+    /// Forgets the list (another sandbox): it loads again when shown.
+    pub(crate) fn forget_list(&mut self) {
+        self.list = Loadable::Idle;
+    }
+
+    /// The list arrived (the worker's answer; tests hand it fixed rows).
+    pub fn on_list(&mut self, result: Result<Vec<MergedConnection>, ErrorView>) {
+        self.list = Loadable::from_result(
+            result.map(|rows| rows.into_iter().map(ConnectionRow::new).collect()),
+        );
+    }
+
+    /// A connection's details were asked for.
+    pub(crate) fn inspect_loading(&mut self) {
+        self.inspected = Some(Loadable::Loading);
+    }
+
+    /// A connection's details arrived.
+    pub(crate) fn on_inspected(&mut self, result: Result<Box<Inspected>, ErrorView>) {
+        self.inspected = Some(Loadable::from_result(result));
+    }
+
+    /// Opens the explorer on a connection, its root loading.
+    pub(crate) fn open_explorer(&mut self, id: &str, name: &str) {
+        self.explorer = Some(Explorer::new(id, name));
+    }
+
+    /// A folder of the explorer was asked for.
+    pub(crate) fn folder_loading(&mut self, id: &str, path: &str) {
+        if let Some(explorer) = self.explorer.as_mut().filter(|e| e.id == id) {
+            explorer.folders.insert(path.to_owned(), Loadable::Loading);
+        }
+    }
+
+    /// A file preview was asked for.
+    pub(crate) fn preview_loading(&mut self, id: &str, path: &str) {
+        if let Some(explorer) = self.explorer.as_mut().filter(|e| e.id == id) {
+            explorer.preview = Some((path.to_owned(), Loadable::Loading));
+        }
+    }
+
+    /// A level of the explorer arrived.
+    pub(crate) fn on_explored(
+        &mut self,
+        id: &str,
+        path: Option<String>,
+        result: Result<Vec<ExploreItem>, ErrorView>,
+    ) {
+        if let Some(explorer) = self.explorer.as_mut().filter(|e| e.id == id) {
+            explorer
+                .folders
+                .insert(path.unwrap_or_default(), Loadable::from_result(result));
+        }
+    }
+
+    /// A preview arrived.
+    pub(crate) fn on_previewed(
+        &mut self,
+        id: &str,
+        path: String,
+        result: Result<Preview, ErrorView>,
+    ) {
+        if let Some(explorer) = self.explorer.as_mut().filter(|e| e.id == id) {
+            explorer.preview = Some((path, Loadable::from_result(result)));
+        }
+    }
+
+    /// A rotation was sent.
+    pub(crate) fn rotate_started(&mut self) {
+        if let Some(dialog) = &mut self.rotate {
+            dialog.busy = true;
+            dialog.failure = None;
+        }
+    }
+
+    /// A rotation finished: close the dialog on success (true), keep it with the reason
+    /// otherwise.
+    pub(crate) fn on_rotated(&mut self, result: Result<String, RotateFailure>) -> bool {
+        match result {
+            Ok(_) => {
+                self.rotate = None;
+                true
+            }
+            Err(failure) => {
+                if let Some(dialog) = &mut self.rotate {
+                    dialog.failed(failure);
+                }
+                false
+            }
+        }
+    }
+
+    /// A deletion was sent.
+    pub(crate) fn delete_started(&mut self) {
+        if let Some(dialog) = &mut self.delete {
+            dialog.busy = true;
+            dialog.error = None;
+        }
+    }
+
+    /// A deletion finished: close the dialog and give the ID on success, keep it with the
+    /// reason otherwise.
+    pub(crate) fn on_deleted(&mut self, result: Result<String, ErrorView>) -> Option<String> {
+        match result {
+            Ok(id) => {
+                self.delete = None;
+                Some(id)
+            }
+            Err(e) => {
+                if let Some(dialog) = &mut self.delete {
+                    dialog.busy = false;
+                    dialog.error = Some(e);
+                }
+                None
+            }
+        }
+    }
+}
+
+/// Draws the connections tab: the list, and opens a row's dialogs.
+pub fn connections_ui(
+    ui: &mut egui::Ui,
+    screen: &mut ConnectionsScreen,
+    view: ConnectionsView<'_>,
+    actions: &mut Vec<Action>,
+) {
+    let asked = list::list_ui(ui, &screen.list, &mut screen.filter, view, actions);
+    for (intent, row) in asked {
+        match intent {
+            list::RowIntent::Copy => actions.push(Action::copy(row.id, "connection ID")),
+            list::RowIntent::Inspect => actions.push(Action::Inspect(row.id)),
+            list::RowIntent::Explore => actions.push(Action::Explore {
+                id: row.id,
+                name: row.name,
+            }),
+            // Opening a dialog needs nothing from the worker: the screen does it itself.
+            list::RowIntent::Rotate => screen.rotate = Some(RotateDialog::new(row)),
+            list::RowIntent::Delete => screen.delete = Some(DeleteDialog::new(row)),
+        }
+    }
+}
+
+/// The windows and dialogs of the connections screen (drawn whatever the tab).
+pub fn connection_windows_ui(
+    ctx: &egui::Context,
+    screen: &mut ConnectionsScreen,
+    view: ConnectionsView<'_>,
+    actions: &mut Vec<Action>,
+) {
+    inspect::inspect_window_ui(ctx, &mut screen.inspected);
+    explorer::explorer_window_ui(ctx, &mut screen.explorer, actions);
+    rotate::rotate_dialog_ui(ctx, &mut screen.rotate, actions);
+    delete::delete_dialog_ui(ctx, &mut screen.delete, view.production(), actions);
+}

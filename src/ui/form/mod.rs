@@ -1,0 +1,312 @@
+//! The new-connection screen: the fields (their state and validation in [`fields`]), the create
+//! button and, below, the result card.
+
+mod fields;
+
+use std::time::Instant;
+
+use zeroize::Zeroizing;
+
+pub use fields::{FormState, FormValidation, field_label};
+
+use super::action::Action;
+use super::dialogs::FileRequest;
+use super::result::{CreateState, ResultCard};
+use super::widgets::{SecretText, labelled_text};
+use crate::api::Connection;
+use crate::store::config::SavedAwsKey;
+use crate::worker::{CreatedView, ErrorView};
+
+/// The new-connection screen's state: the fields and the last create.
+#[derive(Default)]
+pub struct FormScreen {
+    /// What the user typed.
+    pub(crate) fields: FormState,
+    /// The last create, as the card shows it.
+    pub(crate) result: ResultCard,
+}
+
+/// What the screen shows from outside it.
+#[derive(Clone, Copy)]
+pub struct FormView<'a> {
+    /// The AWS keys remembered in the keyring.
+    pub saved_keys: &'a [SavedAwsKey],
+    /// A profile is active (else Create is disabled and says why).
+    pub has_profile: bool,
+}
+
+impl FormScreen {
+    /// A form with the demo's key filled in (AWS's documented example key), so the demo works
+    /// with one click.
+    pub fn demo() -> Self {
+        let mut screen = Self::default();
+        screen.fields.access_key_id = "AKIAIOSFODNN7EXAMPLE".to_owned();
+        screen.fields.secret_key =
+            Zeroizing::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".to_owned());
+        screen
+    }
+
+    /// True while a create runs.
+    pub fn is_creating(&self) -> bool {
+        self.result.is_running()
+    }
+
+    /// A create was sent.
+    pub(crate) fn create_started(&mut self) {
+        self.result = ResultCard {
+            create: CreateState::Running {
+                since: Instant::now(),
+                cancelling: false,
+            },
+            duplicate: None,
+        };
+    }
+
+    /// Cancel was sent for the running create.
+    pub(crate) fn cancel_started(&mut self) {
+        self.result.create = CreateState::Running {
+            since: Instant::now(),
+            cancelling: true,
+        };
+    }
+
+    /// A create finished.
+    pub(crate) fn on_created(&mut self, result: Result<CreatedView, ErrorView>) {
+        self.result = ResultCard::finished(result);
+    }
+
+    /// A connection of the same name exists: nothing was sent; ask what to do.
+    pub(crate) fn on_duplicate(&mut self, existing: Box<Connection>) {
+        self.result = ResultCard {
+            create: CreateState::Idle,
+            duplicate: Some(existing),
+        };
+    }
+}
+
+/// The form and, below it, the result of the last create.
+pub fn form_ui(
+    ui: &mut egui::Ui,
+    screen: &mut FormScreen,
+    view: FormView<'_>,
+    actions: &mut Vec<Action>,
+) {
+    let validation = screen.fields.validation();
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.heading("New S3 connection");
+        ui.add_space(6.0);
+        fields_ui(ui, &mut screen.fields, &validation);
+        let f = &mut screen.fields;
+        ui.horizontal(|ui| {
+            if ui.button("Import AWS credentials…").clicked() {
+                actions.push(Action::Pick(FileRequest::AwsCredentials));
+            }
+            if !view.saved_keys.is_empty() {
+                egui::ComboBox::from_id_salt("saved-aws")
+                    .selected_text("Remembered keys")
+                    .show_ui(ui, |ui| {
+                        for key in view.saved_keys {
+                            if ui.selectable_label(false, &key.label).clicked() {
+                                actions.push(Action::LoadSavedAwsKey(key.label.clone()));
+                            }
+                        }
+                    });
+            }
+        });
+        if !f.import_choices.is_empty() {
+            let mut chosen = None;
+            ui.group(|ui| {
+                ui.label("The file has several keys; pick one:");
+                for (i, key) in f.import_choices.iter().enumerate() {
+                    if ui
+                        .button(format!("{} ({})", key.label, key.access_key_id))
+                        .clicked()
+                    {
+                        chosen = Some(i);
+                    }
+                }
+            });
+            if let Some(i) = chosen {
+                let key = f.import_choices.swap_remove(i);
+                f.fill_key(&key);
+            }
+        }
+        ui.horizontal(|ui| {
+            ui.checkbox(&mut f.remember, "Remember these AWS credentials");
+            let label = ui.label("as");
+            ui.add_enabled(
+                f.remember,
+                egui::TextEdit::singleline(&mut f.remember_as)
+                    .hint_text("a name, e.g. landing-key")
+                    .desired_width(180.0),
+            )
+            .labelled_by(label.id);
+        });
+        ui.add_space(8.0);
+        create_row_ui(ui, screen, view.has_profile, actions);
+        ui.add_space(12.0);
+        super::result::result_ui(ui, &mut screen.result, actions);
+    });
+}
+
+/// The grid of fields and the collapsed "Advanced" one.
+fn fields_ui(ui: &mut egui::Ui, f: &mut FormState, validation: &FormValidation) {
+    egui::Grid::new("form")
+        .num_columns(2)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            row(
+                ui,
+                "Name",
+                &mut f.name,
+                false,
+                "e.g. Landing bucket (prod)",
+                validation,
+                "name",
+            );
+            row(
+                ui,
+                "Description",
+                &mut f.description,
+                false,
+                "optional",
+                validation,
+                "description",
+            );
+            row(
+                ui,
+                "Access key ID",
+                &mut f.access_key_id,
+                false,
+                "AKIA… or ASIA…",
+                validation,
+                "access_key_id",
+            );
+            let reveal = f.reveal_secret;
+            row(
+                ui,
+                "Secret access key",
+                &mut SecretText(&mut f.secret_key),
+                !reveal,
+                "",
+                validation,
+                "secret_key",
+            );
+            ui.label("");
+            ui.checkbox(&mut f.reveal_secret, "Show secret key");
+            ui.end_row();
+            if f.shows_session_token() {
+                row(
+                    ui,
+                    "Session token",
+                    &mut SecretText(&mut f.session_token),
+                    !reveal,
+                    "required for ASIA keys",
+                    validation,
+                    "session_token",
+                );
+            } else {
+                ui.label("");
+                if ui.link("Add a session token").clicked() {
+                    f.want_session_token = true;
+                }
+                ui.end_row();
+            }
+            row(
+                ui,
+                "Bucket name",
+                &mut f.bucket,
+                false,
+                "optional: restrict to one bucket",
+                validation,
+                "bucket",
+            );
+            row(
+                ui,
+                "Folder path",
+                &mut f.folder_path,
+                false,
+                "optional: restrict to one folder",
+                validation,
+                "folder",
+            );
+        });
+    egui::CollapsingHeader::new("Advanced")
+        .default_open(!f.service_url.is_empty())
+        .show(ui, |ui| {
+            egui::Grid::new("advanced")
+                .num_columns(2)
+                .spacing([12.0, 6.0])
+                .show(ui, |ui| {
+                    row(
+                        ui,
+                        "Service URL",
+                        &mut f.service_url,
+                        false,
+                        "https://s3.eu-west-1.amazonaws.com",
+                        validation,
+                        "service_url",
+                    );
+                });
+        });
+}
+
+fn create_row_ui(
+    ui: &mut egui::Ui,
+    screen: &FormScreen,
+    has_profile: bool,
+    actions: &mut Vec<Action>,
+) {
+    ui.horizontal(|ui| match &screen.result.create {
+        CreateState::Running { since, cancelling } => {
+            ui.add(egui::Spinner::new());
+            ui.label(format!("Creating… {:.0} s", since.elapsed().as_secs_f32()));
+            if ui
+                .add_enabled(!cancelling, egui::Button::new("Cancel"))
+                .clicked()
+            {
+                actions.push(Action::CancelCreate);
+            }
+        }
+        _ => {
+            let blocking = screen.fields.blocking_reason();
+            let enabled = blocking.is_none() && has_profile;
+            let button = ui
+                .add_enabled(enabled, egui::Button::new("Create connection"))
+                .on_hover_text("Ctrl+Enter");
+            if button.clicked() {
+                actions.push(Action::Create);
+            }
+            let why = if has_profile {
+                blocking
+            } else {
+                Some("Add a profile first (Profiles tab).".to_owned())
+            };
+            if let Some(why) = why {
+                ui.weak(why);
+            }
+        }
+    });
+}
+
+#[allow(clippy::too_many_arguments)]
+fn row(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut dyn egui::TextBuffer,
+    password: bool,
+    hint: &str,
+    validation: &FormValidation,
+    key: &str,
+) {
+    let label_response = ui.label(label);
+    ui.vertical(|ui| {
+        labelled_text(ui, &label_response, value, password, hint);
+        if let Some(error) = validation.errors.get(key) {
+            ui.colored_label(ui.visuals().error_fg_color, error);
+        } else if let Some(warning) = validation.warnings.get(key) {
+            ui.colored_label(ui.visuals().warn_fg_color, warning);
+        }
+    });
+    ui.end_row();
+}

@@ -1,0 +1,191 @@
+//! Profile, token and credential-import jobs: each calls the shared operation (off the loop, as
+//! it reads the keyring, the config or a file) and reports what came of it.
+
+use std::path::PathBuf;
+
+use super::history::HistoryThread;
+use super::{ErrorView, Event, TokenState, Worker, blocking};
+use crate::model::S3ConnectionInput;
+use crate::ops::aws_keys;
+use crate::ops::profiles::{self, SaveProfile};
+use crate::secret::Secret;
+use crate::store::config::{Config, Profile};
+
+/// Reads the config and opens the history (at start).
+pub(super) async fn load_setup(w: &Worker) {
+    // Both locks first: jobs sent after this one wait for what it loads.
+    let mut history = w.history.lock().await;
+    let mut session = w.session.lock().await;
+    let path = w.settings.paths.config_file();
+    let config = match blocking(move || Config::load(&path)).await {
+        Ok(config) => config,
+        Err(e) => {
+            w.error("reading the config", &e);
+            Config::default()
+        }
+    };
+    session.config = config;
+    session.client = None;
+    drop(session);
+    let (opened, notice) = match HistoryThread::open(&w.settings.paths.history_db()).await {
+        Ok((thread, notice)) => (Some(thread), notice.map(|n| n.message)),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    *history = opened;
+    drop(history);
+    w.send_setup(notice).await;
+    w.send(Event::HistoryChanged);
+}
+
+/// Runs a change of the config (and keyring) off the loop, with the session locked, and keeps
+/// the config it leaves. The client is rebuilt on next use.
+async fn change_config<R: Send + 'static>(
+    w: &Worker,
+    change: impl FnOnce(&mut Config) -> R + Send + 'static,
+) -> R {
+    let mut session = w.session.lock().await;
+    let mut config = session.config.clone();
+    let (config, result) = blocking(move || {
+        let result = change(&mut config);
+        (config, result)
+    })
+    .await;
+    session.config = config;
+    session.client = None;
+    result
+}
+
+/// Makes a profile active, then fetches its token.
+pub(super) async fn switch(w: &Worker, name: &str) {
+    let file = w.settings.paths.config_file();
+    let name = name.to_owned();
+    match change_config(w, move |config| profiles::activate(config, &file, &name)).await {
+        Ok(()) => {
+            w.send_setup(None).await;
+            fetch_token(w).await;
+        }
+        Err(e) => w.error("switching profile", e),
+    }
+}
+
+/// Adds, replaces or renames a profile; its client secret goes to the keyring when given.
+pub(super) async fn save(
+    w: &Worker,
+    profile: Profile,
+    client_secret: Option<Secret>,
+    previous_name: Option<String>,
+) {
+    let file = w.settings.paths.config_file();
+    let secrets = w.settings.secrets.clone();
+    let change = SaveProfile {
+        profile,
+        client_secret,
+        previous_name,
+        activate: false,
+    };
+    let saved = change_config(w, move |config| {
+        profiles::save(config, &file, || secrets, change)
+    })
+    .await;
+    match saved {
+        Ok(saved) => {
+            w.send_setup(None).await;
+            for warning in saved.warnings {
+                w.error("saving the profile", warning);
+            }
+        }
+        Err(e) => w.error("saving the profile", e),
+    }
+}
+
+/// Removes a profile and its keyring entries.
+pub(super) async fn remove(w: &Worker, name: &str) {
+    let file = w.settings.paths.config_file();
+    let secrets = w.settings.secrets.clone();
+    let name = name.to_owned();
+    let removed = change_config(w, move |config| {
+        profiles::remove(config, &file, || secrets, &name)
+    })
+    .await;
+    match removed {
+        Ok(warnings) => {
+            w.send_setup(None).await;
+            for warning in warnings {
+                w.error("removing the profile", warning);
+            }
+        }
+        Err(e) => w.error("removing the profile", e),
+    }
+}
+
+/// Fetches a token for a profile (saved or being edited) and reports its expiry or the error.
+pub(super) async fn test(w: &Worker, profile: Profile, client_secret: Option<Secret>) {
+    let config = w.session.lock().await.config.clone();
+    let credential = w.credential(client_secret);
+    let result = match w.client_for(&profile, &config, credential).await {
+        Ok(client) => client
+            .tokens()
+            .token()
+            .await
+            .map(|t| t.expires_at_ms)
+            .map_err(|e| ErrorView::from_client(&e)),
+        Err(e) => Err(e),
+    };
+    w.send(Event::ProfileTested {
+        name: profile.name,
+        result,
+    });
+}
+
+/// Gets (or reuses) the active profile's token, for the top bar.
+pub(super) async fn fetch_token(w: &Worker) {
+    let state = match w.active_client().await {
+        Ok((_, client)) => match client.tokens().token().await {
+            Ok(t) => TokenState::Valid(t.expires_at_ms),
+            Err(e) => TokenState::Error(e.to_string()),
+        },
+        Err(e) => TokenState::Error(e.message),
+    };
+    w.send(Event::Token(state));
+}
+
+/// Remembers the create's AWS key under `label` (keyring and config).
+pub(super) async fn remember_aws_key(w: &Worker, label: String, input: S3ConnectionInput) {
+    let file = w.settings.paths.config_file();
+    let secrets = w.settings.secrets.clone();
+    let remembered = change_config(w, move |config| {
+        aws_keys::remember(config, &file, &secrets, &label, &input)
+    })
+    .await;
+    match remembered {
+        Ok(()) => w.send_setup(None).await,
+        Err(e) => w.error("remembering the AWS credentials", e),
+    }
+}
+
+/// Reads a Developer Console project JSON.
+pub(super) async fn import_console(w: &Worker, path: PathBuf) {
+    match blocking(move || profiles::read_console_json(&path)).await {
+        Ok(c) => w.send(Event::ConsoleImported(Box::new(c))),
+        Err(e) => w.error("importing the Developer Console JSON", e),
+    }
+}
+
+/// Reads `~/.aws/credentials` or an IAM CSV.
+pub(super) async fn import_aws_file(w: &Worker, path: PathBuf) {
+    match blocking(move || aws_keys::read_file(&path)).await {
+        Ok(keys) => w.send(Event::AwsImported(keys)),
+        Err(e) => w.error("importing AWS credentials", e),
+    }
+}
+
+/// Loads a remembered AWS key's secrets from the keyring.
+pub(super) async fn load_aws_key(w: &Worker, label: String) {
+    let config = w.session.lock().await.config.clone();
+    let secrets = w.settings.secrets.clone();
+    match blocking(move || aws_keys::load(&config, &secrets, &label)).await {
+        Ok(Some(key)) => w.send(Event::AwsImported(vec![key])),
+        Ok(None) => {}
+        Err(e) => w.error("loading remembered AWS credentials", e),
+    }
+}

@@ -1,0 +1,326 @@
+//! What the window and its worker say to each other: the [`Job`]s the UI sends, the [`Event`]s
+//! the worker answers with, and the views those carry. UI-free, like the rest of the worker.
+
+use std::path::PathBuf;
+
+use crate::api::explore::{ExploreItem, Preview};
+use crate::api::sandboxes::Sandbox;
+use crate::api::{ClientError, Connection};
+use crate::export::ExportFormat;
+use crate::import::{aws::AwsCredential, console::ConsoleCredential};
+use crate::manage::{Inspected, MergedConnection, NewCredentials};
+use crate::model::{CreatedConnection, S3ConnectionInput};
+use crate::ops::{Problem, Reconciled};
+use crate::secret::Secret;
+use crate::store::config::{Config, Profile};
+use crate::store::history::{Attempt, AttemptId, HistoryQuery};
+use crate::store::paths::AppPaths;
+use crate::store::secrets::{KeyringStatus, SecretStore};
+
+/// How the worker is set up.
+#[derive(Clone, Debug)]
+pub struct WorkerSettings {
+    /// Config and data dirs.
+    pub paths: AppPaths,
+    /// The keyring to use.
+    pub secrets: SecretStore,
+    /// Demo mode: a client secret used for every profile instead of the keyring.
+    pub demo_client_secret: Option<Secret>,
+    /// A pasted access token (`AEP_ACCESS_TOKEN`): used for this session instead of IMS.
+    pub access_token: Option<Secret>,
+}
+
+/// Work for the worker.
+#[derive(Debug)]
+pub enum Job {
+    /// Load config, keyring status and history basics.
+    LoadSetup,
+    /// Make a profile active.
+    SwitchProfile(String),
+    /// Add or replace a profile; `client_secret` goes to the keyring when given.
+    SaveProfile {
+        /// The profile.
+        profile: Profile,
+        /// Its client secret, if the user typed one.
+        client_secret: Option<Secret>,
+        /// The profile's old name when it is renamed.
+        previous_name: Option<String>,
+    },
+    /// Remove a profile and its keyring entries.
+    RemoveProfile(String),
+    /// Fetch a token for a profile (saved or being edited) and report success or the error.
+    TestProfile {
+        /// The profile.
+        profile: Profile,
+        /// A client secret typed in the editor, else the keyring's.
+        client_secret: Option<Secret>,
+    },
+    /// Get (or reuse) a token for the active profile, for the top bar.
+    FetchToken,
+    /// Create a connection.
+    Create {
+        /// What to create.
+        input: S3ConnectionInput,
+        /// Create even when the sandbox has a connection of that name.
+        allow_duplicate: bool,
+        /// Remember the AWS key in the keyring under this label.
+        remember_aws_as: Option<String>,
+    },
+    /// Cancel the running create.
+    Cancel,
+    /// Look pending records of the active profile up in AEP (at start).
+    Reconcile,
+    /// Load a page of history.
+    LoadHistory {
+        /// Filters, order, offset and limit.
+        query: HistoryQuery,
+        /// Echoed back so stale answers can be dropped.
+        generation: u64,
+    },
+    /// Remove a record.
+    DeleteAttempt(AttemptId),
+    /// Put a removed record back.
+    RestoreAttempt(Box<Attempt>),
+    /// Write the rows matching a query to a file.
+    Export {
+        /// Target file.
+        path: PathBuf,
+        /// CSV or JSON.
+        format: ExportFormat,
+        /// Which rows (limit and offset are ignored).
+        query: HistoryQuery,
+    },
+    /// Parse a Developer Console project JSON.
+    ImportConsoleJson(PathBuf),
+    /// Parse `~/.aws/credentials` or an IAM CSV.
+    ImportAwsFile(PathBuf),
+    /// Load a remembered AWS key's secrets from the keyring.
+    LoadSavedAwsKey(String),
+    /// List the active sandbox's S3 connections, merged with the history.
+    ListConnections,
+    /// One connection's details.
+    Inspect(String),
+    /// One level of a connection's storage (`None` = the root).
+    Explore {
+        /// Connection ID.
+        id: String,
+        /// Folder path, or the root.
+        path: Option<String>,
+    },
+    /// The first rows of a file.
+    Preview {
+        /// Connection ID.
+        id: String,
+        /// File path.
+        path: String,
+    },
+    /// Replace a connection's access key.
+    Rotate {
+        /// Connection ID.
+        id: String,
+        /// The version the user saw (for "what changed" on a conflict).
+        seen: Option<Box<Connection>>,
+        /// The new key.
+        credentials: NewCredentials,
+    },
+    /// Delete a connection in AEP.
+    DeleteConnection {
+        /// Connection ID.
+        id: String,
+        /// Its name, for the history and messages.
+        name: Option<String>,
+    },
+    /// The sandboxes the active profile's credential may use.
+    ListSandboxes,
+}
+
+/// What the worker reports.
+#[derive(Debug)]
+pub enum Event {
+    /// Config and keyring state (after start and after profile changes).
+    Setup {
+        /// The config.
+        config: Config,
+        /// The keyring.
+        keyring: KeyringStatus,
+        /// Message when the history file was moved aside or could not be opened.
+        history_notice: Option<String>,
+    },
+    /// Token state of the active profile.
+    Token(TokenState),
+    /// Result of a profile test.
+    ProfileTested {
+        /// Profile name.
+        name: String,
+        /// Expiry on success, the error otherwise.
+        result: Result<i64, ErrorView>,
+    },
+    /// A create has started (its pending record exists once `attempt` is set).
+    CreateStarted,
+    /// A create finished.
+    CreateFinished(Result<CreatedView, ErrorView>),
+    /// Pending records were settled.
+    Reconciled(Vec<Reconciled>),
+    /// A page of history.
+    History {
+        /// The query it answers.
+        query: HistoryQuery,
+        /// Its generation.
+        generation: u64,
+        /// Rows.
+        rows: Vec<Attempt>,
+        /// Rows matching without limit.
+        total: usize,
+    },
+    /// The history changed (a create, delete or restore): reload what is shown.
+    HistoryChanged,
+    /// A record was removed; the attempt is kept for undo.
+    Deleted(Box<Attempt>),
+    /// Export done.
+    Exported {
+        /// File written.
+        path: PathBuf,
+        /// Rows written.
+        rows: usize,
+    },
+    /// A console JSON was read.
+    ConsoleImported(Box<ConsoleCredential>),
+    /// AWS keys were read from a file (or the keyring).
+    AwsImported(Vec<AwsCredential>),
+    /// The connections view.
+    Connections(Result<Vec<MergedConnection>, ErrorView>),
+    /// One connection's details.
+    Inspected(Result<Box<Inspected>, ErrorView>),
+    /// One level of storage.
+    Explored {
+        /// Connection ID.
+        id: String,
+        /// The folder, or the root.
+        path: Option<String>,
+        /// Its items.
+        result: Result<Vec<ExploreItem>, ErrorView>,
+    },
+    /// A file preview.
+    Previewed {
+        /// Connection ID.
+        id: String,
+        /// File path.
+        path: String,
+        /// Columns and rows.
+        result: Result<Preview, ErrorView>,
+    },
+    /// A rotation finished.
+    Rotated(Result<String, RotateFailure>),
+    /// A deletion finished (the connection ID on success).
+    ConnectionDeleted(Result<String, ErrorView>),
+    /// The sandboxes the credential may use.
+    Sandboxes(Result<Vec<Sandbox>, ErrorView>),
+    /// A connection with the same name already exists: the create was not sent.
+    DuplicateFound(Box<Connection>),
+    /// Something failed outside a create; `context` says what was being done.
+    Error {
+        /// What was being done.
+        context: String,
+        /// The message.
+        message: String,
+    },
+}
+
+/// A rotation that did not apply: the message, and on a conflict the current version with what
+/// changed, so the user can look and retry.
+#[derive(Clone, Debug)]
+pub struct RotateFailure {
+    /// What happened.
+    pub error: ErrorView,
+    /// The current version and the changes, when someone else changed the connection.
+    pub stale: Option<(Box<Connection>, Vec<String>)>,
+}
+
+/// The token state shown in the top bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenState {
+    /// No token yet.
+    None,
+    /// Valid until (epoch ms; `i64::MAX` for a pasted token).
+    Valid(i64),
+    /// The last attempt failed.
+    Error(String),
+}
+
+/// A create's success, as the result card shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreatedView {
+    /// History record.
+    pub attempt: AttemptId,
+    /// The connection.
+    pub connection: CreatedConnection,
+    /// Connection name.
+    pub name: String,
+    /// Sandbox.
+    pub sandbox: String,
+    /// Warnings to show.
+    pub warnings: Vec<String>,
+    /// The runnable, redacted cURL.
+    pub curl: String,
+}
+
+/// A failure, as the UI shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorView {
+    /// HTTP status.
+    pub status: Option<u16>,
+    /// Adobe's code.
+    pub code: Option<String>,
+    /// The message.
+    pub message: String,
+    /// `x-request-id`.
+    pub request_id: Option<String>,
+    /// What to do.
+    pub hint: Option<String>,
+    /// Raw response excerpt.
+    pub raw_body: Option<String>,
+    /// The redacted cURL of the request, when there was one.
+    pub curl: Option<String>,
+    /// Nothing was created because the duplicate check could not run: offer to create without it.
+    pub offer_create_anyway: bool,
+}
+
+impl ErrorView {
+    /// From any domain error: the message (Adobe's own words where its status, code and request
+    /// ID are shown beside them), the hint, and Adobe's details when Adobe answered.
+    pub fn of(problem: &(impl Problem + ?Sized)) -> Self {
+        let client = problem.client_error();
+        Self {
+            status: client.and_then(ClientError::status),
+            code: client.and_then(ClientError::code).map(str::to_owned),
+            message: problem.summary(),
+            request_id: client.and_then(ClientError::request_id).map(str::to_owned),
+            hint: problem.hint(),
+            raw_body: client.and_then(raw_body),
+            curl: None,
+            offer_create_anyway: false,
+        }
+    }
+
+    /// From a client error.
+    pub fn from_client(e: &ClientError) -> Self {
+        Self::of(e)
+    }
+
+    /// A plain message.
+    pub fn message(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            ..Self::default()
+        }
+    }
+}
+
+/// The start of Adobe's raw answer behind `error`, if one arrived.
+fn raw_body(error: &ClientError) -> Option<String> {
+    match error {
+        ClientError::Api(api) => Some(api.raw_body.clone()),
+        ClientError::OutcomeUnknown { cause, .. } => raw_body(cause),
+        _ => None,
+    }
+}

@@ -1,0 +1,27 @@
+//! The integration tests, as one binary: each test binary links the whole app (eframe, the
+//! renderer, reqwest, SQLite), so one link instead of twenty saves minutes of every CI run.
+//! Each module is one area; `common` holds the fixtures they share.
+//!
+//! Run one area with `scripts/test.sh --test it MODULE::` (e.g. `--test it snapshots::`).
+
+mod common;
+
+mod adobe_contract;
+mod cli;
+mod client;
+mod config;
+mod curl_export;
+mod emulator;
+mod emulator_fidelity;
+mod faults;
+mod fuzz_corpus;
+mod history;
+mod keyring;
+mod manage;
+mod s3check;
+mod secret_hygiene;
+mod smoke;
+mod snapshots;
+mod ui;
+mod ui_faults;
+mod ui_manage;
