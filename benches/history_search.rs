@@ -9,7 +9,10 @@
 //!
 //! Run: `cargo bench --bench history_search` (add a filter, e.g. `-- 2-char`, to run a few).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-#![expect(missing_docs, reason = "criterion_group! and criterion_main! generate undocumented functions")]
+#![expect(
+    missing_docs,
+    reason = "criterion_group! and criterion_main! generate undocumented functions"
+)]
 
 use std::hint::black_box;
 use std::path::Path;
