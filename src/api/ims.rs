@@ -264,7 +264,18 @@ pub(crate) fn parse_token_response(
         serde_json::from_slice(&response.body).map_err(|e| ClientError::InvalidResponse {
             what: "IMS token request".to_owned(),
             status: response.status,
-            detail: format!("expected {{\"access_token\", \"expires_in\"}}: {e}"),
+            // Not serde's own words: they quote the offending value, which can hold the token.
+            detail: format!(
+                "expected {{\"access_token\", \"expires_in\"}}: {} at line {} column {}",
+                match e.classify() {
+                    serde_json::error::Category::Syntax => "not valid JSON",
+                    serde_json::error::Category::Data => "a field is missing or of the wrong type",
+                    serde_json::error::Category::Eof => "the answer is cut short",
+                    serde_json::error::Category::Io => "the answer could not be read",
+                },
+                e.line(),
+                e.column()
+            ),
             request_id: response.request_id.clone(),
         })?;
     if parsed.access_token.is_empty() {
