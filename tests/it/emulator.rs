@@ -12,9 +12,9 @@ use aep_s3_connect::emulator::{
 use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
 
-const CONNS: &str = "/data/foundation/flowservice/connections";
-const S3_SPEC: &str = "ecadc60c-7455-4d87-84dc-2a0e293d997b";
-const SCOPE: &str =
+pub(super) const CONNS: &str = "/data/foundation/flowservice/connections";
+pub(super) const S3_SPEC: &str = "ecadc60c-7455-4d87-84dc-2a0e293d997b";
+pub(super) const SCOPE: &str =
     "openid,session,AdobeID,read_organizations,additional_info.projectedProductContext";
 
 struct Env {
@@ -120,21 +120,21 @@ impl Env {
     }
 }
 
-fn keys() -> Value {
+pub(super) fn keys() -> Value {
     json!({"s3AccessKey": "AKIAIOSFODNN7EXAMPLE", "s3SecretKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"})
 }
 
 /// Status and JSON body of a response.
-async fn parts(resp: Response) -> (StatusCode, Value) {
+pub(super) async fn parts(resp: Response) -> (StatusCode, Value) {
     let status = resp.status();
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
 /// The `FLOW-{code}-{status}` of a Flow error body.
-fn flow_code(body: &Value) -> &str {
+pub(super) fn flow_code(body: &Value) -> &str {
     body["type"]
         .as_str()
-        .unwrap()
+        .unwrap_or_default()
         .trim_start_matches("https://ns.adobe.com/aep/errors/")
 }
 

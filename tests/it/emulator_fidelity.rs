@@ -11,15 +11,13 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use aep_s3_connect::emulator::{
     DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID, Emulator, EmulatorConfig, Fault, FaultRoute,
 };
-use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
+use reqwest::{Client, Method, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 
 const FLOW: &str = "/data/foundation/flowservice";
-const CONNS: &str = "/data/foundation/flowservice/connections";
 const SPECS: &str = "/data/foundation/flowservice/connectionSpecs";
-const S3_SPEC: &str = "ecadc60c-7455-4d87-84dc-2a0e293d997b";
-const SCOPE: &str =
-    "openid,session,AdobeID,read_organizations,additional_info.projectedProductContext";
+// The constants and response helpers of the emulator's own tests, shared.
+use super::emulator::{CONNS, S3_SPEC, SCOPE, flow_code, keys, parts};
 
 struct Env {
     emu: Emulator,
@@ -121,26 +119,9 @@ impl Env {
 fn create_body(name: &str) -> Value {
     json!({
         "name": name,
-        "auth": {"specName": "Access Key", "params": {
-            "s3AccessKey": "AKIAIOSFODNN7EXAMPLE",
-            "s3SecretKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        }},
+        "auth": {"specName": "Access Key", "params": keys()},
         "connectionSpec": {"id": S3_SPEC, "version": "1.0"},
     })
-}
-
-/// Status and JSON body of a response.
-async fn parts(resp: Response) -> (StatusCode, Value) {
-    let status = resp.status();
-    (status, resp.json().await.unwrap_or(Value::Null))
-}
-
-/// The `FLOW-{code}-{status}` of a Flow error body.
-fn flow_code(body: &Value) -> &str {
-    body["type"]
-        .as_str()
-        .unwrap_or_default()
-        .trim_start_matches("https://ns.adobe.com/aep/errors/")
 }
 
 fn names(items: &Value) -> Vec<&str> {
