@@ -101,7 +101,7 @@ fn ms(d: Duration) -> f64 {
 /// True when the table shows `total` records and no row waits for its page.
 fn shows(h: &Harness<'_, AepApp>, total: usize) -> bool {
     let label = match total {
-        0 => "No records match.".to_owned(),
+        0 => "No records match the search and filters.".to_owned(),
         n => format!("{n} records"),
     };
     has_label(h, &label) && h.query_all_by_label("…").next().is_none()
@@ -114,8 +114,8 @@ fn scroll(h: &mut Harness<'_, AepApp>, total: usize) -> Frames {
         has_label(h, &newest),
         "the table starts at the newest record"
     );
-    // The pointer over the table body, so the wheel scrolls it.
-    h.event(egui::Event::PointerMoved(egui::pos2(550.0, 450.0)));
+    // The pointer over the history list (the left half of the window), so the wheel scrolls it.
+    h.event(egui::Event::PointerMoved(egui::pos2(250.0, 450.0)));
     h.step();
     let mut frames = Frames::default();
     for _ in 0..SCROLL_FRAMES {
@@ -137,7 +137,7 @@ fn scroll(h: &mut Harness<'_, AepApp>, total: usize) -> Frames {
 /// Frames while `SEARCH` is typed, each character followed by frames until the table shows
 /// that prefix's result (its count from the store, and every row in view loaded).
 fn type_search(h: &mut Harness<'_, AepApp>, store: &HistoryStore) -> Frames {
-    type_into(h, "Search:", "");
+    type_into(h, "Search history", "");
     let mut frames = Frames::default();
     for end in 1..=SEARCH.len() {
         let prefix = &SEARCH[..end];
@@ -147,7 +147,7 @@ fn type_search(h: &mut Harness<'_, AepApp>, store: &HistoryStore) -> Frames {
                 ..HistoryQuery::default()
             })
             .unwrap();
-        h.get_by_role_and_label(Role::TextInput, "Search:")
+        h.get_by_role_and_label(Role::TextInput, "Search history")
             .type_text(&SEARCH[end - 1..end]);
         frames.step(h);
         settle(h, &mut frames, |h| shows(h, total));
@@ -209,7 +209,6 @@ fn main() {
 
     let mut h = app_on(w.home.path(), &w.emu().base_url(), "dev", |_| {});
     step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
-    h.get_by_role_and_label(Role::Button, "History").click();
     step_until(&mut h, "the history", |h| shows(h, n));
 
     let scrolled = scroll(&mut h, n);

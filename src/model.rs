@@ -138,12 +138,46 @@ impl EpochMs {
         )
     }
 
+    /// `MM-DD HH:MM` in the user's time zone: the narrow history list, where the year and
+    /// seconds do not fit (its tooltip has [`Self::local`]).
+    pub fn local_month_day(self) -> String {
+        self.format_with(
+            self.local_datetime(),
+            time::macros::format_description!("[month]-[day] [hour]:[minute]"),
+        )
+    }
+
     /// `HH:MM` in the user's time zone (the top bar's token expiry), `?` when out of range.
     pub fn local_hh_mm(self) -> String {
         self.local_datetime().map_or_else(
             || "?".to_owned(),
             |t| format!("{:02}:{:02}", t.hour(), t.minute()),
         )
+    }
+
+    /// `HH:MM` in the user's time zone, with the day whenever it is not `now`'s: `00:09
+    /// tomorrow`, `23:50 yesterday`, else `2026-04-14 00:09`. A bare `HH:MM` would read as today.
+    pub fn local_hh_mm_near(self, now: EpochMs) -> String {
+        self.hh_mm_near(now, local_offset())
+    }
+
+    fn hh_mm_near(self, now: EpochMs, offset: time::UtcOffset) -> String {
+        let (Some(at), Some(today)) = (self.utc_datetime(), now.utc_datetime()) else {
+            return self.0.to_string();
+        };
+        let (at, today) = (at.to_offset(offset), today.to_offset(offset));
+        let hh_mm = format!("{:02}:{:02}", at.hour(), at.minute());
+        match (at.date() - today.date()).whole_days() {
+            0 => hh_mm,
+            1 => format!("{hh_mm} tomorrow"),
+            -1 => format!("{hh_mm} yesterday"),
+            _ => format!(
+                "{:04}-{:02}-{:02} {hh_mm}",
+                at.year(),
+                u8::from(at.month()),
+                at.day()
+            ),
+        }
     }
 
     fn local_datetime(self) -> Option<time::OffsetDateTime> {
@@ -177,9 +211,67 @@ impl EpochMs {
     }
 }
 
+/// How long a span of milliseconds is, in words a glance takes in: `2 d 3 h`, `23 h 59 min`,
+/// `5 min`, `less than a minute` (a negative span counts as none). Minutes are whole ones
+/// left, so a token valid for 59.9 minutes says `59 min`.
+pub fn duration_text(ms: i64) -> String {
+    let minutes = ms.max(0) / 60_000;
+    let (days, hours, minutes) = (minutes / (24 * 60), minutes / 60 % 24, minutes % 60);
+    match (days, hours, minutes) {
+        (0, 0, 0) => "less than a minute".to_owned(),
+        (0, 0, m) => format!("{m} min"),
+        (0, h, 0) => format!("{h} h"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (d, 0, _) => format!("{d} d"),
+        (d, h, _) => format!("{d} d {h} h"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (issue 11): "valid until 00:09" did not say it was tomorrow's 00:09.
+    #[test]
+    fn a_time_near_now_says_its_day_when_not_today() {
+        let utc = time::UtcOffset::UTC;
+        // 2026-04-12 23:10 UTC.
+        let now = EpochMs(1_776_035_400_000);
+        let minute = 60_000;
+        assert_eq!(EpochMs(now.0 + 10 * minute).hh_mm_near(now, utc), "23:20");
+        assert_eq!(
+            EpochMs(now.0 + 59 * minute).hh_mm_near(now, utc),
+            "00:09 tomorrow"
+        );
+        assert_eq!(
+            EpochMs(now.0 - 24 * 60 * minute).hh_mm_near(now, utc),
+            "23:10 yesterday"
+        );
+        assert_eq!(
+            EpochMs(now.0 + 3 * 24 * 60 * minute).hh_mm_near(now, utc),
+            "2026-04-15 23:10"
+        );
+        // The day is the user's: two hours east, 23:10 UTC is already 01:10 of the 13th.
+        let east = time::UtcOffset::from_hms(2, 0, 0).unwrap();
+        assert_eq!(EpochMs(now.0 + 10 * minute).hh_mm_near(now, east), "01:20");
+        assert_eq!(
+            EpochMs(now.0 - 2 * 60 * minute).hh_mm_near(now, east),
+            "23:10 yesterday"
+        );
+        assert_eq!(EpochMs(i64::MAX).hh_mm_near(now, utc), i64::MAX.to_string());
+    }
+
+    #[test]
+    fn durations_read_at_a_glance() {
+        let minute = 60_000;
+        assert_eq!(duration_text(-5), "less than a minute");
+        assert_eq!(duration_text(59_999), "less than a minute");
+        assert_eq!(duration_text(5 * minute), "5 min");
+        assert_eq!(duration_text(60 * minute), "1 h");
+        assert_eq!(duration_text(24 * 60 * minute - 1), "23 h 59 min");
+        assert_eq!(duration_text(24 * 60 * minute), "1 d");
+        assert_eq!(duration_text(27 * 60 * minute + 5 * minute), "1 d 3 h");
+    }
 
     #[test]
     fn times_print_in_each_form() {

@@ -413,7 +413,7 @@ pub fn hint_for(status: u16, code: Option<&str>) -> Option<String> {
             "1414" => "The connection spec of a connection cannot be changed.",
             "1418" => "The connection is used by a dataflow: delete or update the dataflow first.",
             "1439" => "The connection was not found in this sandbox.",
-            "invalid_client" => "IMS rejected the client ID or client secret: copy them again from the Developer Console (project → OAuth Server-to-Server credential).",
+            "invalid_client" => "IMS rejected the client ID or client secret: copy them again from the Developer Console (project > OAuth Server-to-Server credential).",
             "invalid_scope" => "IMS rejected the scopes: use the ones the Developer Console lists for the credential.",
             "unsupported_grant_type" => "IMS expects grant_type=client_credentials (OAuth Server-to-Server).",
             "BadRequestError" => "The request was malformed (this is a bug in aep-s3-connect: please report it with the request ID).",

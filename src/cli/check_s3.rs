@@ -78,8 +78,9 @@ pub fn run(global: &GlobalArgs, args: CheckS3Args) -> Result<(), Failure> {
         }
     }
     let ctx = Context::load(global).map_err(|f| f.with_json(json_out))?;
-    let http = Http::new(ctx.http_settings())
-        .map_err(|e| Failure::new(Exit::Network, e.to_string()).with_json(json_out))?;
+    // Whatever failed here is classed like any client error (a bad setting is the user's input,
+    // not the network's), so the exit code comes from the one mapping in cli/exit.rs.
+    let http = Http::new(ctx.http_settings()).map_err(|e| Failure::of(&e, json_out))?;
     let report = super::token::runtime()?.block_on(s3check::check_s3(&http, &input));
     if json_out {
         println!("{}", report_json(&report));

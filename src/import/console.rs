@@ -79,7 +79,7 @@ pub fn parse(text: &str, source_name: &str) -> Result<ConsoleCredential, ImportE
     let err = |pointer: &str, m: &str| ImportError::new(source_name, line(pointer), m.to_owned());
     let project = json
         .get("project")
-        .ok_or_else(|| err("", "no `project` object: is this the JSON from Developer Console → project → Download JSON?"))?;
+        .ok_or_else(|| err("", "no `project` object: is this the JSON from Developer Console > project > Download JSON?"))?;
     let org_id = project
         .pointer("/org/ims_org_id")
         .and_then(Value::as_str)
@@ -133,7 +133,7 @@ pub fn parse(text: &str, source_name: &str) -> Result<ConsoleCredential, ImportE
     if client_secrets.is_empty() {
         return Err(err(
             &secrets_at,
-            "the OAuth credential has no client secret (`client_secrets` is missing or empty): generate one in the Developer Console (project → OAuth Server-to-Server → Retrieve client secret) and download the JSON again",
+            "the OAuth credential has no client secret (`client_secrets` is missing or empty): generate one in the Developer Console (project > OAuth Server-to-Server > Retrieve client secret) and download the JSON again",
         ));
     }
     let scopes = match oauth.get("scopes") {

@@ -9,7 +9,7 @@ use super::{
 };
 
 /// What to do about a connection a dataflow uses (the hint of [`DeleteError::InUse`]).
-pub const IN_USE_FIX: &str = "in the AEP UI, open Sources → Dataflows, find the dataflows that use this account, and delete them (or switch them to another account); then delete the connection again.";
+pub const IN_USE_FIX: &str = "in the AEP UI, open Sources > Dataflows, find the dataflows that use this account, and delete them (or switch them to another account); then delete the connection again.";
 
 /// True for "the connection is used by a dataflow" (code 1418).
 pub fn is_in_use(error: &ClientError) -> bool {
@@ -195,7 +195,7 @@ mod tests {
         )));
         assert!(is_in_use(&error));
         let text = in_use_message("c1", Some("inuse feed"), &error);
-        assert!(text.contains("dataflow") && text.contains("Sources → Dataflows"));
+        assert!(text.contains("dataflow") && text.contains("Sources > Dataflows"));
         assert!(text.contains("req-9") && text.contains("\"inuse feed\""));
     }
 }

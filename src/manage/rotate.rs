@@ -294,7 +294,7 @@ pub fn describe_changes(before: &Connection, after: &Connection) -> Vec<String> 
     let mut field = |label: &str, old: Option<&str>, new: Option<&str>| {
         if old != new {
             changes.push(format!(
-                "{label}: {} → {}",
+                "{label}: {} -> {}",
                 quoted_or_none(old),
                 quoted_or_none(new)
             ));
@@ -343,7 +343,7 @@ pub fn describe_changes(before: &Connection, after: &Connection) -> Vec<String> 
     }
     if changes.is_empty() && before.etag != after.etag {
         changes.push(format!(
-            "a new version (etag {} → {}) with no difference visible here (for example a rotated secret key)",
+            "a new version (etag {} -> {}) with no difference visible here (for example a rotated secret key)",
             before.etag.as_deref().unwrap_or("none"),
             after.etag.as_deref().unwrap_or("none")
         ));
@@ -410,9 +410,9 @@ mod tests {
         let changes = describe_changes(&before, &after);
         let text = changes.join("\n");
         for expected in [
-            "name: \"Old\" → \"New\"",
-            "state: \"enabled\" → \"disabled\"",
-            "bucket: \"b\" → \"b2\"",
+            "name: \"Old\" -> \"New\"",
+            "state: \"enabled\" -> \"disabled\"",
+            "bucket: \"b\" -> \"b2\"",
             "access key ID",
             "session token: added",
             "by you (client other-client)",

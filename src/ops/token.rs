@@ -143,6 +143,52 @@ pub fn client(
     )?)
 }
 
+/// A client for trying `spec`'s credential out (a profile's Test): its first token comes from
+/// IMS, asked afresh with the secret given, else the stored profile's secret in the keyring.
+/// The token cache is neither read nor written, so a token cached earlier cannot stand in for a
+/// wrong secret, and a profile not saved leaves nothing behind. Blocking, like [`client`].
+pub fn uncached_client(
+    spec: ClientSpec,
+    secrets: impl FnOnce() -> SecretStore,
+) -> Result<PlatformClient, TokenError> {
+    let ClientSpec {
+        target,
+        profile,
+        stored_profile,
+        credential,
+        settings,
+    } = spec;
+    let secret = match credential {
+        Credential::Token(token) => {
+            return Ok(client_with_cache(
+                target,
+                TokenSource::Fixed(token),
+                None,
+                None,
+                settings,
+            )?);
+        }
+        Credential::ClientSecret(secret) => secret,
+        Credential::Keyring if !stored_profile => return Err(TokenError::NoProfile),
+        Credential::Keyring => secrets()
+            .get(&profile, SecretKind::ClientSecret)?
+            .ok_or(TokenError::NoSecret { profile })?,
+    };
+    let source = TokenSource::Ims(ClientCredentials {
+        ims_url: target.ims_url.clone(),
+        client_id: target.client_id.clone(),
+        client_secret: ClientSecret::Given(secret),
+        scopes: target.scopes.clone(),
+    });
+    Ok(client_with_cache(
+        target,
+        source,
+        None,
+        Some(None),
+        settings,
+    )?)
+}
+
 /// The profile's client secret, read from the keyring only if a token must be fetched.
 fn deferred_client_secret(secrets: SecretStore, profile: String) -> ClientSecret {
     ClientSecret::Deferred(Arc::new(move || {
@@ -222,5 +268,46 @@ impl TokenCache for KeyringTokenCache {
         if let Err(e) = self.store.set_cached_token(&self.scope, &cached) {
             tracing::debug!(error = %e, "could not cache the token in the keyring");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::config::Profile;
+
+    fn spec(stored_profile: bool, credential: Credential) -> ClientSpec {
+        ClientSpec {
+            target: Profile::new("p", "ABC123@AdobeOrg", "client", "dev").target(),
+            profile: "p".to_owned(),
+            stored_profile,
+            credential,
+            settings: HttpSettings::default(),
+        }
+    }
+
+    /// A profile's Test: a typed secret never opens the keyring (no cache read, none written),
+    /// and a profile not saved has no secret there to fall back on.
+    #[test]
+    fn a_test_client_reads_the_keyring_only_for_a_stored_secret() {
+        let typed = uncached_client(
+            spec(false, Credential::ClientSecret(Secret::new("typed"))),
+            || panic!("the keyring was opened"),
+        );
+        assert!(typed.is_ok());
+        assert!(matches!(
+            uncached_client(spec(false, Credential::Keyring), || panic!("opened")),
+            Err(TokenError::NoProfile)
+        ));
+        let keyring = SecretStore::with_store(keyring_core::mock::Store::new().unwrap(), "mock");
+        let missing = uncached_client(spec(true, Credential::Keyring), || keyring.clone());
+        assert!(
+            matches!(missing, Err(TokenError::NoSecret { .. })),
+            "{missing:?}"
+        );
+        keyring
+            .set("p", SecretKind::ClientSecret, &Secret::new("stored"))
+            .unwrap();
+        assert!(uncached_client(spec(true, Credential::Keyring), || keyring.clone()).is_ok());
     }
 }

@@ -12,6 +12,7 @@ mod error;
 mod events;
 mod in_flight;
 mod migrations;
+mod natural;
 mod open;
 mod query;
 mod recover;
@@ -33,9 +34,10 @@ use search_text::SearchText;
 pub use error::{HistoryError, OpenNotice};
 pub use events::{Event, EventId, EventKind, EventOutcome, EventResult, NewEvent};
 pub use in_flight::{InFlight, InFlightState, NameLock};
+pub use natural::{natural_cmp, natural_key, natural_sort};
 pub use types::{
-    Attempt, AttemptId, AttemptStatus, CreatedOutcome, FailedOutcome, HistoryOrder, HistoryQuery,
-    NewAttempt, UnknownStatus,
+    Attempt, AttemptId, AttemptStatus, CreatedOutcome, FailedOutcome, HistoryFacets, HistoryOrder,
+    HistoryQuery, NewAttempt, UnknownStatus,
 };
 
 /// The history database. `Send`, not `Sync`: it lives on the worker thread.
@@ -269,6 +271,25 @@ impl HistoryStore {
         Ok(usize::try_from(count).unwrap_or(usize::MAX))
     }
 
+    /// The profiles and the sandboxes the history holds, each once and in natural order: the
+    /// choices of the history's filters. A few index seeks per value, whatever the history's
+    /// size (a loose index scan of `attempts_profile` and `attempts_sandbox`).
+    pub fn facets(&self) -> Result<HistoryFacets, HistoryError> {
+        let distinct = |facet| -> Result<Vec<String>, HistoryError> {
+            let mut values: Vec<String> = self
+                .conn
+                .prepare_cached(&query::distinct_sql(facet))?
+                .query_map([], |row| row.get(0))?
+                .collect::<Result<_, _>>()?;
+            natural_sort(&mut values);
+            Ok(values)
+        };
+        Ok(HistoryFacets {
+            profiles: distinct(query::Facet::Profile)?,
+            sandboxes: distinct(query::Facet::Sandbox)?,
+        })
+    }
+
     /// Deletes the record with this ID; keep the [`Attempt`] to [`Self::restore`] it (undo).
     pub fn delete(&self, id: AttemptId) -> Result<(), HistoryError> {
         let changed = self
@@ -312,6 +333,7 @@ impl HistoryStore {
                 a.error_message,
                 a.finished_at_ms,
                 a.reconciled,
+                natural_key(&a.name),
             ])?;
         if changed == 0 {
             return Err(HistoryError::AlreadyExists(a.id));
@@ -440,6 +462,7 @@ fn insert_new(insert: &mut Statement<'_>, a: &NewAttempt) -> rusqlite::Result<At
             a.has_session_token,
             a.request_body_redacted,
             a.started_at_ms,
+            natural_key(&a.name),
         ])
         .map(AttemptId)
 }
@@ -463,6 +486,92 @@ mod tests {
         assert_eq!(got.status, AttemptStatus::Pending);
         assert_eq!(got.duration_ms, None);
         assert!(store.get(AttemptId(id.0 + 1)).unwrap().is_none());
+    }
+
+    #[test]
+    fn facets_are_the_distinct_values_in_natural_order() {
+        let store = HistoryStore::open_in_memory().unwrap();
+        assert_eq!(store.facets().unwrap(), HistoryFacets::default());
+        for (profile, sandbox) in [
+            ("prod 10", "sandbox 2"),
+            ("prod 2", "sandbox 10"),
+            ("Dev", "sandbox 2"),
+            ("prod 2", "prod"),
+            ("dev", "sandbox 10"),
+        ] {
+            store
+                .insert_pending(&NewAttempt {
+                    profile: profile.into(),
+                    sandbox: sandbox.into(),
+                    ..NewAttempt::default()
+                })
+                .unwrap();
+        }
+        let facets = store.facets().unwrap();
+        assert_eq!(facets.profiles, ["Dev", "dev", "prod 2", "prod 10"]);
+        assert_eq!(facets.sandboxes, ["prod", "sandbox 2", "sandbox 10"]);
+        for sql in [
+            query::distinct_sql(query::Facet::Profile),
+            query::distinct_sql(query::Facet::Sandbox),
+        ] {
+            let plan: Vec<String> = store
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap()
+                .query_map([], |r| r.get(3))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert!(
+                plan.iter().all(|step| !step.starts_with("SCAN attempts")),
+                "a facet must seek an index, not scan the table: {plan:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_sort_naturally_and_restore_keeps_the_key() {
+        // Regression guard: the Name sort put "test 10" before "test 2" (issue 11).
+        let store = HistoryStore::open_in_memory().unwrap();
+        let mut ids = Vec::new();
+        for (i, name) in ["test 10", "Test 2", "test 1", "test 2b"]
+            .iter()
+            .enumerate()
+        {
+            ids.push(
+                store
+                    .insert_pending(&NewAttempt {
+                        name: (*name).into(),
+                        started_at_ms: i64::try_from(i).unwrap(),
+                        ..NewAttempt::default()
+                    })
+                    .unwrap(),
+            );
+        }
+        let names = |order| -> Vec<String> {
+            store
+                .search(&HistoryQuery {
+                    order,
+                    ..HistoryQuery::default()
+                })
+                .unwrap()
+                .into_iter()
+                .map(|a| a.name)
+                .collect()
+        };
+        let asc = ["test 1", "Test 2", "test 2b", "test 10"];
+        assert_eq!(names(HistoryOrder::NameAsc), asc);
+        let removed = store.get(ids[0]).unwrap().unwrap();
+        store.delete(ids[0]).unwrap();
+        store.restore(&removed).unwrap();
+        assert_eq!(
+            names(HistoryOrder::NameAsc),
+            asc,
+            "a restored record keeps its place"
+        );
+        let mut desc = asc;
+        desc.reverse();
+        assert_eq!(names(HistoryOrder::NameDesc), desc);
     }
 
     #[test]

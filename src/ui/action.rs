@@ -29,10 +29,12 @@ pub enum Action {
         /// What it is ("connection ID").
         what: String,
     },
-    /// Open a file dialog.
+    /// Ask for a file: opens the in-window file prompt ([`super::file_prompt`]).
     Pick(FileRequest),
-    /// A file dialog answered with a path.
+    /// A file was chosen (in the file prompt, or its dialog): import it, or export to it.
     Picked(FileRequest, PathBuf),
+    /// Open the system's file dialog for the open file prompt ("Browse…").
+    BrowseFile,
     /// Open the demo in a new process.
     LaunchDemo,
     /// Leave the welcome screen for an empty profile editor.
@@ -43,8 +45,11 @@ pub enum Action {
     LoadSetup,
     /// Make a profile active.
     SwitchProfile(String),
-    /// Move the active profile to another sandbox.
+    /// Use another sandbox with the active profile for this session; the profile keeps its
+    /// saved sandbox (choosing that one ends the session's choice).
     SwitchSandbox(String),
+    /// Save a sandbox as the active profile's own, in the config file.
+    SaveSandbox(String),
     /// List the sandboxes the active credential may use.
     ListSandboxes,
     /// Get a token for the active profile now.
@@ -75,6 +80,11 @@ pub enum Action {
     Create,
     /// Create it although a connection of that name exists (or could not be checked).
     CreateAnyway,
+    /// Create, the user having confirmed the production sandbox.
+    CreateConfirmed {
+        /// Create although a connection of that name exists (or could not be checked).
+        allow_duplicate: bool,
+    },
     /// Cancel the running create.
     CancelCreate,
     /// Fill the key fields from a remembered AWS key.
@@ -83,6 +93,8 @@ pub enum Action {
     // The history.
     /// These rows of the history table are (nearly) in view: load their pages.
     ShowHistoryRows(Range<usize>),
+    /// Load the profiles and sandboxes the history holds (its filters' choices).
+    LoadHistoryFacets,
     /// Remove a record from the history.
     RemoveAttempt(AttemptId),
     /// Put a removed record back.

@@ -7,15 +7,19 @@
 
 pub mod action;
 pub mod app;
+mod confirm;
 pub mod connections;
 pub mod dialogs;
+pub mod file_prompt;
 pub mod form;
 pub mod history;
+pub mod icons;
 pub mod loadable;
 pub mod persisted;
 pub mod profiles;
 pub mod result;
 mod screenshot;
+pub mod style;
 pub mod top_bar;
 pub mod welcome;
 pub mod widgets;
@@ -54,7 +58,7 @@ pub fn run(config: AppConfig) -> eframe::Result<()> {
             .with_app_id(APP_ID)
             .with_icon(window_icon())
             .with_inner_size([1100.0, 760.0])
-            .with_min_inner_size([720.0, 480.0]),
+            .with_min_inner_size([800.0, 600.0]),
         // A screenshot run must not remember or restore a window layout.
         persist_window: !screenshot,
         // Test builds also compile wgpu in (egui_kittest renders snapshots with it), and eframe

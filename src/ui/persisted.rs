@@ -11,10 +11,9 @@ pub(crate) const STORAGE_KEY: &str = "aep-s3-connect-state";
 /// The main tabs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Tab {
-    /// The connection form and result.
+    /// The history beside the connection form (or a record's details).
+    #[serde(alias = "History")]
     NewConnection,
-    /// The history table.
-    History,
     /// What exists in AEP.
     Connections,
     /// Profiles and settings.
@@ -42,6 +41,9 @@ pub struct Persisted {
     pub tab: Tab,
     /// History sort order.
     pub history_order: HistoryOrder,
+    /// The history panel's share of the window's width (the user drags it; a resized window
+    /// keeps the share, so a wide screen gives the list its width).
+    pub history_share: f32,
 }
 
 impl Default for Persisted {
@@ -50,6 +52,7 @@ impl Default for Persisted {
             theme: ThemeChoice::System,
             tab: Tab::NewConnection,
             history_order: HistoryOrder::NewestFirst,
+            history_share: 0.5,
         }
     }
 }

@@ -1,16 +1,41 @@
 //! Profiles and settings: add, edit, test and remove profiles; the keyring in use.
 
+use std::collections::HashSet;
+
 use zeroize::Zeroizing;
 
 use super::action::Action;
 use super::dialogs::FileRequest;
 use super::widgets::{SecretText, labelled_text};
+use super::{icons, style};
 use crate::import::console::ConsoleCredential;
-use crate::model::{DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES};
+use crate::model::{DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES, EpochMs};
 use crate::secret::Secret;
 use crate::store::config::{Config, Profile};
 use crate::store::secrets::KeyringStatus;
+use crate::validate::Field;
 use crate::worker::ErrorView;
+
+/// The environment variables a new profile starts from, as `profile add` reads them (the
+/// command line's `--org-id`, `--client-id`, `--sandbox`, `--platform-url` and `--ims-url`).
+const PREFILL_VARS: [&str; 5] = [
+    "AEP_ORG_ID",
+    "AEP_CLIENT_ID",
+    "AEP_SANDBOX",
+    "AEP_PLATFORM_URL",
+    "AEP_IMS_URL",
+];
+
+/// The active profile's sandbox for this session, when it is not the one saved in its profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionSandbox {
+    /// The active profile.
+    pub profile: String,
+    /// Its sandbox in the config file.
+    pub saved: String,
+    /// The sandbox it uses this session.
+    pub session: String,
+}
 
 /// A profile being edited. The client secret buffer is zeroized on drop.
 // No `Debug`: it would print the typed client secret.
@@ -39,17 +64,48 @@ pub struct ProfileDraft {
     /// What the import of a console JSON could not decide (two client secrets), shown by the
     /// client secret field until one is typed.
     pub import_note: Option<String>,
+    /// The `AEP_*` variables the fields were filled from.
+    pub prefilled_from: Vec<&'static str>,
+    /// The fields the user changed: only these show what is wrong with them, until a save or a
+    /// test is tried (a new form does not open all red).
+    pub touched: HashSet<Field>,
+    /// Save or Test was pressed: every field shows what is wrong with it.
+    pub attempted: bool,
 }
 
 impl ProfileDraft {
+    /// A new profile, filled from the `AEP_*` variables set, else the defaults.
     fn new() -> Self {
-        Self {
+        Self::new_from(|name| std::env::var(name).ok())
+    }
+
+    /// A new profile, filled from the variables `var` gives, else the defaults.
+    fn new_from(var: impl Fn(&str) -> Option<String>) -> Self {
+        let mut draft = Self {
             sandbox: "prod".to_owned(),
             platform_url: DEFAULT_PLATFORM_URL.to_owned(),
             ims_url: DEFAULT_IMS_URL.to_owned(),
             scopes: DEFAULT_SCOPES.to_owned(),
             ..Self::default()
+        };
+        for name in PREFILL_VARS {
+            let Some(value) = var(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+            else {
+                continue;
+            };
+            let field = match name {
+                "AEP_ORG_ID" => &mut draft.org_id,
+                "AEP_CLIENT_ID" => &mut draft.client_id,
+                "AEP_SANDBOX" => &mut draft.sandbox,
+                "AEP_PLATFORM_URL" => &mut draft.platform_url,
+                _ => &mut draft.ims_url,
+            };
+            *field = value;
+            draft.prefilled_from.push(name);
         }
+        draft
     }
 
     fn from_profile(p: &Profile) -> Self {
@@ -64,7 +120,7 @@ impl ProfileDraft {
             ims_url: p.ims_url.clone(),
             scopes: p.scopes.clone(),
             technical_account_email: p.technical_account_email.clone(),
-            import_note: None,
+            ..Self::default()
         }
     }
 
@@ -96,6 +152,10 @@ pub struct ProfilesScreen {
     tested: Option<(String, Result<i64, ErrorView>)>,
     /// A test is running.
     testing: bool,
+    /// The active profile's sandbox for this session, when not its saved one.
+    session: Option<SessionSandbox>,
+    /// The profile waiting for a remove confirmation.
+    confirm_remove: Option<String>,
 }
 
 /// What the screen shows from outside it.
@@ -119,6 +179,11 @@ impl ProfilesScreen {
         {
             self.editing = None;
         }
+    }
+
+    /// The active profile uses a sandbox for this session only (or, `None`, its saved one).
+    pub fn on_session_sandbox(&mut self, session: Option<SessionSandbox>) {
+        self.session = session;
     }
 
     /// A test finished.
@@ -183,38 +248,9 @@ pub fn profiles_ui(
         ui.heading("Profiles");
         keyring_ui(ui, view.keyring);
         ui.add_space(6.0);
-        egui::Grid::new("profiles")
-            .num_columns(5)
-            .striped(true)
-            .show(ui, |ui| {
-                for p in view.profiles {
-                    let is_active = view.active == Some(p.name.as_str());
-                    ui.strong(if is_active {
-                        format!("{} (active)", p.name)
-                    } else {
-                        p.name.clone()
-                    });
-                    ui.label(p.org_id.as_str());
-                    ui.label(if p.sandbox == "prod" {
-                        "prod (PRODUCTION)".to_owned()
-                    } else {
-                        p.sandbox.clone()
-                    });
-                    ui.horizontal(|ui| {
-                        if !is_active && ui.button(format!("Use {}", p.name)).clicked() {
-                            actions.push(Action::SwitchProfile(p.name.clone()));
-                        }
-                        if ui.button(format!("Edit {}", p.name)).clicked() {
-                            screen.editing = Some(ProfileDraft::from_profile(p));
-                            screen.tested = None;
-                        }
-                        if ui.button(format!("Remove {}", p.name)).clicked() {
-                            actions.push(Action::RemoveProfile(p.name.clone()));
-                        }
-                    });
-                    ui.end_row();
-                }
-            });
+        for p in view.profiles {
+            profile_card_ui(ui, screen, p, view.active == Some(p.name.as_str()), actions);
+        }
         ui.horizontal(|ui| {
             if ui.button("Add profile").clicked() {
                 screen.start_new();
@@ -229,6 +265,97 @@ pub fn profiles_ui(
         ui.add_space(10.0);
         editor_ui(ui, screen, actions);
     });
+    confirm_remove_ui(ui.ctx(), screen, actions);
+}
+
+/// One profile: its name, sandbox and org, and what can be done with it. A card rather than a
+/// table row, so its buttons wrap under it in a narrow window instead of leaving it.
+fn profile_card_ui(
+    ui: &mut egui::Ui,
+    screen: &mut ProfilesScreen,
+    p: &Profile,
+    is_active: bool,
+    actions: &mut Vec<Action>,
+) {
+    let session = screen.session.as_ref().filter(|s| s.profile == p.name);
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.horizontal_wrapped(|ui| {
+            ui.strong(p.name.as_str());
+            if is_active {
+                ui.label(icons::with(icons::CHECK, "active"));
+            }
+            if p.sandbox == "prod" {
+                style::production_badge(ui, &p.sandbox);
+            } else {
+                ui.label(format!("sandbox {}", p.sandbox));
+            }
+            if let Some(s) = session {
+                ui.weak(format!("(this session only; saved: {})", s.saved));
+            }
+        });
+        ui.add(egui::Label::new(egui::RichText::new(p.org_id.as_str()).weak()).truncate());
+        ui.horizontal_wrapped(|ui| {
+            if !is_active
+                && ui
+                    .button("Use")
+                    .accessible_name(format!("Use {}", p.name))
+                    .on_hover_text("Make it the active profile")
+                    .clicked()
+            {
+                actions.push(Action::SwitchProfile(p.name.clone()));
+            }
+            if ui
+                .button("Edit")
+                .accessible_name(format!("Edit {}", p.name))
+                .clicked()
+            {
+                let mut draft = ProfileDraft::from_profile(p);
+                // The editor edits the profile as saved, not this session's choice.
+                if let Some(s) = session {
+                    draft.sandbox.clone_from(&s.saved);
+                }
+                screen.editing = Some(draft);
+                screen.tested = None;
+            }
+            if ui
+                .add(style::danger_button(ui, icons::TRASH, "Remove…"))
+                .accessible_name(format!("Remove {}", p.name))
+                .clicked()
+            {
+                screen.confirm_remove = Some(p.name.clone());
+            }
+        });
+    });
+}
+
+/// Asks before a profile and its keyring entries are removed.
+fn confirm_remove_ui(ctx: &egui::Context, screen: &mut ProfilesScreen, actions: &mut Vec<Action>) {
+    let Some(name) = &screen.confirm_remove else {
+        return;
+    };
+    let (mut remove, mut keep) = (false, false);
+    let modal = egui::Modal::new(egui::Id::unique("confirm-remove-profile")).show(ctx, |ui| {
+        ui.set_max_width(440.0);
+        ui.heading(format!("Remove profile \"{name}\"?"));
+        ui.label(
+            "Its settings and its client secret and cached token in the keyring are deleted. \
+             Connections in AEP and the history are not touched.",
+        );
+        ui.horizontal(|ui| {
+            remove = ui
+                .add(style::danger_button(ui, icons::TRASH, "Remove profile"))
+                .accessible_name("Remove profile")
+                .clicked();
+            keep = ui.button("Keep").clicked();
+        });
+    });
+    if remove {
+        actions.push(Action::RemoveProfile(name.clone()));
+    }
+    if remove || keep || modal.should_close() {
+        screen.confirm_remove = None;
+    }
 }
 
 fn keyring_ui(ui: &mut egui::Ui, keyring: Option<&KeyringStatus>) {
@@ -251,93 +378,20 @@ fn editor_ui(ui: &mut egui::Ui, screen: &mut ProfilesScreen, actions: &mut Vec<A
     let mut save = false;
     let mut test = false;
     let mut cancel = false;
+    let profile = draft.profile();
+    let errors = profile.validate().err().unwrap_or_default();
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.heading(match &draft.original_name {
             Some(name) => format!("Edit profile {name}"),
             None => "New profile".to_owned(),
         });
-        let profile = draft.profile();
-        let errors = profile.validate().err().unwrap_or_default();
-        egui::Grid::new("profile-editor")
-            .num_columns(2)
-            .spacing([12.0, 6.0])
-            .show(ui, |ui| {
-                let mut client_secret = SecretText(&mut draft.client_secret);
-                let fields: [(
-                    &str,
-                    &mut dyn egui::TextBuffer,
-                    bool,
-                    &str,
-                    crate::validate::Field,
-                ); 8] = [
-                    (
-                        "Profile name",
-                        &mut draft.name,
-                        false,
-                        "e.g. acme-dev",
-                        crate::validate::Field::ProfileName,
-                    ),
-                    (
-                        "Organization ID",
-                        &mut draft.org_id,
-                        false,
-                        "…@AdobeOrg",
-                        crate::validate::Field::OrgId,
-                    ),
-                    (
-                        "Client ID",
-                        &mut draft.client_id,
-                        false,
-                        "from the Developer Console",
-                        crate::validate::Field::ClientId,
-                    ),
-                    (
-                        "Client secret",
-                        &mut client_secret,
-                        true,
-                        "stored in the keyring; empty keeps the stored one",
-                        crate::validate::Field::ClientId,
-                    ),
-                    (
-                        "Sandbox",
-                        &mut draft.sandbox,
-                        false,
-                        "prod",
-                        crate::validate::Field::Sandbox,
-                    ),
-                    (
-                        "Scopes",
-                        &mut draft.scopes,
-                        false,
-                        DEFAULT_SCOPES,
-                        crate::validate::Field::Scopes,
-                    ),
-                    (
-                        "Platform URL",
-                        &mut draft.platform_url,
-                        false,
-                        DEFAULT_PLATFORM_URL,
-                        crate::validate::Field::PlatformUrl,
-                    ),
-                    (
-                        "IMS URL",
-                        &mut draft.ims_url,
-                        false,
-                        DEFAULT_IMS_URL,
-                        crate::validate::Field::ImsUrl,
-                    ),
-                ];
-                for (label, value, password, hint, field) in fields {
-                    let l = ui.label(label);
-                    ui.vertical(|ui| {
-                        labelled_text(ui, &l, value, password, hint);
-                        if !password && let Some(e) = errors.iter().find(|e| e.field == field) {
-                            ui.colored_label(ui.visuals().error_fg_color, e.rule.as_str());
-                        }
-                    });
-                    ui.end_row();
-                }
-            });
+        if !draft.prefilled_from.is_empty() {
+            ui.weak(format!(
+                "Filled in from {}, as the command line would be.",
+                draft.prefilled_from.join(", ")
+            ));
+        }
+        fields_ui(ui, draft, &errors);
         if let Some(note) = draft
             .import_note
             .as_deref()
@@ -346,18 +400,23 @@ fn editor_ui(ui: &mut egui::Ui, screen: &mut ProfilesScreen, actions: &mut Vec<A
             ui.colored_label(ui.visuals().warn_fg_color, note);
         }
         ui.horizontal(|ui| {
-            save = ui
-                .add_enabled(errors.is_empty(), egui::Button::new("Save profile"))
-                .clicked();
+            save = ui.button("Save profile").clicked();
             test = ui
-                .add_enabled(errors.is_empty() && !testing, egui::Button::new("Test"))
-                .on_hover_text("Get a token with these credentials")
+                .add_enabled(!testing, egui::Button::new("Test"))
+                .on_hover_text("Ask Adobe IMS for a token with these credentials")
                 .clicked();
             cancel = ui.button("Cancel").clicked();
             if testing {
                 ui.spinner();
             }
         });
+        if draft.attempted && !errors.is_empty() {
+            let fields: Vec<&str> = errors.iter().map(|e| e.field.label()).collect();
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                format!("Fix: {}.", fields.join(", ")),
+            );
+        }
         if let Some((name, result)) = &screen.tested
             && *name == profile.name
         {
@@ -366,8 +425,8 @@ fn editor_ui(ui: &mut egui::Ui, screen: &mut ProfilesScreen, actions: &mut Vec<A
                     ui.colored_label(
                         egui::Color32::from_rgb(40, 160, 70),
                         format!(
-                            "Token obtained, valid until {}",
-                            super::top_bar::hh_mm(*expiry)
+                            "Token obtained, {}",
+                            super::top_bar::validity_text(EpochMs(*expiry), EpochMs::now())
                         ),
                     );
                 }
@@ -383,21 +442,122 @@ fn editor_ui(ui: &mut egui::Ui, screen: &mut ProfilesScreen, actions: &mut Vec<A
             }
         }
     });
-    if save {
+    if (save || test) && !errors.is_empty() {
+        // Nothing is sent: every field now says what is wrong with it.
+        draft.attempted = true;
+    } else if save {
         actions.push(Action::SaveProfile {
-            profile: draft.profile(),
+            profile,
             client_secret: draft.secret(),
             previous_name: draft.original_name.clone(),
         });
         screen.editing = None;
     } else if test {
         actions.push(Action::TestProfile {
-            profile: draft.profile(),
+            profile,
             client_secret: draft.secret(),
         });
     } else if cancel {
         screen.editing = None;
     }
+}
+
+/// One field of the editor: label, text, is it a secret, hint, and the rule it is checked by.
+type EditorField<'a> = (
+    &'static str,
+    &'a mut dyn egui::TextBuffer,
+    bool,
+    &'static str,
+    Option<Field>,
+);
+
+/// The editor's fields, each with what is wrong with it once it was edited (or a save or test
+/// was tried), tied to the field for screen readers.
+fn fields_ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &[crate::validate::FieldError]) {
+    let ProfileDraft {
+        name,
+        org_id,
+        client_id,
+        client_secret,
+        sandbox,
+        platform_url,
+        ims_url,
+        scopes,
+        touched,
+        attempted,
+        ..
+    } = draft;
+    let mut client_secret = SecretText(client_secret);
+    let fields: [EditorField<'_>; 8] = [
+        (
+            "Profile name",
+            name,
+            false,
+            "e.g. acme-dev",
+            Some(Field::ProfileName),
+        ),
+        (
+            "Organization ID",
+            org_id,
+            false,
+            "…@AdobeOrg",
+            Some(Field::OrgId),
+        ),
+        (
+            "Client ID",
+            client_id,
+            false,
+            "from the Developer Console",
+            Some(Field::ClientId),
+        ),
+        (
+            "Client secret",
+            &mut client_secret,
+            true,
+            "stored in the keyring; empty keeps the stored one",
+            None,
+        ),
+        ("Sandbox", sandbox, false, "prod", Some(Field::Sandbox)),
+        ("Scopes", scopes, false, DEFAULT_SCOPES, Some(Field::Scopes)),
+        (
+            "Platform URL",
+            platform_url,
+            false,
+            DEFAULT_PLATFORM_URL,
+            Some(Field::PlatformUrl),
+        ),
+        (
+            "IMS URL",
+            ims_url,
+            false,
+            DEFAULT_IMS_URL,
+            Some(Field::ImsUrl),
+        ),
+    ];
+    egui::Grid::new("profile-editor")
+        .num_columns(2)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            for (label, value, password, hint, field) in fields {
+                let l = ui.label(label);
+                ui.vertical(|ui| {
+                    let response = labelled_text(ui, &l, value, password, hint);
+                    let Some(field) = field else { return };
+                    if response.changed() {
+                        touched.insert(field);
+                    }
+                    if let Some(e) = errors
+                        .iter()
+                        .find(|e| e.field == field)
+                        .filter(|_| *attempted || touched.contains(&field))
+                    {
+                        let message = ui.colored_label(ui.visuals().error_fg_color, &e.rule);
+                        super::form::describe_field(ui, &response, &message, &e.rule);
+                    }
+                });
+                ui.end_row();
+            }
+        });
 }
 
 #[cfg(test)]
@@ -415,6 +575,33 @@ mod tests {
             scopes: String::new(),
             technical_account_email: None,
         }
+    }
+
+    /// Regression (issue 11): the new-profile form ignored the `AEP_*` variables.
+    #[test]
+    fn a_new_profile_starts_from_the_aep_variables() {
+        let env = |name: &str| match name {
+            "AEP_PLATFORM_URL" => Some("http://127.0.0.1:8099".to_owned()),
+            "AEP_IMS_URL" => Some(" http://127.0.0.1:8099 ".to_owned()),
+            "AEP_SANDBOX" => Some("dev".to_owned()),
+            "AEP_ORG_ID" => Some(String::new()),
+            _ => None,
+        };
+        let draft = ProfileDraft::new_from(env);
+        assert_eq!(draft.platform_url, "http://127.0.0.1:8099");
+        assert_eq!(draft.ims_url, "http://127.0.0.1:8099");
+        assert_eq!(draft.sandbox, "dev");
+        assert_eq!(draft.org_id, "", "an empty variable counts as unset");
+        assert_eq!(draft.scopes, DEFAULT_SCOPES);
+        assert_eq!(
+            draft.prefilled_from,
+            ["AEP_SANDBOX", "AEP_PLATFORM_URL", "AEP_IMS_URL"]
+        );
+        let plain = ProfileDraft::new_from(|_| None);
+        assert_eq!(plain.platform_url, DEFAULT_PLATFORM_URL);
+        assert_eq!(plain.ims_url, DEFAULT_IMS_URL);
+        assert_eq!(plain.sandbox, "prod");
+        assert!(plain.prefilled_from.is_empty());
     }
 
     /// Regression (issue 9e): of two client secrets the first was filled in silently.

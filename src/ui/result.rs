@@ -78,11 +78,8 @@ pub fn result_ui(ui: &mut egui::Ui, card: &mut ResultCard, actions: &mut Vec<Act
             });
         });
         if open_existing {
-            actions.push(Action::Explore {
-                id: existing.id.clone(),
-                name: existing.name.clone(),
-            });
-            card.duplicate = None;
+            // Its details: what it is, when it was made and by whom; Explore is one click from there.
+            actions.push(Action::Inspect(existing.id.clone()));
         }
     }
     match &card.create {

@@ -1,9 +1,14 @@
 //! The top bar: tabs, the active profile (with `prod` unmistakable), sandboxes, token state, theme.
 
+use std::time::Duration;
+
 use super::action::Action;
 use super::loadable::Loadable;
 use super::persisted::{Tab, ThemeChoice};
+use super::profiles::SessionSandbox;
+use super::{icons, style};
 use crate::api::sandboxes::Sandbox;
+use crate::model::{EpochMs, duration_text};
 use crate::store::config::{Config, Profile};
 use crate::worker::{ErrorView, TokenState};
 
@@ -12,12 +17,19 @@ use crate::worker::{ErrorView, TokenState};
 pub struct TopBar {
     /// The sandboxes the active credential may use.
     sandboxes: Loadable<Vec<Sandbox>>,
+    /// The active profile's sandbox for this session, when it is not the saved one.
+    session: Option<SessionSandbox>,
 }
 
 impl TopBar {
     /// The sandboxes were asked for.
     pub(crate) fn sandboxes_loading(&mut self) {
         self.sandboxes = Loadable::Loading;
+    }
+
+    /// True when the sandboxes listed say `name` is a production sandbox.
+    pub(crate) fn is_production(&self, name: &str) -> bool {
+        matches!(&self.sandboxes, Loadable::Ready(list) if list.iter().any(|s| s.name == name && s.is_production()))
     }
 
     /// The sandboxes arrived.
@@ -41,7 +53,12 @@ pub struct TopBarView<'a> {
     pub token: &'a TokenState,
 }
 
-/// Draws the top bar.
+/// Below this window width the org ID is left out of the bar (the profile's tooltip has it),
+/// so the bar never wraps.
+const ORG_ID_FROM: f32 = 1000.0;
+
+/// Draws the top bar: the views and the theme on the first line; the profile, its sandbox and
+/// its token on the second. Each line is one row that fits 800 px.
 pub fn top_bar_ui(
     ui: &mut egui::Ui,
     bar: &TopBar,
@@ -49,7 +66,8 @@ pub fn top_bar_ui(
     actions: &mut Vec<Action>,
 ) {
     egui::Panel::top("top").show(ui, |ui| {
-        ui.horizontal_wrapped(|ui| {
+        ui.add_space(2.0);
+        ui.horizontal(|ui| {
             if view.demo {
                 ui.label(
                     egui::RichText::new(" DEMO ")
@@ -61,20 +79,40 @@ pub fn top_bar_ui(
                     "Built-in emulator: nothing reaches Adobe, data is thrown away on exit",
                 );
             }
-            for (tab, label) in [
-                (Tab::NewConnection, "New connection"),
-                (Tab::History, "History"),
-                (Tab::Connections, "Connections"),
-                (Tab::Profiles, "Profiles"),
+            for (tab, icon, label, hover) in [
+                (
+                    Tab::NewConnection,
+                    icons::PLUS,
+                    "New connection",
+                    "The connection form, with the history beside it",
+                ),
+                (
+                    Tab::Connections,
+                    icons::PLUGS,
+                    "Connections",
+                    "The S3 connections that exist in the sandbox now",
+                ),
+                (
+                    Tab::Profiles,
+                    icons::USER,
+                    "Profiles",
+                    "Adobe credentials, sandboxes and settings",
+                ),
             ] {
-                if ui.selectable_label(view.tab == tab, label).clicked() {
+                if ui
+                    .selectable_label(view.tab == tab, icons::with(icon, label))
+                    .accessible_name(label)
+                    .on_hover_text(hover)
+                    .clicked()
+                {
                     actions.push(Action::Tab(tab));
                 }
             }
-            ui.separator();
-            theme_ui(ui, view.theme, actions);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                theme_ui(ui, view.theme, actions);
+            });
         });
-        ui.horizontal_wrapped(|ui| {
+        ui.horizontal(|ui| {
             if let Some(config) = view.config {
                 profile_switcher_ui(ui, bar, config, actions);
             }
@@ -86,6 +124,7 @@ pub fn top_bar_ui(
                 actions,
             );
         });
+        ui.add_space(2.0);
     });
 }
 
@@ -96,11 +135,13 @@ fn profile_switcher_ui(
     actions: &mut Vec<Action>,
 ) {
     let active = config.active();
-    let label = ui.label("Profile:");
+    let label = ui.label("Profile");
     let selected = active.map_or("none", |p| p.name.as_str());
     let mut switch_to = None;
-    egui::ComboBox::from_id_salt("profile-switcher")
+    let combo = egui::ComboBox::from_id_salt("profile-switcher")
         .selected_text(selected)
+        .truncate()
+        .width(140.0)
         .show_ui(ui, |ui| {
             for p in &config.profiles {
                 if ui
@@ -117,35 +158,58 @@ fn profile_switcher_ui(
         actions.push(Action::SwitchProfile(name));
     }
     if let Some(p) = active {
-        ui.weak(p.org_id.as_str());
+        combo.on_hover_text(format!("Org {}", p.org_id));
+        if ui.ctx().content_rect().width() >= ORG_ID_FROM {
+            ui.weak(p.org_id.as_str());
+        }
         if p.sandbox == "prod" {
-            ui.label(
-                egui::RichText::new(" PRODUCTION: prod ")
-                    .strong()
-                    .color(egui::Color32::WHITE)
-                    .background_color(egui::Color32::from_rgb(200, 30, 30)),
-            )
-            .on_hover_text("Connections made here land in the production sandbox");
+            style::production_badge(ui, &p.sandbox);
         } else {
             ui.label(format!("sandbox {}", p.sandbox));
         }
-        sandbox_picker_ui(ui, &bar.sandboxes, p, actions);
+        sandbox_picker_ui(ui, bar, p, actions);
     }
 }
 
-/// Lists the sandboxes the credential may use and switches the profile to one of them.
+/// The sandbox in use and how to change it. Each sandbox the credential may use can be used for
+/// this session (the profile keeps its saved sandbox) or saved to the profile: two buttons, so
+/// the config is never changed by the one meant for the session. A session's sandbox says so,
+/// with a way to save it (its tooltip says how to go back to the saved one).
 fn sandbox_picker_ui(
     ui: &mut egui::Ui,
-    sandboxes: &Loadable<Vec<Sandbox>>,
+    bar: &TopBar,
     profile: &Profile,
     actions: &mut Vec<Action>,
 ) {
-    match sandboxes {
+    let session = bar
+        .session
+        .as_ref()
+        .filter(|s| s.profile == profile.name && s.session == profile.sandbox);
+    let saved = session.map_or(profile.sandbox.as_str(), |s| s.saved.as_str());
+    if let Some(session) = session {
+        ui.label(egui::RichText::new("(this session only)").italics())
+            .on_hover_text(format!(
+                "Profile {} keeps its saved sandbox {}: nothing was written to the config. \
+                 Pick {} under Switch sandbox to go back to it.",
+                profile.name, session.saved, session.saved
+            ));
+        if ui
+            .small_button("Save to profile")
+            .on_hover_text(format!(
+                "Make {} the saved sandbox of profile {}",
+                session.session, profile.name
+            ))
+            .clicked()
+        {
+            actions.push(Action::SaveSandbox(session.session.clone()));
+        }
+    }
+    match &bar.sandboxes {
         Loadable::Idle | Loadable::Failed(_) => {
             let button = ui
                 .small_button("Sandboxes…")
                 .on_hover_text("List the sandboxes this credential can use");
-            if let Loadable::Failed(e) = sandboxes {
+            if let Loadable::Failed(e) = &bar.sandboxes {
                 button.clone().on_hover_text(e.message.as_str());
             }
             if button.clicked() {
@@ -161,30 +225,22 @@ fn sandbox_picker_ui(
             egui::ComboBox::from_id_salt("sandbox-picker")
                 .selected_text(profile.sandbox.as_str())
                 .show_ui(ui, |ui| {
-                    for s in list {
-                        let text = format!(
-                            "{}{} ({}, {})",
-                            s.name,
-                            if s.is_production() { " PRODUCTION" } else { "" },
-                            s.title.as_deref().unwrap_or(""),
-                            s.state.as_deref().unwrap_or("?")
-                        );
-                        let enabled = s.is_active() && s.name != profile.sandbox;
-                        if ui
-                            .add_enabled(
-                                enabled,
-                                egui::Button::selectable(s.name == profile.sandbox, text),
-                            )
-                            .clicked()
-                        {
-                            chosen = Some(s.name.clone());
-                        }
-                    }
+                    egui::Grid::new("sandbox-picker-rows")
+                        .num_columns(3)
+                        .show(ui, |ui| {
+                            for s in list {
+                                if let Some(choice) = sandbox_row_ui(ui, s, &profile.sandbox, saved)
+                                {
+                                    chosen = Some(choice);
+                                }
+                                ui.end_row();
+                            }
+                        });
                 })
                 .response
                 .labelled_by(label.id);
-            if let Some(sandbox) = chosen {
-                actions.push(Action::SwitchSandbox(sandbox));
+            if let Some(action) = chosen {
+                actions.push(action);
             }
         }
     }
@@ -199,7 +255,22 @@ fn token_ui(ui: &mut egui::Ui, token: &TokenState, has_profile: bool, actions: &
             ui.label("token: pasted");
         }
         TokenState::Valid(ms) => {
-            ui.label(format!("token valid until {}", hh_mm(*ms)));
+            // The bar stays short (the day, when not today); the tooltip adds how long is left.
+            let (expires, now) = (EpochMs(*ms), EpochMs::now());
+            let text = if expires <= now {
+                format!("token expired at {}", expires.local_hh_mm_near(now))
+            } else {
+                format!("token valid until {}", expires.local_hh_mm_near(now))
+            };
+            ui.label(text).on_hover_text(format!(
+                "The token is {}; it expires {}",
+                validity_text(expires, now),
+                expires.local()
+            ));
+            // The text counts minutes: draw it again when the next one starts.
+            let to_next_minute = 60_000 - now.0.rem_euclid(60_000);
+            ui.ctx()
+                .request_repaint_after(Duration::from_millis(to_next_minute.unsigned_abs()));
         }
         TokenState::Error(e) => {
             ui.colored_label(ui.visuals().error_fg_color, "token: error")
@@ -216,34 +287,112 @@ fn token_ui(ui: &mut egui::Ui, token: &TokenState, has_profile: bool, actions: &
     }
 }
 
+/// Three small toggles (system, light, dark), named for screen readers.
 fn theme_ui(ui: &mut egui::Ui, theme: ThemeChoice, actions: &mut Vec<Action>) {
-    let label = ui.label("Theme:");
-    let names = |t: ThemeChoice| match t {
-        ThemeChoice::System => "System",
-        ThemeChoice::Light => "Light",
-        ThemeChoice::Dark => "Dark",
-    };
-    let mut chosen = None;
-    egui::ComboBox::from_id_salt("theme")
-        .selected_text(names(theme))
-        .show_ui(ui, |ui| {
-            for choice in [ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark] {
-                if ui
-                    .selectable_label(theme == choice, names(choice))
-                    .clicked()
-                {
-                    chosen = Some(choice);
-                }
-            }
-        })
-        .response
-        .labelled_by(label.id);
-    if let Some(choice) = chosen {
-        actions.push(Action::Theme(choice));
+    // Right to left: the last drawn is leftmost.
+    for (choice, icon, name) in [
+        (ThemeChoice::Dark, icons::MOON, "Dark theme"),
+        (ThemeChoice::Light, icons::SUN, "Light theme"),
+        (
+            ThemeChoice::System,
+            icons::SYSTEM_THEME,
+            "Theme as the system",
+        ),
+    ] {
+        if ui
+            .selectable_label(theme == choice, icon)
+            .accessible_name(name)
+            .on_hover_text(name)
+            .clicked()
+        {
+            actions.push(Action::Theme(choice));
+        }
     }
 }
 
-/// Local `HH:MM` of an epoch-ms time.
+/// Local `HH:MM` of an epoch-ms time, with its day when that is not today (`00:09 tomorrow`).
 pub fn hh_mm(ms: i64) -> String {
-    crate::model::EpochMs(ms).local_hh_mm()
+    EpochMs(ms).local_hh_mm_near(EpochMs::now())
+}
+
+/// One sandbox of the picker: its name (production said in words), and two buttons, "Use for
+/// this session" and "Save to profile", named with the sandbox for screen readers.
+fn sandbox_row_ui(ui: &mut egui::Ui, s: &Sandbox, in_use: &str, saved: &str) -> Option<Action> {
+    ui.label(format!(
+        "{}{} ({}, {})",
+        s.name,
+        if s.is_production() { " PRODUCTION" } else { "" },
+        s.title.as_deref().unwrap_or(""),
+        s.state.as_deref().unwrap_or("?")
+    ));
+    let mut chosen = None;
+    if ui
+        .add_enabled(
+            s.is_active() && s.name != in_use,
+            egui::Button::selectable(s.name == in_use, "Use for this session"),
+        )
+        .accessible_name(format!("Use {} for this session", s.name))
+        .on_hover_text("The profile keeps its saved sandbox")
+        .clicked()
+    {
+        chosen = Some(Action::SwitchSandbox(s.name.clone()));
+    }
+    if ui
+        .add_enabled(
+            s.is_active() && s.name != saved,
+            egui::Button::new("Save to profile"),
+        )
+        .accessible_name(format!("Save {} to profile", s.name))
+        .on_hover_text("Make it the profile's sandbox, in the config file")
+        .clicked()
+    {
+        chosen = Some(Action::SaveSandbox(s.name.clone()));
+    }
+    chosen
+}
+
+/// When a token stops being valid, with its day unless today, and how long that is from now:
+/// `valid until 00:09 tomorrow (23 h 59 min left)`, or `expired at 14:02`.
+pub fn validity_text(expires: EpochMs, now: EpochMs) -> String {
+    let at = expires.local_hh_mm_near(now);
+    if expires <= now {
+        format!("expired at {at}")
+    } else {
+        format!(
+            "valid until {at} ({} left)",
+            duration_text(expires.0 - now.0)
+        )
+    }
+}
+
+impl TopBar {
+    /// The active profile's sandbox for this session, when it is not the saved one.
+    pub(crate) fn on_session_sandbox(&mut self, session: Option<SessionSandbox>) {
+        self.session = session;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression (issue 11): "token valid until 00:09" was tomorrow's 00:09.
+    #[test]
+    fn the_token_says_how_long_and_until_which_day() {
+        // 2026-04-12 00:10 UTC (unit tests show times in UTC).
+        let now = EpochMs(1_775_952_600_000);
+        let minute = 60_000;
+        assert_eq!(
+            validity_text(EpochMs(now.0 + (23 * 60 + 59) * minute), now),
+            "valid until 00:09 tomorrow (23 h 59 min left)"
+        );
+        assert_eq!(
+            validity_text(EpochMs(now.0 + 50 * minute), now),
+            "valid until 01:00 (50 min left)"
+        );
+        assert_eq!(
+            validity_text(EpochMs(now.0 - 8 * minute), now),
+            "expired at 00:02"
+        );
+    }
 }

@@ -15,7 +15,7 @@ pub fn labelled_text(
         egui::TextEdit::singleline(value)
             .password(password)
             .hint_text(hint)
-            .desired_width(420.0),
+            .desired_width(ui.available_width().clamp(160.0, 560.0)),
     )
     .labelled_by(label.id)
 }
@@ -54,12 +54,33 @@ impl egui::TextBuffer for SecretText<'_> {
     }
 }
 
+/// A window that stays inside the app's window whatever its size: at most the window's size
+/// less a margin, `default_width` when that fits, and its contents scrolled when they do not.
+pub fn window(
+    ctx: &egui::Context,
+    title: impl Into<egui::WidgetText>,
+    default_width: f32,
+) -> egui::Window<'static> {
+    let room = ctx.content_rect().size() - egui::vec2(32.0, 32.0);
+    egui::Window::new(title)
+        .constrain(true)
+        .collapsible(false)
+        .default_width(default_width.min(room.x))
+        .max_width(room.x)
+        .max_height(room.y)
+        .scroll([false, true])
+}
+
 /// One `label: value [Copy]` line.
 pub fn copy_row(ui: &mut egui::Ui, label: &str, value: &str, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         ui.label(format!("{label}:"));
-        ui.monospace(value);
-        if ui.small_button(format!("Copy {label}")).clicked() {
+        ui.add(egui::Label::new(egui::RichText::new(value).monospace()).truncate());
+        if ui
+            .small_button(super::icons::with(super::icons::COPY, "Copy"))
+            .accessible_name(format!("Copy {label}"))
+            .clicked()
+        {
             actions.push(Action::copy(value, label));
         }
     });
@@ -101,8 +122,7 @@ pub fn errors_ui(ctx: &egui::Context, errors: &mut Vec<(String, String)>) {
     }
     let mut open = true;
     let mut close = false;
-    egui::Window::new("Something failed")
-        .collapsible(false)
+    window(ctx, "Something failed", 480.0)
         .open(&mut open)
         .show(ctx, |ui| {
             for (context, message) in errors.iter() {

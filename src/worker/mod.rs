@@ -106,6 +106,63 @@ struct Session {
     config: Config,
     /// The active profile's name and client, built on first use.
     client: Option<(String, PlatformClient)>,
+    /// A sandbox the active profile uses for this session instead of its saved one. Kept apart
+    /// from `config`, which is what gets saved: it never reaches the config file.
+    sandbox_override: Option<SandboxOverride>,
+}
+
+/// A sandbox used for this session only, and the profile it was chosen for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct SandboxOverride {
+    profile: String,
+    sandbox: String,
+}
+
+impl Session {
+    fn new() -> Self {
+        Self {
+            config: Config::default(),
+            client: None,
+            sandbox_override: None,
+        }
+    }
+
+    /// The active profile as this session uses it: with its session-only sandbox, if any.
+    fn active_profile(&self) -> Option<Profile> {
+        let mut profile = self.config.active().cloned()?;
+        if let Some(sandbox) = self.session_sandbox() {
+            profile.sandbox = sandbox.to_owned();
+        }
+        Some(profile)
+    }
+
+    /// The session-only sandbox of the active profile, when it differs from the saved one.
+    fn session_sandbox(&self) -> Option<&str> {
+        let o = self.sandbox_override.as_ref()?;
+        let active = self.config.active()?;
+        (active.name == o.profile && active.sandbox != o.sandbox).then_some(o.sandbox.as_str())
+    }
+
+    /// Drops a session sandbox that no longer applies: another profile became active (or this
+    /// one was renamed or removed), or the profile was saved with that sandbox.
+    fn settle_override(&mut self) {
+        if self.session_sandbox().is_none() {
+            self.sandbox_override = None;
+        }
+    }
+
+    /// Uses `sandbox` for the active profile for this session (its saved sandbox: back to it).
+    /// Returns the profile's name, or `None` when no profile is active.
+    fn use_sandbox(&mut self, sandbox: String) -> Option<String> {
+        let name = self.config.active()?.name.clone();
+        self.sandbox_override = Some(SandboxOverride {
+            profile: name.clone(),
+            sandbox,
+        });
+        self.settle_override();
+        self.client = None;
+        Some(name)
+    }
 }
 
 /// The worker's state, shared by the tasks on its thread.
@@ -137,9 +194,17 @@ impl Worker {
         self.history.lock().await.clone()
     }
 
-    /// Sends the config and the keyring's state.
+    /// Sends the session's sandbox, then the config and the keyring's state.
     async fn send_setup(&self, history_notice: Option<String>) {
-        let config = self.session.lock().await.config.clone();
+        let (config, session_sandbox) = {
+            let session = self.session.lock().await;
+            (
+                session.config.clone(),
+                session.session_sandbox().map(str::to_owned),
+            )
+        };
+        // First, so the config that follows is shown with it.
+        self.send(Event::SessionSandbox(session_sandbox));
         self.send(Event::Setup {
             config,
             keyring: self.settings.secrets.status(),
@@ -180,6 +245,32 @@ impl Worker {
             .map_err(|e| token_error_view(&e))
     }
 
+    /// A client to test `profile` with: its token comes from IMS afresh, the token cache
+    /// untouched (see [`token::uncached_client`]).
+    async fn test_client_for(
+        &self,
+        profile: &Profile,
+        config: &Config,
+        credential: Credential,
+    ) -> Result<PlatformClient, ErrorView> {
+        let spec = ClientSpec {
+            target: profile.target(),
+            profile: profile.name.clone(),
+            stored_profile: config.profile(&profile.name).is_some(),
+            credential,
+            settings: config.timeouts.http_settings(),
+        };
+        let secrets = self.settings.secrets.clone();
+        blocking(move || token::uncached_client(spec, || secrets))
+            .await
+            .map_err(|e| match e {
+                TokenError::NoProfile => ErrorView::message(
+                    "Type the client secret: this profile is not saved, so the keyring has none for it.",
+                ),
+                e => token_error_view(&e),
+            })
+    }
+
     /// The active profile's client: the pasted token when there is one, else its client secret.
     /// Built on first use, then kept until a profile changes.
     async fn active_client(&self) -> Result<(String, PlatformClient), ErrorView> {
@@ -187,7 +278,7 @@ impl Worker {
         if let Some(client) = &session.client {
             return Ok(client.clone());
         }
-        let profile = session.config.active().cloned().ok_or_else(|| {
+        let profile = session.active_profile().ok_or_else(|| {
             ErrorView::message("No profile yet: add one under Profiles, or try the demo.")
         })?;
         let credential = match &self.settings.access_token {
@@ -253,10 +344,7 @@ fn run(
     let w = Rc::new(Worker {
         settings,
         notifier,
-        session: Mutex::new(Session {
-            config: Config::default(),
-            client: None,
-        }),
+        session: Mutex::new(Session::new()),
         history: Mutex::new(None),
         create_task: RefCell::new(None),
     });
@@ -339,6 +427,9 @@ fn dispatch(w: &Rc<Worker>, job: Job) {
                 records::load_page(&w, query, generation).await;
             });
         }
+        Job::LoadHistoryFacets => {
+            spawn(w, |w| async move { records::load_facets(&w).await });
+        }
         Job::DeleteAttempt(id) => {
             spawn(w, |w| async move { records::delete(&w, id).await });
         }
@@ -370,6 +461,18 @@ fn dispatch(w: &Rc<Worker>, job: Job) {
             spawn(
                 w,
                 |w| async move { profiles::load_aws_key(&w, label).await },
+            );
+        }
+        Job::UseSandbox(sandbox) => {
+            spawn(
+                w,
+                |w| async move { profiles::use_sandbox(&w, sandbox).await },
+            );
+        }
+        Job::SaveSandbox(sandbox) => {
+            spawn(
+                w,
+                |w| async move { profiles::save_sandbox(&w, sandbox).await },
             );
         }
         job @ (Job::ListConnections
@@ -516,5 +619,49 @@ mod tests {
             panic!("the save failed");
         };
         assert_eq!(config.active_profile.as_deref(), Some("gated"));
+    }
+
+    /// Regression (issue 11): "Switch sandbox" rewrote the saved profile. The session's sandbox
+    /// lives beside the config, never in it, and ends with the profile it was chosen for.
+    #[test]
+    fn a_session_sandbox_stays_out_of_the_config_and_ends_with_its_profile() {
+        let mut session = Session::new();
+        session.config = Config {
+            active_profile: Some("a".into()),
+            profiles: vec![
+                Profile::new("a", "ABC123@AdobeOrg", "client", "prod"),
+                Profile::new("b", "ABC123@AdobeOrg", "client", "prod"),
+            ],
+            ..Config::default()
+        };
+        let saved = session.config.clone();
+        assert_eq!(session.use_sandbox("dev".into()).as_deref(), Some("a"));
+        assert_eq!(session.session_sandbox(), Some("dev"));
+        assert_eq!(session.active_profile().unwrap().sandbox, "dev");
+        assert_eq!(
+            session.config, saved,
+            "the config (what is saved) is unchanged"
+        );
+
+        // Choosing the saved sandbox again ends the session's choice.
+        session.use_sandbox("prod".into());
+        assert_eq!(session.session_sandbox(), None);
+        assert_eq!(session.sandbox_override, None);
+
+        // Another profile made active: the choice does not follow it.
+        session.use_sandbox("dev".into());
+        session.config.active_profile = Some("b".into());
+        session.settle_override();
+        assert_eq!(session.sandbox_override, None);
+        assert_eq!(session.active_profile().unwrap().sandbox, "prod");
+
+        // Saved to the profile: the choice is the profile's own now.
+        session.config.active_profile = Some("a".into());
+        session.use_sandbox("dev".into());
+        session.config.profiles[0].sandbox = "dev".into();
+        session.settle_override();
+        assert_eq!(session.sandbox_override, None);
+        assert_eq!(session.active_profile().unwrap().sandbox, "dev");
+        assert_eq!(Session::new().use_sandbox("dev".into()), None, "no profile");
     }
 }

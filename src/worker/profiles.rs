@@ -26,6 +26,7 @@ pub(super) async fn load_setup(w: &Worker) {
     };
     session.config = config;
     session.client = None;
+    session.sandbox_override = None;
     drop(session);
     let (opened, notice) = match HistoryThread::open(&w.settings.paths.history_db()).await {
         Ok((thread, notice)) => (Some(thread), notice.map(|n| n.message)),
@@ -38,7 +39,9 @@ pub(super) async fn load_setup(w: &Worker) {
 }
 
 /// Runs a change of the config (and keyring) off the loop, with the session locked, and keeps
-/// the config it leaves. The client is rebuilt on next use.
+/// the config it leaves. The client is rebuilt on next use. The change sees the config as saved:
+/// the session's sandbox is not in it, so it is never written; it ends when another profile
+/// becomes active or the profile is saved with it.
 async fn change_config<R: Send + 'static>(
     w: &Worker,
     change: impl FnOnce(&mut Config) -> R + Send + 'static,
@@ -52,6 +55,7 @@ async fn change_config<R: Send + 'static>(
     .await;
     session.config = config;
     session.client = None;
+    session.settle_override();
     result
 }
 
@@ -118,11 +122,32 @@ pub(super) async fn remove(w: &Worker, name: &str) {
     }
 }
 
-/// Fetches a token for a profile (saved or being edited) and reports its expiry or the error.
+/// Uses `sandbox` for the active profile for this session only: the config file is not touched.
+pub(super) async fn use_sandbox(w: &Worker, sandbox: String) {
+    let used = w.session.lock().await.use_sandbox(sandbox);
+    match used {
+        Some(_) => w.send_setup(None).await,
+        None => w.error("switching the sandbox", "no profile is active"),
+    }
+}
+
+/// Saves `sandbox` as the active profile's sandbox (which ends a session-only choice of it).
+pub(super) async fn save_sandbox(w: &Worker, sandbox: String) {
+    let Some(mut profile) = w.session.lock().await.config.active().cloned() else {
+        return w.error("saving the sandbox", "no profile is active");
+    };
+    profile.sandbox = sandbox;
+    save(w, profile, None, None).await;
+}
+
+/// Tries a profile (saved or being edited) out and reports the token's expiry or the error.
+/// IMS is always asked, with the secret typed (else the demo's or the keyring's), and the token
+/// cache is left alone: a token cached earlier must not pass a wrong secret, and a profile not
+/// saved must leave nothing in the keyring.
 pub(super) async fn test(w: &Worker, profile: Profile, client_secret: Option<Secret>) {
     let config = w.session.lock().await.config.clone();
     let credential = w.credential(client_secret);
-    let result = match w.client_for(&profile, &config, credential).await {
+    let result = match w.test_client_for(&profile, &config, credential).await {
         Ok(client) => client
             .tokens()
             .token()

@@ -77,6 +77,9 @@ pub enum Job {
         /// Echoed back so stale answers can be dropped.
         generation: u64,
     },
+    /// The profiles and sandboxes the history holds, for its filters (answered by
+    /// [`Event::HistoryFacets`]).
+    LoadHistoryFacets,
     /// Remove a record.
     DeleteAttempt(AttemptId),
     /// Put a removed record back.
@@ -132,6 +135,11 @@ pub enum Job {
     },
     /// The sandboxes the active profile's credential may use.
     ListSandboxes,
+    /// Use this sandbox for the active profile for this session only (the config file keeps
+    /// the saved one; its saved sandbox ends the session's choice).
+    UseSandbox(String),
+    /// Save this sandbox as the active profile's sandbox (in the config file).
+    SaveSandbox(String),
 }
 
 /// What the worker reports.
@@ -146,6 +154,10 @@ pub enum Event {
         /// Message when the history file was moved aside or could not be opened.
         history_notice: Option<String>,
     },
+    /// The sandbox the active profile uses for this session only, instead of its saved one
+    /// (`None`: the saved one). Sent just before each [`Event::Setup`], whose config it applies
+    /// to, and never saved.
+    SessionSandbox(Option<String>),
     /// Token state of the active profile.
     Token(TokenState),
     /// Result of a profile test.
@@ -174,6 +186,14 @@ pub enum Event {
     },
     /// The history changed (a create, delete or restore): reload what is shown.
     HistoryChanged,
+    /// The values the history's Profile and Sandbox filters offer: those in the history, each
+    /// once, in natural order ("sandbox 2" before "sandbox 10").
+    HistoryFacets {
+        /// Profile names found in the history.
+        profiles: Vec<String>,
+        /// Sandbox names found in the history.
+        sandboxes: Vec<String>,
+    },
     /// A record was removed; the attempt is kept for undo.
     Deleted(Box<Attempt>),
     /// Export done.

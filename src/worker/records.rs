@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::{Event, Worker, blocking};
 use crate::export::{self, ExportFormat};
 use crate::ops::{HistoryAccess, history};
-use crate::store::history::{Attempt, AttemptId, HistoryQuery};
+use crate::store::history::{Attempt, AttemptId, HistoryFacets, HistoryQuery, HistoryStore};
 
 /// A page of history, and how many records match.
 pub(super) async fn load_page(w: &Worker, query: HistoryQuery, generation: u64) {
@@ -22,6 +22,23 @@ pub(super) async fn load_page(w: &Worker, query: HistoryQuery, generation: u64) 
             total,
         }),
         Err(e) => w.error("loading the history", e),
+    }
+}
+
+/// The profiles and sandboxes the history holds, for the history's filters.
+pub(super) async fn load_facets(w: &Worker) {
+    let Some(store) = w.history().await else {
+        return;
+    };
+    match store.try_run(HistoryStore::facets).await {
+        Ok(HistoryFacets {
+            profiles,
+            sandboxes,
+        }) => w.send(Event::HistoryFacets {
+            profiles,
+            sandboxes,
+        }),
+        Err(e) => w.error("reading the history's profiles and sandboxes", e),
     }
 }
 

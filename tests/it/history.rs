@@ -437,6 +437,125 @@ fn every_order_sorts_as_documented_and_desc_reverses_asc() {
 }
 
 #[test]
+fn the_name_sort_is_natural_across_pages_and_reopens() {
+    // Regression guard: "test 10" came before "test 2" (issue 11). Names as people write them:
+    // numbered without zero padding, in mixed case, inserted in a shuffled order.
+    let (_dir, path) = temp_db();
+    let store = open(&path);
+    let mut batch: Vec<NewAttempt> = (1..=120)
+        .map(|n| NewAttempt {
+            name: if n % 2 == 0 {
+                format!("Test {n}")
+            } else {
+                format!("test {n}")
+            },
+            started_at_ms: (n * 7919) % 1000,
+            ..sample(n as usize)
+        })
+        .collect();
+    batch.push(NewAttempt {
+        name: "test".into(),
+        ..sample(0)
+    });
+    store.insert_many(&batch).unwrap();
+    let mut expected: Vec<String> = std::iter::once("test".to_owned())
+        .chain((1..=120).map(|n| {
+            if n % 2 == 0 {
+                format!("Test {n}")
+            } else {
+                format!("test {n}")
+            }
+        }))
+        .collect();
+    let pages = |store: &HistoryStore, order| {
+        let mut paged = Vec::new();
+        for offset in (0..121).step_by(25) {
+            paged.extend(names(
+                &store
+                    .search(&HistoryQuery {
+                        order,
+                        limit: Some(25),
+                        offset,
+                        ..HistoryQuery::default()
+                    })
+                    .unwrap(),
+            ));
+        }
+        paged
+    };
+    assert_eq!(pages(&store, HistoryOrder::NameAsc), expected);
+    // A search and a filter keep the natural order.
+    let found = store
+        .search(&HistoryQuery {
+            order: HistoryOrder::NameAsc,
+            ..search_for("test 1")
+        })
+        .unwrap();
+    assert_eq!(
+        names(&found)[..4],
+        ["test 1", "Test 10", "test 11", "Test 12"]
+    );
+    drop(store);
+    let store = open(&path);
+    expected.reverse();
+    assert_eq!(pages(&store, HistoryOrder::NameDesc), expected);
+    // Paging stays an index walk, not a sort of every row.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let plan: Vec<String> = conn
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT id FROM attempts \
+             ORDER BY name_sort ASC, started_at_ms DESC, id DESC LIMIT 25 OFFSET 50",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        plan.iter().any(|p| p.contains("attempts_name_sort"))
+            && !plan.iter().any(|p| p.contains("TEMP B-TREE")),
+        "{plan:?}"
+    );
+}
+
+#[test]
+fn facets_are_the_profiles_and_sandboxes_in_the_history() {
+    let (_dir, path) = temp_db();
+    let store = open(&path);
+    // sample() spreads records over profile-0..2 and sandbox-0..3.
+    store
+        .insert_many(&(0..1_000).map(sample).collect::<Vec<_>>())
+        .unwrap();
+    let id = store
+        .insert_pending(&NewAttempt {
+            profile: "profile-10".into(),
+            sandbox: "sandbox-10".into(),
+            ..sample(1_000)
+        })
+        .unwrap();
+    let facets = store.facets().unwrap();
+    assert_eq!(
+        facets.profiles,
+        ["profile-0", "profile-1", "profile-2", "profile-10"]
+    );
+    assert_eq!(
+        facets.sandboxes,
+        [
+            "sandbox-0",
+            "sandbox-1",
+            "sandbox-2",
+            "sandbox-3",
+            "sandbox-10"
+        ]
+    );
+    // The last record of a profile and sandbox gone: they are no longer offered.
+    store.delete(id).unwrap();
+    let facets = store.facets().unwrap();
+    assert!(!facets.profiles.contains(&"profile-10".to_owned()));
+    assert!(!facets.sandboxes.contains(&"sandbox-10".to_owned()));
+}
+
+#[test]
 fn limit_and_offset_page_through_results() {
     let (_dir, path) = temp_db();
     let store = open(&path);

@@ -24,4 +24,7 @@ mod smoke;
 mod snapshots;
 mod ui;
 mod ui_faults;
+mod ui_layout;
 mod ui_manage;
+mod ui_records;
+mod ui_sessions;

@@ -401,7 +401,7 @@ fn delete_in_use_explains_the_dataflow_then_deletes_once_freed() {
     assert_eq!(err.exit() as i32, 3);
     let text = err.to_string();
     assert!(text.contains("used by one or more dataflows"), "{text}");
-    assert!(text.contains("Sources → Dataflows"), "{text}");
+    assert!(text.contains("Sources > Dataflows"), "{text}");
     assert!(text.contains("FLOW-1418-400"), "{text}");
     assert_eq!(w.emu().connections().len(), 1, "still there");
 
@@ -689,7 +689,7 @@ fn cli_delete_in_use_exits_3_with_what_to_do() {
         v["error"]["hint"]
             .as_str()
             .unwrap()
-            .contains("Sources → Dataflows")
+            .contains("Sources > Dataflows")
     );
     assert!(stderr(&out).contains("dataflow"), "{}", stderr(&out));
     assert_eq!(w.emu().connections().len(), 1);

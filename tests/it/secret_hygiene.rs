@@ -43,7 +43,9 @@ use egui_kittest::kittest::Queryable;
 use serde_json::Value;
 
 use crate::common::cli::BIN;
-use crate::common::ui::{copied, harness, has_label, step_until, type_into, window_text};
+use crate::common::ui::{
+    click_create, copied, harness, has_label, start_export, step_until, type_into, window_text,
+};
 use crate::common::{World, have_tool, scan_for_secrets, secret_forms};
 
 /// The only client secret the emulator's IMS accepts.
@@ -462,10 +464,9 @@ fn window_session(s: &mut Session, screen_secrets: &[&str]) {
     type_into(&mut h, "Secret access key", AWS_SECRET_UI);
     type_into(&mut h, "Session token", SESSION_TOKEN_UI);
     click(&mut h, "Remember these AWS credentials");
-    type_into(&mut h, "as", &s.aws_label.clone());
+    type_into(&mut h, "Remember as", &s.aws_label.clone());
     assert_no_secret_on_screen(&h, screen_secrets, "the filled form");
-    h.get_by_role_and_label(Role::Button, "Create connection")
-        .click();
+    click_create(&mut h);
     step_until(&mut h, "the result card", |h| {
         has_label(h, "Copy Connection ID")
     });
@@ -486,8 +487,7 @@ fn window_session(s: &mut Session, screen_secrets: &[&str]) {
     s.w.emu()
         .inject(Fault::new(FaultRoute::CreateConnection).status(400));
     type_into(&mut h, "Name", " rejected");
-    h.get_by_role_and_label(Role::Button, "Create connection")
-        .click();
+    click_create(&mut h);
     step_until(&mut h, "the error card", |h| has_label(h, "1400-400"));
     assert_no_secret_on_screen(&h, screen_secrets, "the error card");
     s.w.emu().inject(
@@ -496,8 +496,7 @@ fn window_session(s: &mut Session, screen_secrets: &[&str]) {
             .retry_after(1),
     );
     type_into(&mut h, "Name", " retried");
-    h.get_by_role_and_label(Role::Button, "Create connection")
-        .click();
+    click_create(&mut h);
     step_until(&mut h, "the retried create", |h| {
         !h.state().is_creating() && has_label(h, "Copy Connection ID")
     });
@@ -507,20 +506,24 @@ fn window_session(s: &mut Session, screen_secrets: &[&str]) {
         "two window creates succeeded, none twice"
     );
 
-    h.get_by_role_and_label(Role::Button, "History").click();
     step_until(&mut h, "the history rows", |h| {
-        has_label(h, "Export CSV") && has_label(h, "Window hygiene rejected retried")
+        has_label(h, "Window hygiene rejected retried")
     });
-    click(&mut h, "Export CSV");
+    // Export, through the file prompt's Browse… (the preset dialog answers with the path).
+    start_export(&mut h, "CSV");
+    click(&mut h, "Browse…");
     step_until_file(&mut h, &csv);
-    click(&mut h, "Export JSON");
+    start_export(&mut h, "JSON");
+    click(&mut h, "Browse…");
     step_until_file(&mut h, &json);
     open_more_menu(&mut h, "Copy as cURL");
     click(&mut h, "Copy as cURL");
     save_copied(s, &h, "history-row-curl.sh");
     open_more_menu(&mut h, "Details");
     click(&mut h, "Details");
-    step_until(&mut h, "the details window", |h| has_label(h, "Attempt #"));
+    step_until(&mut h, "the record's details", |h| {
+        has_label(h, "Request body (secrets redacted)")
+    });
     assert_no_secret_on_screen(&h, screen_secrets, "a history row's details");
     h.key_press(egui::Key::Escape);
     h.step();

@@ -20,7 +20,7 @@ use egui_kittest::kittest::Queryable;
 
 /// A fixed world: one profile whose endpoints refuse connections (so the token state is a stable
 /// "error"), and a history with fixed records.
-fn harness(home: &std::path::Path, theme: egui::Theme) -> Harness<'static, AepApp> {
+fn harness(home: &std::path::Path, theme: egui::Theme, size: [f32; 2]) -> Harness<'static, AepApp> {
     // The records' times are drawn in the user's zone: pinned to UTC, so the images are the same
     // on every machine (`main` reads the OS's zone; a test process never does).
     aep_s3_connect::model::init_local_offset(time::UtcOffset::UTC);
@@ -92,7 +92,7 @@ fn harness(home: &std::path::Path, theme: egui::Theme) -> Harness<'static, AepAp
         access_token: None,
     };
     let mut h = Harness::builder()
-        .with_size([1100.0, 700.0])
+        .with_size(size)
         .with_theme(theme)
         .build_eframe(move |cc| {
             AepApp::new(
@@ -115,11 +115,14 @@ fn harness(home: &std::path::Path, theme: egui::Theme) -> Harness<'static, AepAp
     h
 }
 
-fn both_themes(name: &str, setup: impl Fn(&mut Harness<'_, AepApp>)) {
+/// The size of the images that are not about the window's size: a common laptop screen.
+const LAPTOP: [f32; 2] = [1400.0, 900.0];
+
+fn both_themes(name: &str, size: [f32; 2], setup: impl Fn(&mut Harness<'_, AepApp>)) {
     let mut results = egui_kittest::SnapshotResults::new();
     for (theme, suffix) in [(egui::Theme::Light, "light"), (egui::Theme::Dark, "dark")] {
         let home = tempfile::tempdir().unwrap();
-        let mut h = harness(home.path(), theme);
+        let mut h = harness(home.path(), theme, size);
         setup(&mut h);
         h.snapshot(format!("{name}_{suffix}"));
         results.extend_harness(&mut h);
@@ -127,14 +130,36 @@ fn both_themes(name: &str, setup: impl Fn(&mut Harness<'_, AepApp>)) {
     results.unwrap();
 }
 
+/// The history's rows have arrived.
+fn rows_loaded(h: &mut Harness<'_, AepApp>) {
+    step_until(h, "the rows", |h| {
+        h.query_by_label_contains("12 records").is_some()
+    });
+    for _ in 0..3 {
+        h.step();
+    }
+}
+
+/// The main view, the history beside the form, from the smallest supported window to a full HD
+/// screen: nothing clipped at 800×600, the list's columns follow the panel's width.
 #[test]
-fn main_window() {
-    both_themes("main_window", |_| {});
+fn main_window_800x600() {
+    both_themes("main_window_800x600", [800.0, 600.0], rows_loaded);
+}
+
+#[test]
+fn main_window_1400x900() {
+    both_themes("main_window_1400x900", LAPTOP, rows_loaded);
+}
+
+#[test]
+fn main_window_1920x1080() {
+    both_themes("main_window_1920x1080", [1920.0, 1080.0], rows_loaded);
 }
 
 #[test]
 fn form_with_validation_errors() {
-    both_themes("form_validation", |h| {
+    both_themes("form_validation", LAPTOP, |h| {
         type_into(h, "Name", "Landing");
         type_into(h, "Access key ID", "AKIA-not-a-key");
         type_into(h, "Bucket name", "Bad_Bucket");
@@ -144,7 +169,7 @@ fn form_with_validation_errors() {
 
 #[test]
 fn result_card() {
-    both_themes("result_card", |h| {
+    both_themes("result_card", LAPTOP, |h| {
         // The card's view-model, fixed, handed over as the worker would.
         h.state_mut()
             .on_event(Event::CreateFinished(Ok(CreatedView {
@@ -160,18 +185,44 @@ fn result_card() {
                 warnings: vec![],
                 curl: String::new(),
             })));
+        rows_loaded(h);
+    });
+}
+
+/// A record selected in the list: its details in the centre, the row highlighted.
+#[test]
+fn record_details() {
+    both_themes("record_details", LAPTOP, |h| {
+        rows_loaded(h);
+        h.get_by_role_and_label(Role::Button, "Landing bucket 07")
+            .click();
+        step_until(h, "the details", |h| {
+            h.query_by_label_contains("Request body (secrets redacted)")
+                .is_some()
+        });
         for _ in 0..3 {
             h.step();
         }
     });
 }
 
+/// The confirmation before a create in the production sandbox (the fixture's profile is in
+/// `prod`).
 #[test]
-fn history_with_rows() {
-    both_themes("history", |h| {
-        h.get_by_role_and_label(Role::Button, "History").click();
-        step_until(h, "the rows", |h| {
-            h.query_by_label_contains("12 records").is_some()
+fn production_confirmation() {
+    both_themes("production_confirmation", LAPTOP, |h| {
+        rows_loaded(h);
+        type_into(h, "Name", "Landing");
+        type_into(h, "Access key ID", "AKIAIOSFODNN7EXAMPLE");
+        type_into(
+            h,
+            "Secret access key",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        );
+        h.get_by_role_and_label(Role::Button, "Create connection")
+            .click();
+        step_until(h, "the confirmation", |h| {
+            h.query_by_label_contains("Create in production?").is_some()
         });
         for _ in 0..3 {
             h.step();

@@ -57,22 +57,45 @@ fn create_copy_and_find_in_history() {
         "{curl}"
     );
 
-    h.get_by_role_and_label(Role::Button, "History").click();
+    // The history sits beside the form: the new record is in its list without switching view.
     step_until(&mut h, "the history row", |h| {
-        has_label(h, "1 records") && has_label(h, &id)
+        has_label(h, "1 record") && has_label(h, "Copy ID of Landing bucket")
     });
-    type_into(&mut h, "Search:", "no-such-thing");
-    step_until(&mut h, "no match", |h| has_label(h, "No records match."));
+    type_into(&mut h, "Search history", "no-such-thing");
+    step_until(&mut h, "no match", |h| {
+        has_label(h, "No records match the search and filters.")
+    });
     // Clear the box as a user would: backspace over what was typed.
-    h.get_by_role_and_label(Role::TextInput, "Search:").focus();
+    h.get_by_role_and_label(Role::TextInput, "Search history")
+        .focus();
     h.step();
     for _ in 0.."no-such-thing".len() {
         h.key_press(egui::Key::Backspace);
         h.step();
     }
-    type_into(&mut h, "Search:", "landing");
+    type_into(&mut h, "Search history", "landing");
     step_until(&mut h, "the row again", |h| {
-        has_label(h, &id) && has_label(h, "1 records")
+        has_label(h, "Copy ID of Landing bucket") && has_label(h, "1 record")
+    });
+
+    // Select the row: its details replace the form in the centre, and copy its ID from there.
+    h.get_by_role_and_label(Role::Button, "Landing bucket")
+        .click();
+    step_until(&mut h, "the record's details", |h| {
+        has_label(h, "Request body (secrets redacted)")
+    });
+    assert!(!has_label(&h, "Create connection"), "the form made way");
+    h.get_by_label("Copy Connection ID").click();
+    h.step();
+    assert_eq!(copied(&h), vec![id.clone()], "the selected record's ID");
+    // The row's own button copies it too, and says which record it belongs to.
+    h.get_by_label("Copy ID of Landing bucket").click();
+    h.step();
+    assert_eq!(copied(&h), vec![id.clone()]);
+    // Esc goes back to the form.
+    h.key_press(egui::Key::Escape);
+    step_until(&mut h, "the form again", |h| {
+        has_label(h, "Create connection")
     });
     // The history table passes the accessibility check. (It used to end in `let _ =
     // h.try_run()`, which skips the check when the frames do not settle in its step budget.)
@@ -164,7 +187,7 @@ fn every_tab_passes_the_accessibility_check() {
     step_until(&mut h, "the token", |h| has_label(h, "token valid until"));
     for (tab, content) in [
         ("New connection", "Create connection"),
-        ("History", "Export CSV"),
+        ("Connections", "Refresh"),
         ("Profiles", "Add profile"),
     ] {
         h.get_by_role_and_label(Role::Button, tab).click();
@@ -194,7 +217,7 @@ fn keyboard_ctrl_enter_creates_and_ctrl_f_searches() {
     assert_eq!(w.emu().connections().len(), 1);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
     step_until(&mut h, "the history search focused", |h| {
-        h.query_by_role_and_label(Role::TextInput, "Search:")
+        h.query_by_role_and_label(Role::TextInput, "Search history")
             .is_some_and(|n| n.is_focused())
     });
 }
@@ -223,7 +246,11 @@ fn result_card_buttons_emit_actions() {
         curl: String::new(),
     }));
     let mut h = Harness::builder().build_ui_state(
-        |ui, (card, actions): &mut (ResultCard, Vec<Action>)| result_ui(ui, card, actions),
+        |ui, (card, actions): &mut (ResultCard, Vec<Action>)| {
+            // The app's icon font, as the window has it (a no-op after the first frame).
+            aep_s3_connect::ui::icons::install(ui.ctx());
+            result_ui(ui, card, actions);
+        },
         (card, Vec::new()),
     );
     h.get_by_label("Copy Connection ID").click();

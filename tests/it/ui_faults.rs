@@ -4,15 +4,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use aep_s3_connect::store::history::AttemptStatus;
-use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable;
 
 use crate::common::World;
 use crate::common::cli::{CliWorld, create_posts, kill_during_create, made_anyway};
 use crate::common::faults::{
     Case, Outcome, apply_timeouts, check, dead_url, inject, while_in_flight,
 };
-use crate::common::ui::{app_on, has_label, step_until, type_into, window_text};
+use crate::common::ui::{app_on, click_create, has_label, step_until, type_into, window_text};
 
 /// Fills the form, clicks *Create connection* and checks the result card and the matrix's outcome.
 fn run_window(case: &Case) {
@@ -29,8 +27,7 @@ fn run_window(case: &Case) {
     type_into(&mut h, "Name", case.name);
     type_into(&mut h, "Access key ID", "AKIAIOSFODNN7EXAMPLE");
     type_into(&mut h, "Secret access key", crate::common::cli::AWS_SECRET);
-    h.get_by_role_and_label(Role::Button, "Create connection")
-        .click();
+    click_create(&mut h);
     // Not a wait for the running state: a fast answer can end the create within one frame.
     step_until(&mut h, "the create's POST", |_| {
         !case.expire_tokens_once_posted || create_posts(w.emu()) > 0
@@ -88,6 +85,5 @@ fn create_killed_mid_flight_is_settled_by_the_window_at_start() {
     assert_eq!(all[0].connection_id.as_deref(), Some(made.as_str()));
     assert!(all[0].reconciled);
     assert_eq!(w.emu().connections().len(), 1, "nothing was created twice");
-    h.get_by_role_and_label(Role::Button, "History").click();
     step_until(&mut h, "the settled row", |h| has_label(h, &made));
 }

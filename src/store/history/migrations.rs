@@ -3,7 +3,9 @@
 //! Never edit or reorder a migration that has shipped: add a new one at the end. A database whose
 //! `user_version` is above [`LATEST`] was written by a newer build and is left untouched.
 
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior, params};
+
+use super::natural::natural_key;
 
 /// Written to the SQLite header (`PRAGMA application_id`) so a file can be told apart from another
 /// program's database. The bytes spell "AS3H" (aep-s3-connect history).
@@ -15,6 +17,8 @@ struct Migration {
     version: u32,
     /// SQL run inside the migration transaction.
     sql: &'static str,
+    /// Run after `sql`, in the same transaction, for what SQL alone cannot compute.
+    fill: Option<fn(&Transaction<'_>) -> rusqlite::Result<()>>,
 }
 
 /// Every migration, in order; `MIGRATIONS[i].version == i + 1`.
@@ -55,6 +59,7 @@ const MIGRATIONS: &[Migration] = &[
                 reconciled            INTEGER NOT NULL DEFAULT 0 CHECK (reconciled IN (0, 1))
             ) STRICT;
         ",
+        fill: None,
     },
     Migration {
         version: 2,
@@ -71,6 +76,7 @@ const MIGRATIONS: &[Migration] = &[
             CREATE INDEX attempts_name
                 ON attempts (name COLLATE NOCASE, started_at_ms DESC, id DESC);
         ",
+        fill: None,
     },
     Migration {
         version: 3,
@@ -111,6 +117,7 @@ const MIGRATIONS: &[Migration] = &[
             END;
             INSERT INTO attempts_fts (attempts_fts) VALUES ('rebuild');
         ",
+        fill: None,
     },
     Migration {
         version: 4,
@@ -147,8 +154,53 @@ const MIGRATIONS: &[Migration] = &[
             CREATE INDEX events_access_key
                 ON events (access_key_id COLLATE NOCASE, at_ms DESC, id DESC);
         ",
+        fill: None,
+    },
+    Migration {
+        version: 5,
+        // Why: the Name sort compared characters, so "test 10" came before "test 2" (issue 11).
+        // The natural order ("test 2" < "test 10", case ignored) cannot be an SQLite collation
+        // without a function registered on every connection that ever reads the file, so it is
+        // a stored key (`natural::natural_key`), written with the name and indexed like the
+        // other orders so a page is still an index walk. The key of existing rows is computed
+        // in Rust (`fill_name_sort`). The search index's update trigger is narrowed to the
+        // columns it indexes first, or filling the key would rewrite every row's search index
+        // entry (seconds at 100,000 rows) for a column it does not hold.
+        sql: r"
+            ALTER TABLE attempts ADD COLUMN name_sort TEXT NOT NULL DEFAULT '';
+            DROP TRIGGER attempts_fts_update;
+            CREATE TRIGGER attempts_fts_update
+            AFTER UPDATE OF name, description, connection_id, bucket_name, sandbox, org_id,
+                access_key_id, error_message, request_id ON attempts BEGIN
+                INSERT INTO attempts_fts (attempts_fts, rowid, name, description, connection_id,
+                    bucket_name, sandbox, org_id, access_key_id, error_message, request_id)
+                VALUES ('delete', old.id, old.name, old.description, old.connection_id,
+                    old.bucket_name, old.sandbox, old.org_id, old.access_key_id,
+                    old.error_message, old.request_id);
+                INSERT INTO attempts_fts (rowid, name, description, connection_id, bucket_name,
+                    sandbox, org_id, access_key_id, error_message, request_id)
+                VALUES (new.id, new.name, new.description, new.connection_id, new.bucket_name,
+                    new.sandbox, new.org_id, new.access_key_id, new.error_message, new.request_id);
+            END;
+            DROP INDEX attempts_name;
+            CREATE INDEX attempts_name_sort ON attempts (name_sort, started_at_ms DESC, id DESC);
+        ",
+        fill: Some(fill_name_sort),
     },
 ];
+
+/// Migration 5: the natural sort key of every existing record's name.
+fn fill_name_sort(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let names: Vec<(i64, String)> = tx
+        .prepare("SELECT id, name FROM attempts")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut update = tx.prepare("UPDATE attempts SET name_sort = ?2 WHERE id = ?1")?;
+    for (id, name) in names {
+        update.execute(params![id, natural_key(&name)])?;
+    }
+    Ok(())
+}
 
 /// The schema version this build writes; a database above it came from a newer build.
 pub(super) const LATEST: u32 = MIGRATIONS.len() as u32;
@@ -177,6 +229,11 @@ pub(super) fn application_id(conn: &Connection) -> rusqlite::Result<i32> {
 
 /// Brings the schema up to [`LATEST`] in one transaction; running it again is a no-op.
 pub(super) fn migrate(conn: &Connection) -> Result<(), MigrateError> {
+    migrate_to(conn, LATEST)
+}
+
+/// Brings the schema up to `target` (tests start from an older version this way).
+fn migrate_to(conn: &Connection, target: u32) -> Result<(), MigrateError> {
     // IMMEDIATE takes the write lock before reading the version, so two processes starting at the
     // same moment cannot both run the same migration; the second waits, then finds nothing to do.
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
@@ -192,8 +249,12 @@ pub(super) fn migrate(conn: &Connection) -> Result<(), MigrateError> {
         tx.pragma_update(None, "application_id", APPLICATION_ID)
             .map_err(|e| MigrateError::Step(1, e))?;
     }
-    for migration in MIGRATIONS.iter().filter(|m| i64::from(m.version) > current) {
+    let steps = MIGRATIONS
+        .iter()
+        .filter(|m| i64::from(m.version) > current && m.version <= target);
+    for migration in steps {
         tx.execute_batch(migration.sql)
+            .and_then(|()| migration.fill.map_or(Ok(()), |fill| fill(&tx)))
             .and_then(|()| tx.pragma_update(None, "user_version", migration.version))
             .map_err(|e| MigrateError::Step(migration.version, e))?;
         tracing::debug!(version = migration.version, "history database migrated");
@@ -210,7 +271,7 @@ mod tests {
         for (index, migration) in MIGRATIONS.iter().enumerate() {
             assert_eq!(migration.version as usize, index + 1);
         }
-        assert_eq!(LATEST, 4);
+        assert_eq!(LATEST, 5);
     }
 
     #[test]
@@ -229,6 +290,57 @@ mod tests {
         assert!(matches!(migrate(&conn), Err(MigrateError::TooNew(99))));
         assert_eq!(user_version(&conn).unwrap(), 99);
         assert_eq!(application_id(&conn).unwrap(), 0);
+    }
+
+    #[test]
+    fn migration_5_keys_existing_names_naturally_and_spares_the_search_index() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate_to(&conn, 4).unwrap();
+        for (i, name) in ["test 10", "Test 2", "test 1"].iter().enumerate() {
+            conn.execute(
+                "INSERT INTO attempts (status, profile, org_id, sandbox, platform_url, name, \
+                 access_key_id, has_session_token, request_body_redacted, started_at_ms) \
+                 VALUES ('pending', 'p', 'o', 's', 'u', ?1, 'k', 0, '{}', ?2)",
+                params![name, i64::try_from(i).unwrap()],
+            )
+            .unwrap();
+        }
+        let changes_before = conn.total_changes();
+        migrate(&conn).unwrap();
+        // Three keys written, and nothing by the search index's triggers (which would add two
+        // writes a row): they count in `total_changes`.
+        assert_eq!(conn.total_changes() - changes_before, 3);
+        let names: Vec<String> = conn
+            .prepare("SELECT name FROM attempts ORDER BY name_sort")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(names, ["test 1", "Test 2", "test 10"]);
+        // The search index still follows a change of a column it holds.
+        conn.execute(
+            "UPDATE attempts SET name = 'renamed' WHERE name = 'test 1'",
+            [],
+        )
+        .unwrap();
+        let found: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM attempts_fts WHERE attempts_fts MATCH '\"renamed\"'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(found, 1);
+        let plan: String = conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT id FROM attempts \
+                 ORDER BY name_sort, started_at_ms DESC, id DESC",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("attempts_name_sort"), "{plan}");
     }
 
     #[test]

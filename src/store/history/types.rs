@@ -220,7 +220,8 @@ pub enum HistoryOrder {
     NewestFirst,
     /// Earliest `started_at_ms` first.
     OldestFirst,
-    /// Connection name A→Z (ASCII case-insensitive), newest first within a name.
+    /// Connection name A→Z in natural order ("test 2" before "test 10", case ignored: see
+    /// [`super::natural_key`]), newest first within a name.
     NameAsc,
     /// Connection name Z→A.
     NameDesc,
@@ -246,6 +247,16 @@ impl HistoryOrder {
         Self::StatusAsc,
         Self::StatusDesc,
     ];
+}
+
+/// The values the history holds for its filters: each profile and each sandbox once, in
+/// natural order ([`super::natural_sort`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HistoryFacets {
+    /// Profile names.
+    pub profiles: Vec<String>,
+    /// Sandbox names.
+    pub sandboxes: Vec<String>,
 }
 
 /// Filters, order and page for [`super::HistoryStore::search`] and [`super::HistoryStore::count`].

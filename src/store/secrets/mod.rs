@@ -10,10 +10,12 @@
 //! platform store bounds each call (120 s with a display, time to type a password into a prompt;
 //! 20 s without one, where a prompt can never be answered), so nothing hangs forever.
 //!
-//! This file is the store itself; `hints` turns a backend's failure into a reason and a fix a
-//! user can act on, and `timeout` bounds each call on a thread of its own.
+//! This file is the store itself; `platform` opens the operating system's store, `hints` turns a
+//! backend's failure into a reason and a fix a user can act on, and `timeout` bounds each call on a
+//! thread of its own.
 
 mod hints;
+mod platform;
 mod timeout;
 
 use std::fmt;
@@ -26,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::secret::Secret;
 use hints::{DIRECT_SECRETS, fix_for, stall_fix, what};
+use platform::{open_platform_store, platform_backend};
 use timeout::{Stall, default_timeout, run_bounded};
 
 /// The keyring service every entry of this app is stored under.
@@ -465,58 +468,6 @@ impl SecretStore {
             })?,
         };
         result.map_err(|e| hints::keyring_error(&self.backend, op, scope, kind, e))
-    }
-}
-
-/// Opens the platform's store; the error is already a sentence for users.
-fn open_platform_store() -> Result<Arc<CredentialStore>, String> {
-    #[cfg(target_os = "linux")]
-    {
-        match zbus_secret_service_keyring_store::Store::new() {
-            Ok(store) => Ok(store),
-            Err(e) => {
-                let detail = e.to_string();
-                Err(if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
-                    format!(
-                        "there is no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set; {detail})"
-                    )
-                } else if detail.contains("Failed to connect") {
-                    format!("the session D-Bus cannot be reached ({detail})")
-                } else {
-                    format!("no Secret Service answers on the session D-Bus ({detail})")
-                })
-            }
-        }
-    }
-    #[cfg(target_os = "macos")]
-    {
-        match apple_native_keyring_store::keychain::Store::new() {
-            Ok(store) => Ok(store),
-            Err(e) => Err(format!("the login keychain could not be opened ({e})")),
-        }
-    }
-    #[cfg(target_os = "windows")]
-    {
-        match windows_native_keyring_store::Store::new() {
-            Ok(store) => Ok(store),
-            Err(e) => Err(format!("Credential Manager could not be opened ({e})")),
-        }
-    }
-    #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
-    {
-        Err("this operating system has no keyring this app supports".to_owned())
-    }
-}
-
-fn platform_backend() -> &'static str {
-    if cfg!(target_os = "linux") {
-        BACKEND_SECRET_SERVICE
-    } else if cfg!(target_os = "macos") {
-        BACKEND_MACOS
-    } else if cfg!(target_os = "windows") {
-        BACKEND_WINDOWS
-    } else {
-        BACKEND_NONE
     }
 }
 

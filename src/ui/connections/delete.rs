@@ -3,6 +3,7 @@
 use super::ConnectionRow;
 use crate::ui::action::Action;
 use crate::ui::widgets::labelled_text;
+use crate::ui::{icons, style};
 use crate::worker::ErrorView;
 
 /// The delete dialog.
@@ -65,7 +66,11 @@ pub(super) fn delete_dialog_ui(
         }
         ui.horizontal(|ui| {
             confirm = ui
-                .add_enabled(ready && !dialog.busy, egui::Button::new("Delete in AEP"))
+                .add_enabled(
+                    ready && !dialog.busy,
+                    style::danger_button(ui, icons::TRASH, "Delete in AEP"),
+                )
+                .accessible_name("Delete in AEP")
                 .clicked();
             close = ui.button("Keep").clicked();
             if dialog.busy {

@@ -43,9 +43,8 @@ pub(super) fn explorer_window_ui(
         return;
     };
     let mut open = true;
-    egui::Window::new(format!("Explore {}", shown.name))
+    crate::ui::widgets::window(ctx, format!("Explore {}", shown.name), 640.0)
         .open(&mut open)
-        .default_size([640.0, 480.0])
         .show(ctx, |ui| {
             egui::ScrollArea::vertical()
                 .max_height(260.0)

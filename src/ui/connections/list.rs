@@ -7,6 +7,7 @@ use crate::api::Connection;
 use crate::manage::{MergedConnection, MergedKind};
 use crate::ui::action::Action;
 use crate::ui::loadable::Loadable;
+use crate::ui::{icons, style};
 
 /// One connection as the table shows it.
 #[derive(Clone, Debug)]
@@ -81,7 +82,7 @@ pub(super) fn list_ui(
             "S3 connections in {}",
             view.sandbox.unwrap_or_default()
         ));
-        if ui.button("Refresh").clicked() {
+        if style::icon_button(ui, icons::REFRESH, "Refresh").clicked() {
             actions.push(Action::RefreshConnections);
         }
         let label = ui.label("Filter:");
@@ -117,29 +118,40 @@ pub(super) fn list_ui(
             rows.iter().filter(|r| r.matches(&f)).collect()
         }
     };
-    ui.weak(format!("{} connections", rows.len()));
+    ui.weak(match rows.len() {
+        0 if !filter.trim().is_empty() => "No connection matches the filter.".to_owned(),
+        0 => "No S3 connections in this sandbox yet: create one under New connection.".to_owned(),
+        1 => "1 connection".to_owned(),
+        n => format!("{n} connections"),
+    });
+    if rows.is_empty() {
+        return Vec::new();
+    }
     let mut asked = Vec::new();
-    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
-    TableBuilder::new(ui)
-        .id_salt("connections-table")
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
+    // Below this width "Known as" and "Updated" move into the name's tooltip, so the table
+    // fits an 800 px window without a horizontal scroll.
+    let wide = ui.available_width() >= 1000.0;
+    let mut table = TableBuilder::new(ui)
+        .id_salt(("connections-table", wide))
         .striped(true)
         .resizable(true)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::initial(200.0).clip(true))
-        .column(Column::initial(290.0).clip(true))
-        .column(Column::initial(70.0))
-        .column(Column::initial(110.0))
-        .column(Column::initial(150.0))
-        .column(Column::remainder().at_least(150.0))
+        .column(Column::remainder().at_least(140.0).clip(true))
+        .column(Column::initial(300.0).at_least(90.0).clip(true))
+        .column(Column::initial(70.0).at_least(50.0));
+    let mut titles = vec!["Name", "Connection ID", "State"];
+    if wide {
+        table = table
+            .column(Column::initial(120.0).at_least(60.0).clip(true))
+            .column(Column::initial(160.0).at_least(80.0).clip(true));
+        titles.extend(["Known as", "Updated"]);
+    }
+    titles.push("Actions");
+    table
+        .column(Column::exact(170.0))
         .header(row_height, |mut h| {
-            for title in [
-                "Name",
-                "Connection ID",
-                "State",
-                "Known as",
-                "Updated",
-                "Actions",
-            ] {
+            for title in titles {
                 h.col(|ui| {
                     ui.strong(title);
                 });
@@ -149,7 +161,13 @@ pub(super) fn list_ui(
             body.rows(row_height, rows.len(), |mut row| {
                 let r = rows[row.index()];
                 row.col(|ui| {
-                    ui.label(r.name.as_str());
+                    let name = ui.label(r.name.as_str());
+                    if !wide {
+                        name.on_hover_text(format!(
+                            "{}; updated {} by {}",
+                            r.known_as, r.updated, r.who
+                        ));
+                    }
                 });
                 row.col(|ui| {
                     ui.monospace(r.id.as_str());
@@ -157,38 +175,62 @@ pub(super) fn list_ui(
                 row.col(|ui| {
                     ui.label(r.state.as_str());
                 });
-                row.col(|ui| {
-                    if r.deleted {
-                        ui.colored_label(ui.visuals().warn_fg_color, r.known_as);
-                    } else {
-                        ui.label(r.known_as);
-                    }
-                });
-                row.col(|ui| {
-                    ui.label(r.updated.as_str()).on_hover_text(r.who.as_str());
-                });
-                row.col(|ui| {
-                    if ui.small_button("Copy ID").clicked() {
-                        asked.push((RowIntent::Copy, r.clone()));
-                    }
-                    if !r.deleted {
-                        ui.menu_button("Manage", |ui| {
-                            for (label, intent) in [
-                                ("Inspect", RowIntent::Inspect),
-                                ("Explore", RowIntent::Explore),
-                                ("Rotate credentials…", RowIntent::Rotate),
-                                ("Delete…", RowIntent::Delete),
-                            ] {
-                                if ui.button(label).clicked() {
-                                    asked.push((intent, r.clone()));
-                                }
-                            }
-                        });
-                    }
-                });
+                if wide {
+                    row.col(|ui| {
+                        if r.deleted {
+                            ui.colored_label(ui.visuals().warn_fg_color, r.known_as);
+                        } else {
+                            ui.label(r.known_as);
+                        }
+                    });
+                    row.col(|ui| {
+                        ui.label(r.updated.as_str()).on_hover_text(r.who.as_str());
+                    });
+                }
+                row.col(|ui| row_buttons_ui(ui, r, &mut asked));
             });
         });
     asked
+}
+
+/// "Copy ID" and "Manage", named with the row's connection for screen readers.
+fn row_buttons_ui(
+    ui: &mut egui::Ui,
+    r: &ConnectionRow,
+    asked: &mut Vec<(RowIntent, ConnectionRow)>,
+) {
+    if ui
+        .small_button(icons::with(icons::COPY, "Copy ID"))
+        .accessible_name(format!("Copy ID of {}", r.name))
+        .clicked()
+    {
+        asked.push((RowIntent::Copy, r.clone()));
+    }
+    if r.deleted {
+        return;
+    }
+    let menu = ui.menu_button("Manage", |ui| {
+        for (icon, label, intent) in [
+            (icons::INFO, "Inspect", RowIntent::Inspect),
+            (icons::FOLDER_OPEN, "Explore", RowIntent::Explore),
+            (icons::KEY, "Rotate credentials…", RowIntent::Rotate),
+        ] {
+            if style::icon_button(ui, icon, label).clicked() {
+                asked.push((intent, r.clone()));
+                ui.close();
+            }
+        }
+        ui.separator();
+        if ui
+            .add(style::danger_button(ui, icons::TRASH, "Delete…"))
+            .accessible_name("Delete…")
+            .clicked()
+        {
+            asked.push((RowIntent::Delete, r.clone()));
+            ui.close();
+        }
+    });
+    menu.response.accessible_name(format!("Manage {}", r.name));
 }
 
 #[cfg(test)]

@@ -56,6 +56,19 @@ impl ConnectionsScreen {
         self.list = Loadable::Loading;
     }
 
+    /// Esc: closes the top-most open window or dialog; true when one was open.
+    pub(crate) fn close_one(&mut self) -> bool {
+        self.delete.take().is_some()
+            || self.rotate.take().is_some()
+            || self.explorer.take().is_some()
+            || self.inspected.take().is_some()
+    }
+
+    /// Closes every window and dialog (their connection belongs to another sandbox now).
+    pub(crate) fn close_all(&mut self) {
+        while self.close_one() {}
+    }
+
     /// Forgets the list (another sandbox): it loads again when shown.
     pub(crate) fn forget_list(&mut self) {
         self.list = Loadable::Idle;
@@ -205,7 +218,7 @@ pub fn connection_windows_ui(
     view: ConnectionsView<'_>,
     actions: &mut Vec<Action>,
 ) {
-    inspect::inspect_window_ui(ctx, &mut screen.inspected);
+    inspect::inspect_window_ui(ctx, &mut screen.inspected, actions);
     explorer::explorer_window_ui(ctx, &mut screen.explorer, actions);
     rotate::rotate_dialog_ui(ctx, &mut screen.rotate, actions);
     delete::delete_dialog_ui(ctx, &mut screen.delete, view.production(), actions);

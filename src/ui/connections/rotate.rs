@@ -107,8 +107,7 @@ pub(super) fn rotate_dialog_ui(
             if let Some((_, changes)) = &failure.stale {
                 ui.label("What changed:");
                 for c in changes {
-                    // egui's bundled fonts have no arrow glyph.
-                    ui.label(format!("- {}", c.replace('→', "->")));
+                    ui.label(format!("- {c}"));
                 }
                 ui.label("Apply the new key to the current version with the button below.");
             }

@@ -131,16 +131,22 @@ pub fn form_ui(
                 f.fill_key(&key);
             }
         }
-        ui.horizontal(|ui| {
+        // Wrapped: in a narrow window the name field moves under the checkbox, not off screen.
+        ui.horizontal_wrapped(|ui| {
             ui.checkbox(&mut f.remember, "Remember these AWS credentials");
-            let label = ui.label("as");
-            ui.add_enabled(
-                f.remember,
-                egui::TextEdit::singleline(&mut f.remember_as)
-                    .hint_text("a name, e.g. landing-key")
-                    .desired_width(180.0),
-            )
-            .labelled_by(label.id);
+            // Its own label, not a bare "as": a screen reader reads the field by itself.
+            let label = ui.label("Remember as");
+            let name = ui
+                .add_enabled(
+                    f.remember,
+                    egui::TextEdit::singleline(&mut f.remember_as)
+                        .hint_text("a name, e.g. landing-key")
+                        .desired_width(180.0),
+                )
+                .labelled_by(label.id);
+            ui.ctx().accesskit_node_builder(name.id, |node| {
+                node.set_description("The name the key is kept under in the keyring");
+            });
         });
         ui.add_space(8.0);
         create_row_ui(ui, screen, view.has_profile, actions);
@@ -257,7 +263,7 @@ fn create_row_ui(
     has_profile: bool,
     actions: &mut Vec<Action>,
 ) {
-    ui.horizontal(|ui| match &screen.result.create {
+    ui.horizontal_wrapped(|ui| match &screen.result.create {
         CreateState::Running { since, cancelling } => {
             ui.add(egui::Spinner::new());
             ui.label(format!("Creating… {:.0} s", since.elapsed().as_secs_f32()));
@@ -272,7 +278,11 @@ fn create_row_ui(
             let blocking = screen.fields.blocking_reason();
             let enabled = blocking.is_none() && has_profile;
             let button = ui
-                .add_enabled(enabled, egui::Button::new("Create connection"))
+                .add_enabled(
+                    enabled,
+                    super::style::primary_button(ui, super::icons::PLUS, "Create connection"),
+                )
+                .accessible_name("Create connection")
                 .on_hover_text("Ctrl+Enter");
             if button.clicked() {
                 actions.push(Action::Create);
@@ -283,7 +293,9 @@ fn create_row_ui(
                 Some("Add a profile first (Profiles tab).".to_owned())
             };
             if let Some(why) = why {
-                ui.weak(why);
+                // Read with the disabled button, not only beside it.
+                let reason = ui.weak(&why);
+                describe_field(ui, &button, &reason, &why);
             }
         }
     });
@@ -301,12 +313,29 @@ fn row(
 ) {
     let label_response = ui.label(label);
     ui.vertical(|ui| {
-        labelled_text(ui, &label_response, value, password, hint);
+        let field = labelled_text(ui, &label_response, value, password, hint);
         if let Some(error) = validation.errors.get(key) {
-            ui.colored_label(ui.visuals().error_fg_color, error);
+            let message = ui.colored_label(ui.visuals().error_fg_color, error);
+            describe_field(ui, &field, &message, error);
         } else if let Some(warning) = validation.warnings.get(key) {
-            ui.colored_label(ui.visuals().warn_fg_color, warning);
+            let message = ui.colored_label(ui.visuals().warn_fg_color, warning);
+            describe_field(ui, &field, &message, warning);
         }
     });
     ui.end_row();
+}
+
+/// Ties a validation message to its field for screen readers: the message becomes the field's
+/// accessible description, read with its name and value, and the message's label is named as
+/// what describes it (AccessKit `described_by`). The field's name stays its label's text.
+pub(crate) fn describe_field(
+    ui: &egui::Ui,
+    field: &egui::Response,
+    message: &egui::Response,
+    text: &str,
+) {
+    ui.ctx().accesskit_node_builder(field.id, |node| {
+        node.set_description(text);
+        node.push_described_by(message.id.accesskit_id());
+    });
 }

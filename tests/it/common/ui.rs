@@ -137,3 +137,34 @@ pub fn window_text(h: &Harness<'_, AepApp>) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Clicks *Create connection*, and confirms the production sandbox when the window asks.
+pub fn click_create(h: &mut Harness<'_, AepApp>) {
+    h.get_by_role_and_label(Role::Button, "Create connection")
+        .click();
+    // The confirmation fades in over a few frames; outside production none comes.
+    for _ in 0..10 {
+        h.step();
+        if let Some(confirm) = h.query_by_role_and_label(Role::Button, "Create in production") {
+            confirm.click();
+            h.step();
+            return;
+        }
+    }
+}
+
+/// Opens the history's export menu and picks "As CSV…" or "As JSON…".
+pub fn start_export(h: &mut Harness<'_, AepApp>, format: &str) {
+    step_until(h, "the history's export menu", |h| {
+        h.query_by_label("Export history").is_some()
+    });
+    h.get_by_label("Export history").click();
+    h.step();
+    let item = format!("As {format}…");
+    step_until(h, &item, |h| h.query_by_label(&item).is_some());
+    h.get_by_label(&item).click();
+    step_until(h, "the file prompt", |h| {
+        h.query_by_role_and_label(Role::TextInput, "File path:")
+            .is_some()
+    });
+}

@@ -1,0 +1,387 @@
+//! The application: the screens, what the worker reports ([`events`]), and the actions the
+//! screens emit, applied once per frame ([`apply`]: the one place that hands jobs to the worker and
+//! marks what is loading). This file holds the state and draws the frame.
+
+mod apply;
+mod events;
+
+use std::time::{Duration, Instant};
+
+use super::action::Action;
+use super::connections::{ConnectionsScreen, ConnectionsView};
+use super::dialogs::FileDialogs;
+use super::file_prompt::FilePrompt;
+use super::form::{FormScreen, FormView};
+use super::history::HistoryScreen;
+use super::persisted::{Persisted, STORAGE_KEY, Tab, apply_theme};
+use super::profiles::{ProfilesScreen, ProfilesView, SessionSandbox};
+use super::screenshot::Screenshot;
+use super::top_bar::{TopBar, TopBarView};
+use super::widgets::StatusLine;
+use crate::store::config::{Config, Profile};
+use crate::store::secrets::KeyringStatus;
+use crate::worker::{TokenState, WorkerHandle, WorkerSettings};
+
+/// How the window starts.
+pub struct AppConfig {
+    /// The worker's stores and secrets.
+    pub worker: WorkerSettings,
+    /// Demo mode (built-in emulator, throwaway data).
+    pub demo: bool,
+    /// File pickers.
+    pub dialogs: Box<dyn FileDialogs>,
+    /// `--screenshot PATH`: save the first settled frame and exit.
+    pub screenshot: Option<std::path::PathBuf>,
+}
+
+/// The window.
+pub struct AepApp {
+    worker: WorkerHandle,
+    dialogs: Box<dyn FileDialogs>,
+    screenshot: Option<Screenshot>,
+    persisted: Persisted,
+    demo: bool,
+    /// The config as the worker last reported it, the active profile with the sandbox it uses
+    /// this session (see [`Self::with_session_sandbox`]); `None` until it has.
+    config: Option<Config>,
+    keyring: Option<KeyringStatus>,
+    /// The sandbox the active profile uses for this session only, as the worker last said.
+    session_sandbox: Option<String>,
+    token: TokenState,
+    notices: Vec<String>,
+    toasts: Vec<(String, Instant)>,
+    /// Failures outside a create: what was being done, and the message.
+    errors: Vec<(String, String)>,
+    first_run_dismissed: bool,
+    top_bar: TopBar,
+    form: FormScreen,
+    history: HistoryScreen,
+    connections: ConnectionsScreen,
+    profiles: ProfilesScreen,
+    /// Actions from worker events, applied with the frame's own.
+    actions: Vec<Action>,
+    /// A create into a production sandbox waiting for the user's yes: whether it may duplicate.
+    confirm_production: Option<bool>,
+    /// The file prompt of an export or import, while it is open.
+    file_prompt: Option<FilePrompt>,
+    /// The window width the history panel was last sized for.
+    panel_for_width: f32,
+}
+
+impl AepApp {
+    /// Starts the worker and restores persisted state.
+    pub fn new(cc: &eframe::CreationContext<'_>, config: AppConfig) -> Self {
+        let persisted: Persisted = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, STORAGE_KEY))
+            .unwrap_or_default();
+        let ctx = cc.egui_ctx.clone();
+        let worker = WorkerHandle::spawn(config.worker, Box::new(move || ctx.request_repaint()))
+            .unwrap_or_else(|e| {
+                // Without a worker thread nothing works; say so in the window rather than panic.
+                tracing::error!(error = %e, "could not start the worker thread");
+                WorkerHandle::disconnected()
+            });
+        apply_theme(&cc.egui_ctx, persisted.theme);
+        let mut app = Self {
+            worker,
+            dialogs: config.dialogs,
+            screenshot: config.screenshot.map(Screenshot::new),
+            history: HistoryScreen::new(persisted.history_order),
+            persisted,
+            demo: config.demo,
+            config: None,
+            keyring: None,
+            session_sandbox: None,
+            token: TokenState::None,
+            notices: Vec::new(),
+            toasts: Vec::new(),
+            errors: Vec::new(),
+            first_run_dismissed: false,
+            top_bar: TopBar::default(),
+            form: if config.demo {
+                FormScreen::demo()
+            } else {
+                FormScreen::default()
+            },
+            connections: ConnectionsScreen::default(),
+            profiles: ProfilesScreen::default(),
+            actions: Vec::new(),
+            confirm_production: None,
+            panel_for_width: 0.0,
+            file_prompt: None,
+        };
+        super::style::install(&cc.egui_ctx);
+        app.apply(&cc.egui_ctx, Action::LoadSetup);
+        app
+    }
+
+    /// The active profile, if any.
+    pub fn active_profile(&self) -> Option<&Profile> {
+        self.config.as_ref()?.active()
+    }
+
+    /// The sandbox the active profile uses now (this session's choice, else its saved one).
+    pub fn effective_sandbox(&self) -> Option<&str> {
+        self.active_profile().map(|p| p.sandbox.as_str())
+    }
+
+    /// True when the active profile uses a sandbox for this session only, not its saved one.
+    pub fn is_session_sandbox(&self) -> bool {
+        self.session_sandbox.is_some() && self.active_profile().is_some()
+    }
+
+    /// The config as the window shows it: the active profile with the sandbox it uses this
+    /// session, so every view (the production badge and confirmation among them) follows the
+    /// sandbox in use; and which sandbox is saved, when that is another (the profiles screen is
+    /// told here, the top bar by the caller).
+    fn with_session_sandbox(&mut self, mut config: Config) -> (Config, Option<SessionSandbox>) {
+        let active = config.active_profile.clone();
+        let session = match (
+            &self.session_sandbox,
+            config
+                .profiles
+                .iter_mut()
+                .find(|p| Some(&p.name) == active.as_ref()),
+        ) {
+            (Some(sandbox), Some(p)) => Some(SessionSandbox {
+                profile: p.name.clone(),
+                saved: std::mem::replace(&mut p.sandbox, sandbox.clone()),
+                session: sandbox.clone(),
+            }),
+            _ => None,
+        };
+        self.profiles.on_session_sandbox(session.clone());
+        (config, session)
+    }
+
+    /// True once the worker has reported the config.
+    pub fn is_loaded(&self) -> bool {
+        self.config.is_some()
+    }
+
+    /// True when the active profile's sandbox is a production one: named `prod` (AEP's default
+    /// production sandbox), or listed as production by the sandboxes API.
+    fn in_production(&self) -> bool {
+        self.active_profile()
+            .is_some_and(|p| p.sandbox == "prod" || self.top_bar.is_production(&p.sandbox))
+    }
+
+    /// True while a create runs.
+    pub fn is_creating(&self) -> bool {
+        self.form.is_creating()
+    }
+
+    fn toast(&mut self, text: String) {
+        self.toasts.push((text, Instant::now()));
+    }
+
+    /// Worker events and file dialog answers that came since the last frame.
+    fn drain_events(&mut self, ctx: &egui::Context) {
+        while let Some(event) = self.worker.try_recv() {
+            self.on_event(event);
+            ctx.request_repaint();
+        }
+        while let Some((_, path)) = self.dialogs.poll() {
+            let dialog = self.dialogs.availability();
+            let answer = super::file_prompt::on_dialog_answer(&mut self.file_prompt, path, dialog);
+            self.actions.extend(answer);
+        }
+    }
+
+    fn keyboard(&mut self, ctx: &egui::Context) {
+        let (create, find, escape) = ctx.input(|i| {
+            (
+                i.modifiers.command && i.key_pressed(egui::Key::Enter),
+                i.modifiers.command && i.key_pressed(egui::Key::F),
+                i.key_pressed(egui::Key::Escape),
+            )
+        });
+        if create
+            && self.persisted.tab == Tab::NewConnection
+            && self.history.selected().is_none()
+            && self.form.fields.blocking_reason().is_none()
+        {
+            self.actions.push(Action::Create);
+        }
+        if find {
+            self.persisted.tab = Tab::NewConnection;
+            self.history.focus_search();
+        }
+        if escape {
+            self.close_one();
+        }
+    }
+
+    /// Esc: closes the top-most thing open over the window, one per press (a confirmation, then
+    /// the windows, then a selected record's details), so nothing is left that Esc cannot close.
+    fn close_one(&mut self) {
+        if self.file_prompt.take().is_some() {
+            return;
+        }
+        if self.confirm_production.take().is_some() {
+            return;
+        }
+        if !self.errors.is_empty() {
+            self.errors.clear();
+            return;
+        }
+        if !self.form.fields.import_choices.is_empty() {
+            self.form.fields.import_choices.clear();
+            return;
+        }
+        if self.connections.close_one() {
+            return;
+        }
+        self.history.close();
+    }
+
+    fn status_line(&self) -> StatusLine<'_> {
+        if let Some((text, _)) = self.toasts.last() {
+            StatusLine::Toast(text)
+        } else if let Some(notice) = self.notices.last() {
+            StatusLine::Notice(notice)
+        } else {
+            StatusLine::Version
+        }
+    }
+
+    /// The history beside the form. Its width is a share of the window's (half at first), never
+    /// so wide that the form gets less than 380 px: the user drags its edge to change the share,
+    /// and a resized window keeps it.
+    fn history_panel_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let width = ui.available_width();
+        let range = 260.0..=(width - 380.0).max(260.0);
+        let share = self.persisted.history_share.clamp(0.1, 0.9);
+        let mut panel = egui::Panel::left("history-panel")
+            .resizable(true)
+            .default_size(width * share)
+            .size_range(range.clone());
+        if (width - self.panel_for_width).abs() > 0.5 {
+            panel = panel.exact_size((width * share).clamp(*range.start(), *range.end()));
+            self.panel_for_width = width;
+        }
+        let shown = panel.show(ui, |ui| {
+            ui.add_space(4.0);
+            super::history::history_panel_ui(ui, &mut self.history, actions);
+        });
+        let dragged = shown.response.rect.width() / width;
+        if (dragged - share).abs() > 0.005 && ui.input(|i| i.pointer.any_down()) {
+            self.persisted.history_share = dragged;
+        }
+    }
+
+    /// Draws the whole window (used by eframe and by tests).
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.drain_events(&ctx);
+        self.keyboard(&ctx);
+        let mut actions = std::mem::take(&mut self.actions);
+        let top_bar = TopBarView {
+            demo: self.demo,
+            tab: self.persisted.tab,
+            theme: self.persisted.theme,
+            config: self.config.as_ref(),
+            token: &self.token,
+        };
+        super::top_bar::top_bar_ui(ui, &self.top_bar, top_bar, &mut actions);
+        super::widgets::status_bar_ui(ui, self.status_line());
+        let welcome = self.config.as_ref().is_some_and(|c| c.profiles.is_empty())
+            && !self.first_run_dismissed;
+        if self.config.is_some() && !welcome && self.persisted.tab == Tab::NewConnection {
+            self.history_panel_ui(ui, &mut actions);
+        }
+        let profiles: &[Profile] = self.config.as_ref().map_or(&[], |c| &c.profiles);
+        let active = self.config.as_ref().and_then(Config::active);
+        let connections = ConnectionsView {
+            sandbox: active.map(|p| p.sandbox.as_str()),
+        };
+        egui::CentralPanel::default().show(ui, |ui| {
+            let Some(config) = &self.config else {
+                ui.centered_and_justified(|ui| ui.spinner());
+                return;
+            };
+            if welcome {
+                super::welcome::welcome_ui(ui, self.demo, &mut actions);
+                return;
+            }
+            match self.persisted.tab {
+                Tab::NewConnection if self.history.selected().is_some() => {
+                    super::history::details_ui(ui, &mut self.history, &mut actions);
+                }
+                Tab::NewConnection => super::form::form_ui(
+                    ui,
+                    &mut self.form,
+                    FormView {
+                        saved_keys: &config.aws_keys,
+                        has_profile: active.is_some(),
+                    },
+                    &mut actions,
+                ),
+                Tab::Profiles => super::profiles::profiles_ui(
+                    ui,
+                    &mut self.profiles,
+                    ProfilesView {
+                        profiles,
+                        active: active.map(|p| p.name.as_str()),
+                        keyring: self.keyring.as_ref(),
+                    },
+                    &mut actions,
+                ),
+                Tab::Connections => super::connections::connections_ui(
+                    ui,
+                    &mut self.connections,
+                    connections,
+                    &mut actions,
+                ),
+            }
+        });
+        super::connections::connection_windows_ui(
+            &ctx,
+            &mut self.connections,
+            connections,
+            &mut actions,
+        );
+        if let Some(p) = active {
+            super::confirm::production_confirm_ui(
+                &ctx,
+                &mut self.confirm_production,
+                &p.sandbox,
+                self.form.fields.name.trim(),
+                &mut actions,
+            );
+        }
+        super::file_prompt::file_prompt_ui(&ctx, &mut self.file_prompt, &mut actions);
+        super::widgets::errors_ui(&ctx, &mut self.errors);
+        for action in actions {
+            self.apply(&ctx, action);
+        }
+        let now = Instant::now();
+        self.toasts
+            .retain(|(_, at)| now.duration_since(*at) < Duration::from_secs(4));
+        if let Some((_, at)) = self.toasts.first() {
+            // Only to fade the toast out: no repaint loop once it is gone.
+            ctx.request_repaint_after(
+                (*at + Duration::from_secs(4)).saturating_duration_since(now),
+            );
+        }
+        if self.form.is_creating() {
+            // The spinner animates; egui repaints for it while it is visible.
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
+        if let Some(shot) = &mut self.screenshot {
+            shot.step(&ctx, self.config.is_some() && self.history.is_settled());
+        }
+    }
+}
+
+impl eframe::App for AepApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.persisted.history_order = self.history.order;
+        eframe::set_value(storage, STORAGE_KEY, &self.persisted);
+    }
+}

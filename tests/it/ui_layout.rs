@@ -1,0 +1,346 @@
+//! The window as a desktop product: the history beside the form at every size, a create in
+//! production confirmed first, views that follow the active profile, and Esc closing what is
+//! open one at a time. The real app with egui_kittest, wired to the emulator on loopback.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use aep_s3_connect::model::S3ConnectionInput;
+use aep_s3_connect::secret::Secret;
+use aep_s3_connect::store::config::Profile;
+use aep_s3_connect::ui::AepApp;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+use crate::common::World;
+use crate::common::ui::{app_on, click_create, copied, has_label, step_until, type_into};
+
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+/// A connection made outside the app (as the AEP UI would), in `sandbox`.
+fn make_elsewhere(w: &World, sandbox: &str, name: &str) -> String {
+    w.runtime
+        .block_on(w.client(sandbox).create_s3_connection(&S3ConnectionInput {
+            name: name.into(),
+            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
+            secret_key: Secret::new(SECRET),
+            ..Default::default()
+        }))
+        .unwrap()
+        .id
+}
+
+fn fill_form(h: &mut Harness<'_, AepApp>, name: &str) {
+    type_into(h, "Name", name);
+    type_into(h, "Access key ID", "AKIAIOSFODNN7EXAMPLE");
+    type_into(h, "Secret access key", SECRET);
+}
+
+/// Creates `name` through the form and waits for the result card.
+fn create(h: &mut Harness<'_, AepApp>, name: &str) {
+    fill_form(h, name);
+    click_create(h);
+    step_until(h, "the result card", |h| has_label(h, "Copy Connection ID"));
+}
+
+#[test]
+fn a_create_in_production_asks_first_and_cancel_sends_nothing() {
+    let w = World::new();
+    let mut h = app_on(w.home.path(), &w.emu().base_url(), "prod", |_| {});
+    step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+    fill_form(&mut h, "Prod landing");
+    h.get_by_role_and_label(Role::Button, "Create connection")
+        .click();
+    step_until(&mut h, "the confirmation", |h| {
+        has_label(h, "Create in production?")
+    });
+    h.get_by_role_and_label(Role::Button, "Cancel").click();
+    for _ in 0..5 {
+        h.step();
+    }
+    assert!(!has_label(&h, "Create in production?"));
+    assert!(w.emu().connections().is_empty(), "nothing was sent");
+    assert!(!h.state().is_creating());
+
+    // Ctrl+Enter asks too, and Esc is a no.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    step_until(&mut h, "the confirmation again", |h| {
+        has_label(h, "Create in production?")
+    });
+    h.key_press(egui::Key::Escape);
+    for _ in 0..5 {
+        h.step();
+    }
+    assert!(!has_label(&h, "Create in production?"));
+    assert!(w.emu().connections().is_empty(), "nothing was sent");
+
+    h.get_by_role_and_label(Role::Button, "Create connection")
+        .click();
+    step_until(&mut h, "the confirmation", |h| {
+        has_label(h, "Create in production?")
+    });
+    h.get_by_role_and_label(Role::Button, "Create in production")
+        .click();
+    step_until(&mut h, "the result card", |h| {
+        has_label(h, "Copy Connection ID")
+    });
+    assert_eq!(w.emu().connections().len(), 1);
+}
+
+#[test]
+fn a_create_outside_production_does_not_ask() {
+    let w = World::new();
+    let mut h = app_on(w.home.path(), &w.emu().base_url(), "dev", |_| {});
+    step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+    fill_form(&mut h, "Dev landing");
+    h.get_by_role_and_label(Role::Button, "Create connection")
+        .click();
+    step_until(&mut h, "the result card", |h| {
+        has_label(h, "Copy Connection ID")
+    });
+    assert!(!has_label(&h, "Create in production?"));
+}
+
+/// The Connections view showed the previous sandbox's rows under the new one's name. Now a
+/// change of the active profile (or its sandbox) drops the list, and it loads for the new one.
+#[test]
+fn connections_follow_the_active_profile_and_never_show_the_previous_sandbox() {
+    let w = World::new();
+    make_elsewhere(&w, "dev", "Only in dev");
+    make_elsewhere(&w, "prod", "Only in prod");
+    let base = w.emu().base_url();
+    let mut h = app_on(w.home.path(), &base, "dev", |config| {
+        let mut other = Profile::new(
+            "other",
+            &config.profiles[0].org_id,
+            &config.profiles[0].client_id,
+            "prod",
+        );
+        other
+            .platform_url
+            .clone_from(&config.profiles[0].platform_url);
+        other.ims_url.clone_from(&config.profiles[0].ims_url);
+        config.profiles.push(other);
+    });
+    step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+    h.get_by_role_and_label(Role::Button, "Connections").click();
+    step_until(&mut h, "dev's list", |h| {
+        has_label(h, "Only in dev") && has_label(h, "1 connection")
+    });
+
+    h.get_by_role_and_label(Role::ComboBox, "Profile").click();
+    step_until(&mut h, "the profile list", |h| has_label(h, "other"));
+    h.query_all_by_label("other").last().unwrap().click();
+    step_until(&mut h, "prod's list", |h| {
+        has_label(h, "S3 connections in prod") && has_label(h, "Only in prod")
+    });
+    assert!(
+        !has_label(&h, "Only in dev"),
+        "no row of the previous sandbox under the new one's name"
+    );
+}
+
+/// Esc closes the top-most thing, one per press: a window, then the selected record's details.
+#[test]
+fn esc_closes_the_inspect_window_then_the_details() {
+    let w = World::new();
+    let mut h = app_on(w.home.path(), &w.emu().base_url(), "dev", |_| {});
+    step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+    create(&mut h, "Esc test");
+    step_until(&mut h, "the row", |h| has_label(h, "Copy ID of Esc test"));
+    h.get_by_role_and_label(Role::Button, "Esc test").click();
+    step_until(&mut h, "the details", |h| {
+        has_label(h, "Request body (secrets redacted)")
+    });
+    h.get_by_role_and_label(Role::Button, "Inspect in AEP")
+        .click();
+    step_until(&mut h, "the inspect window", |h| {
+        has_label(h, "As AEP returns it")
+    });
+
+    h.key_press(egui::Key::Escape);
+    step_until(&mut h, "the window closed", |h| {
+        !has_label(h, "As AEP returns it")
+    });
+    assert!(
+        has_label(&h, "Request body (secrets redacted)"),
+        "one Esc, one thing closed"
+    );
+    h.key_press(egui::Key::Escape);
+    step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+}
+
+/// "Open the existing one" opened the explorer; it now opens the connection's details, from
+/// which Explore is one click.
+#[test]
+fn open_the_existing_one_shows_the_connections_details() {
+    let w = World::new();
+    let existing = make_elsewhere(&w, "dev", "Taken name");
+    let mut h = app_on(w.home.path(), &w.emu().base_url(), "dev", |_| {});
+    step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+    fill_form(&mut h, "Taken name");
+    click_create(&mut h);
+    step_until(&mut h, "the duplicate card", |h| {
+        has_label(h, "already exists in this sandbox")
+    });
+    h.get_by_role_and_label(Role::Button, "Open the existing one")
+        .click();
+    step_until(&mut h, "its details", |h| {
+        has_label(h, "As AEP returns it") && has_label(h, &existing)
+    });
+    assert!(has_label(&h, "Explore"), "Explore is one click away");
+    h.get_by_label("Copy Connection ID").click();
+    h.step();
+    assert_eq!(copied(&h), vec![existing]);
+    assert_eq!(w.emu().connections().len(), 1, "nothing was created");
+}
+
+/// The history's count and empty states say what they mean.
+#[test]
+fn history_counts_and_empty_states() {
+    let w = World::new();
+    let mut h = app_on(w.home.path(), &w.emu().base_url(), "dev", |_| {});
+    step_until(&mut h, "the empty history", |h| {
+        has_label(h, "No connections yet")
+    });
+    create(&mut h, "Counted");
+    step_until(&mut h, "one record", |h| has_label(h, "1 record"));
+    assert!(!has_label(&h, "1 records"));
+    type_into(&mut h, "Search history", "nothing like it");
+    step_until(&mut h, "no match", |h| {
+        has_label(h, "No records match the search and filters.")
+    });
+    assert!(
+        !has_label(&h, "No connections yet"),
+        "an empty search is not an empty history"
+    );
+    h.get_by_role_and_label(Role::Button, "Clear search and filters")
+        .click();
+    step_until(&mut h, "the record again", |h| has_label(h, "1 record"));
+}
+
+/// At the smallest supported size every part of the main view is on screen: the search, the
+/// filters, Export, a row's buttons, every field and the Create button.
+#[test]
+fn at_800x600_the_main_view_fits() {
+    let w = World::new();
+    let mut h = app_on(w.home.path(), &w.emu().base_url(), "dev", |_| {});
+    h.set_size(egui::vec2(800.0, 600.0));
+    step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+    create(&mut h, "Small window");
+    step_until(&mut h, "the row", |h| {
+        has_label(h, "Copy ID of Small window")
+    });
+    // Back to an empty form (the card is below the fold, which scrolls).
+    h.get_by_role_and_label(Role::Button, "New connection")
+        .click();
+    h.step();
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(800.0, 600.0));
+    for label in [
+        "Search history",
+        "Status filter",
+        "Profile filter",
+        "Sandbox filter",
+        "Export history",
+        "Copy ID of Small window",
+        "More actions for Small window",
+        "Name",
+        "Secret access key",
+        "Folder path",
+        "Create connection",
+        "Profiles",
+        "Refresh token",
+    ] {
+        let node = h
+            .query_all_by_label(label)
+            .find(|n| n.accesskit_node().role() != Role::Label)
+            .unwrap_or_else(|| panic!("{label} is not in the window"));
+        let rect = node.rect();
+        assert!(
+            window.contains_rect(rect),
+            "{label} at {rect:?} is outside the 800×600 window"
+        );
+    }
+}
+
+/// Removing a profile deletes its keyring entries: the window asks first, and Keep keeps it.
+#[test]
+fn removing_a_profile_asks_first() {
+    let w = World::new();
+    let base = w.emu().base_url();
+    let mut h = app_on(w.home.path(), &base, "dev", |config| {
+        let mut spare = config.profiles[0].clone();
+        spare.name = "spare".into();
+        config.profiles.push(spare);
+    });
+    step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+    h.get_by_role_and_label(Role::Button, "Profiles").click();
+    step_until(&mut h, "the profiles", |h| has_label(h, "Remove spare"));
+    h.get_by_label("Remove spare").click();
+    step_until(&mut h, "the question", |h| {
+        has_label(h, "Remove profile \"spare\"?")
+    });
+    h.get_by_role_and_label(Role::Button, "Keep").click();
+    for _ in 0..5 {
+        h.step();
+    }
+    assert!(has_label(&h, "Edit spare"), "Keep keeps it");
+    h.get_by_label("Remove spare").click();
+    step_until(&mut h, "the question", |h| {
+        has_label(h, "Remove profile \"spare\"?")
+    });
+    h.get_by_role_and_label(Role::Button, "Remove profile")
+        .click();
+    step_until(&mut h, "the profile gone", |h| !has_label(h, "Edit spare"));
+    let config = std::fs::read_to_string(
+        aep_s3_connect::store::paths::AppPaths::under(w.home.path()).config_file(),
+    )
+    .unwrap();
+    assert!(!config.contains("spare"), "{config}");
+}
+
+/// With the keyboard alone: Ctrl+F to the search, Tab to the record's name, Enter shows its
+/// details, Tab to its copy button, Enter copies, Esc goes back to the form.
+#[test]
+fn keyboard_only_selects_a_record_and_copies_its_id() {
+    let w = World::new();
+    let mut h = app_on(w.home.path(), &w.emu().base_url(), "dev", |_| {});
+    step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+    create(&mut h, "Keyed");
+    step_until(&mut h, "the row", |h| has_label(h, "Copy ID of Keyed"));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    step_until(&mut h, "the search focused", |h| {
+        h.query_by_role_and_label(Role::TextInput, "Search history")
+            .is_some_and(|n| n.is_focused())
+    });
+    let focused_on =
+        |h: &Harness<'_, AepApp>, label: &str| h.query_all_by_label(label).any(|n| n.is_focused());
+    for _ in 0..20 {
+        if focused_on(&h, "Keyed") {
+            break;
+        }
+        h.key_press(egui::Key::Tab);
+        h.step();
+    }
+    assert!(focused_on(&h, "Keyed"), "Tab reaches the record's name");
+    h.key_press(egui::Key::Enter);
+    step_until(&mut h, "the details", |h| {
+        has_label(h, "Request body (secrets redacted)")
+    });
+    for _ in 0..40 {
+        if focused_on(&h, "Copy Connection ID") {
+            break;
+        }
+        h.key_press(egui::Key::Tab);
+        h.step();
+    }
+    assert!(
+        focused_on(&h, "Copy Connection ID"),
+        "Tab reaches the copy button"
+    );
+    h.key_press(egui::Key::Enter);
+    // The toast says what was copied. (The harness's output of a keyboard-activated frame does
+    // not carry the clipboard command, so the toast is what is checked.)
+    step_until(&mut h, "the copy", |h| has_label(h, "Copied Connection ID"));
+    h.key_press(egui::Key::Escape);
+    step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+}
