@@ -8,7 +8,7 @@
 //! Aim: each under 10 ms.
 //!
 //! Run: `cargo bench --bench history_search` (add a filter, e.g. `-- 2-char`, to run a few).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, reason = "a benchmark fails loudly")]
 #![expect(
     missing_docs,
     reason = "criterion_group! and criterion_main! generate undocumented functions"

@@ -13,7 +13,11 @@
 //! worst < 16 ms during the slow request.
 //!
 //! Run: `cargo bench --bench ui_frames`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::print_stdout,
+    reason = "a benchmark fails loudly, and prints its figures"
+)]
 
 use std::time::{Duration, Instant};
 
@@ -157,8 +161,10 @@ fn type_search(h: &mut Harness<'_, AepApp>, store: &HistoryStore) -> Frames {
 
 /// Frames while a create the emulator holds for [`SLOW_CREATE`] is in flight, at about 60 Hz.
 fn slow_create(w: &World, h: &mut Harness<'_, AepApp>) -> Frames {
-    w.emu()
-        .inject(Fault::new(FaultRoute::CreateConnection).delay_ms(SLOW_CREATE.as_millis() as u64));
+    w.emu().inject(
+        Fault::new(FaultRoute::CreateConnection)
+            .delay_ms(u64::try_from(SLOW_CREATE.as_millis()).unwrap()),
+    );
     h.get_by_role_and_label(Role::Button, "New connection")
         .click();
     step_until(h, "the form", |h| has_label(h, "Create connection"));

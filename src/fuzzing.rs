@@ -395,7 +395,7 @@ fn collect_client_secrets(json: &Value, out: &mut Vec<String>) {
                     match v {
                         Value::String(s) => out.push(s.clone()),
                         Value::Array(items) => {
-                            out.extend(items.iter().filter_map(Value::as_str).map(str::to_owned))
+                            out.extend(items.iter().filter_map(Value::as_str).map(str::to_owned));
                         }
                         _ => {}
                     }

@@ -188,7 +188,7 @@ impl Http {
             Err(_) => (Vec::new(), false),
         };
         let elapsed = started.elapsed();
-        tracing::debug!(%method, %url, status = status.as_u16(), request_id = ?request_id, elapsed_ms = elapsed.as_millis() as u64, "response");
+        tracing::debug!(%method, %url, status = status.as_u16(), request_id = ?request_id, elapsed_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX), "response");
         if !status.is_success() {
             return Err(ClientError::Api(Box::new(ApiError::from_response(
                 status.as_u16(),
@@ -230,7 +230,7 @@ impl Http {
             let Some(delay) = self.retry_delay(&error, retry, idempotency) else {
                 return Err(error);
             };
-            tracing::info!(retry = retry + 1, delay_ms = delay.as_millis() as u64, error = %first_line(&error), "retrying");
+            tracing::info!(retry = retry + 1, delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX), error = %first_line(&error), "retrying");
             tokio::time::sleep(delay).await;
             retry += 1;
         }

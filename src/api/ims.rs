@@ -28,7 +28,8 @@ pub struct AccessToken {
 impl AccessToken {
     /// True when the token is within [`RENEW_MARGIN`] of its end at `now_ms`.
     pub fn needs_renewal(&self, now_ms: i64) -> bool {
-        self.expires_at_ms.saturating_sub(now_ms) < RENEW_MARGIN.as_millis() as i64
+        self.expires_at_ms.saturating_sub(now_ms)
+            < i64::try_from(RENEW_MARGIN.as_millis()).unwrap_or(i64::MAX)
     }
 }
 

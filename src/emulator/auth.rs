@@ -227,8 +227,7 @@ pub(crate) fn request_id(parts: &Parts) -> String {
     parts
         .extensions
         .get::<RequestId>()
-        .map(|r| r.0.clone())
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), |r| r.0.clone())
 }
 
 /// A header as text; a non-UTF-8 value counts as absent.

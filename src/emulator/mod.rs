@@ -142,7 +142,7 @@ impl EmulatorHandle {
         lock(&self.shared)
             .connections
             .iter()
-            .map(|c| c.item())
+            .map(state::Connection::item)
             .collect()
     }
 

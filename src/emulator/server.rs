@@ -327,7 +327,11 @@ async fn clear_faults(State(shared): State<Shared>) -> StatusCode {
 
 async fn state(State(shared): State<Shared>) -> Response {
     let state = lock(&shared);
-    let connections: Vec<_> = state.connections.iter().map(|c| c.item()).collect();
+    let connections: Vec<_> = state
+        .connections
+        .iter()
+        .map(super::state::Connection::item)
+        .collect();
     json_response(
         StatusCode::OK,
         &json!({

@@ -210,8 +210,7 @@ fn mask_param(name: &str, value: &str) -> String {
 pub(crate) fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or(0)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// A new etag shaped like Adobe's (`"1700d77b-0000-0200-0000-5e3b41a10000"`, quotes included).

@@ -196,7 +196,7 @@ fn secret_key(v: &str) {
             assert!(
                 !w.to_string().contains(CANARY),
                 "a warning shows the secret"
-            )
+            );
         }),
         Err(e) => assert!(!e.to_string().contains(CANARY), "an error shows the secret"),
     }

@@ -59,7 +59,7 @@ pub fn parse_credentials_ini(
         .map_err(|e| ImportError::new(source_name, Some(e.line), e.msg.to_string()))?;
     let headers = section_headers(text, source_name)?;
     let mut found = Vec::new();
-    for (section, props) in parsed.iter() {
+    for (section, props) in &parsed {
         let Some(section) = section else { continue };
         if section.contains(['\n', '\r']) {
             // A `[` whose `]` is on a later line (`[dev][`): the name swallowed the lines between,

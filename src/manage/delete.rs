@@ -99,8 +99,7 @@ pub fn in_use_message(id: &str, name: Option<&str>, error: &ClientError) -> Stri
     };
     let code = error
         .code()
-        .map(|c| format!("code {c}"))
-        .unwrap_or_else(|| "code 1418".to_owned());
+        .map_or_else(|| "code 1418".to_owned(), |c| format!("code {c}"));
     let request = error
         .request_id()
         .map(|r| format!(", request ID {r}"))

@@ -88,59 +88,7 @@ pub fn client(
     spec: ClientSpec,
     secrets: impl FnOnce() -> SecretStore,
 ) -> Result<PlatformClient, TokenError> {
-    let ClientSpec {
-        target,
-        profile,
-        stored_profile,
-        credential,
-        settings,
-    } = spec;
-    let secret = match credential {
-        Credential::Token(token) => {
-            return Ok(client_with_cache(
-                target,
-                TokenSource::Fixed(token),
-                None,
-                None,
-                settings,
-            )?);
-        }
-        Credential::ClientSecret(secret) => Some(secret),
-        Credential::Keyring => None,
-    };
-    let secrets = secrets();
-    let cache = keyring_token_cache(&secrets, &profile, &target);
-    let (client_secret, cached) = match secret {
-        Some(secret) => (ClientSecret::Given(secret), None),
-        None => {
-            if !stored_profile {
-                return Err(TokenError::NoProfile);
-            }
-            let cached = cache.load().filter(|t| !t.needs_renewal(now_ms()));
-            let secret = match cached {
-                Some(_) => deferred_client_secret(secrets, profile),
-                None => ClientSecret::Given(
-                    secrets
-                        .get(&profile, SecretKind::ClientSecret)?
-                        .ok_or(TokenError::NoSecret { profile })?,
-                ),
-            };
-            (secret, Some(cached))
-        }
-    };
-    let source = TokenSource::Ims(ClientCredentials {
-        ims_url: target.ims_url.clone(),
-        client_id: target.client_id.clone(),
-        client_secret,
-        scopes: target.scopes.clone(),
-    });
-    Ok(client_with_cache(
-        target,
-        source,
-        Some(cache),
-        cached,
-        settings,
-    )?)
+    build(spec, secrets, UseCache::Keyring)
 }
 
 /// A client for trying `spec`'s credential out (a profile's Test): its first token comes from
@@ -151,6 +99,21 @@ pub fn uncached_client(
     spec: ClientSpec,
     secrets: impl FnOnce() -> SecretStore,
 ) -> Result<PlatformClient, TokenError> {
+    build(spec, secrets, UseCache::No)
+}
+
+/// Whether a client reads and writes the token cache in the keyring.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum UseCache {
+    Keyring,
+    No,
+}
+
+fn build(
+    spec: ClientSpec,
+    secrets: impl FnOnce() -> SecretStore,
+    use_cache: UseCache,
+) -> Result<PlatformClient, TokenError> {
     let ClientSpec {
         target,
         profile,
@@ -158,7 +121,7 @@ pub fn uncached_client(
         credential,
         settings,
     } = spec;
-    let secret = match credential {
+    let typed = match credential {
         Credential::Token(token) => {
             return Ok(client_with_cache(
                 target,
@@ -168,25 +131,46 @@ pub fn uncached_client(
                 settings,
             )?);
         }
-        Credential::ClientSecret(secret) => secret,
+        Credential::ClientSecret(secret) => Some(secret),
         Credential::Keyring if !stored_profile => return Err(TokenError::NoProfile),
-        Credential::Keyring => secrets()
-            .get(&profile, SecretKind::ClientSecret)?
-            .ok_or(TokenError::NoSecret { profile })?,
+        Credential::Keyring => None,
+    };
+    let (client_secret, cache, cached) = match (use_cache, typed) {
+        // A test with the secret as typed: the keyring is not even opened.
+        (UseCache::No, Some(secret)) => (ClientSecret::Given(secret), None, Some(None)),
+        (UseCache::No, None) => {
+            let secret = secrets()
+                .get(&profile, SecretKind::ClientSecret)?
+                .ok_or(TokenError::NoSecret { profile })?;
+            (ClientSecret::Given(secret), None, Some(None))
+        }
+        (UseCache::Keyring, typed) => {
+            let secrets = secrets();
+            let cache = keyring_token_cache(&secrets, &profile, &target);
+            match typed {
+                Some(secret) => (ClientSecret::Given(secret), Some(cache), None),
+                None => {
+                    let cached = cache.load().filter(|t| !t.needs_renewal(now_ms()));
+                    let secret = match cached {
+                        Some(_) => deferred_client_secret(secrets, profile),
+                        None => ClientSecret::Given(
+                            secrets
+                                .get(&profile, SecretKind::ClientSecret)?
+                                .ok_or(TokenError::NoSecret { profile })?,
+                        ),
+                    };
+                    (secret, Some(cache), Some(cached))
+                }
+            }
+        }
     };
     let source = TokenSource::Ims(ClientCredentials {
         ims_url: target.ims_url.clone(),
         client_id: target.client_id.clone(),
-        client_secret: ClientSecret::Given(secret),
+        client_secret,
         scopes: target.scopes.clone(),
     });
-    Ok(client_with_cache(
-        target,
-        source,
-        None,
-        Some(None),
-        settings,
-    )?)
+    Ok(client_with_cache(target, source, cache, cached, settings)?)
 }
 
 /// The profile's client secret, read from the keyring only if a token must be fetched.

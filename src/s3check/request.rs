@@ -158,7 +158,7 @@ pub(super) fn aws_host_region(host: &str) -> Option<String> {
         .or_else(|| host.strip_suffix(".amazonaws.com.cn"))?;
     let labels: Vec<&str> = rest.split('.').collect();
     match labels.as_slice() {
-        ["s3"] | ["s3-external-1"] => Some(DEFAULT_REGION.to_owned()),
+        ["s3" | "s3-external-1"] => Some(DEFAULT_REGION.to_owned()),
         ["s3", region] | ["s3", "dualstack", region] => Some((*region).to_owned()),
         [legacy] => legacy
             .strip_prefix("s3-")

@@ -176,7 +176,8 @@ mod tests {
     fn bucket_list() {
         let body = r#"<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>o</ID></Owner><Buckets><Bucket><Name>a</Name><CreationDate>2024-01-01T00:00:00.000Z</CreationDate></Bucket><Bucket><Name>b</Name></Bucket></Buckets></ListAllMyBucketsResult>"#;
         assert_eq!(bucket_names(body).unwrap(), ["a", "b"]);
-        let empty = r#"<ListAllMyBucketsResult><Owner><ID>o</ID></Owner><Buckets/></ListAllMyBucketsResult>"#;
+        let empty =
+            r"<ListAllMyBucketsResult><Owner><ID>o</ID></Owner><Buckets/></ListAllMyBucketsResult>";
         assert!(bucket_names(empty).unwrap().is_empty());
     }
 
@@ -203,7 +204,7 @@ mod tests {
 
     #[test]
     fn listing_pages() {
-        let body = r#"<ListBucketResult><Name>b</Name><Prefix>in/</Prefix><KeyCount>2</KeyCount><IsTruncated>true</IsTruncated><Contents><Key>in/</Key><Size>0</Size></Contents><Contents><Key>in/a &amp; b.csv</Key><Size>12</Size></Contents><CommonPrefixes><Prefix>in/x/</Prefix></CommonPrefixes></ListBucketResult>"#;
+        let body = r"<ListBucketResult><Name>b</Name><Prefix>in/</Prefix><KeyCount>2</KeyCount><IsTruncated>true</IsTruncated><Contents><Key>in/</Key><Size>0</Size></Contents><Contents><Key>in/a &amp; b.csv</Key><Size>12</Size></Contents><CommonPrefixes><Prefix>in/x/</Prefix></CommonPrefixes></ListBucketResult>";
         let (objects, truncated) = listing(body).unwrap();
         assert!(truncated);
         assert_eq!(

@@ -55,8 +55,14 @@ impl Screenshot {
 
 fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {
     let [w, h] = image.size;
-    let rgba: Vec<u8> = image.pixels.iter().flat_map(|p| p.to_array()).collect();
-    let buffer = image::RgbaImage::from_raw(w as u32, h as u32, rgba)
+    let rgba: Vec<u8> = image
+        .pixels
+        .iter()
+        .flat_map(egui::Color32::to_array)
+        .collect();
+    let size =
+        |n: usize| u32::try_from(n).map_err(|_| format!("the screenshot is too large ({w}×{h})"));
+    let buffer = image::RgbaImage::from_raw(size(w)?, size(h)?, rgba)
         .ok_or_else(|| "the screenshot has an unexpected size".to_owned())?;
     buffer
         .save_with_format(path, image::ImageFormat::Png)

@@ -61,7 +61,7 @@ impl WorkerHandle {
                         tx: event_tx,
                         waker,
                     },
-                )
+                );
             })?;
         Ok(WorkerHandle {
             jobs: job_tx,

@@ -3,7 +3,6 @@
 //! binary (or the library client) against the emulator on loopback, which now answers as Adobe
 //! documents (service-relative next links, commas in filters read as lists of values, creates
 //! that finish after the client gave up).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::Stdio;
 

@@ -1,5 +1,4 @@
 //! The command-line contract end to end: the real binary against the emulator on loopback.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use aep_s3_connect::emulator::{
     DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID, Emulator, Fault, FaultRoute,
@@ -141,7 +140,9 @@ fn rejected_token_exits_3_with_message_hint_and_failed_record() {
     assert!(stderr(&out).contains("hint:"), "{}", stderr(&out));
 
     let db = HistoryStore::open(&w.history_db()).unwrap().0;
-    let records = db.search(&Default::default()).unwrap();
+    let records = db
+        .search(&aep_s3_connect::store::history::HistoryQuery::default())
+        .unwrap();
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].status, AttemptStatus::Failed);
     assert_eq!(records[0].http_status, Some(401));

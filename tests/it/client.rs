@@ -1,6 +1,5 @@
 //! The API client against the emulator over real loopback HTTP: exact requests, every error shape,
 //! token caching and renewal, retries, and no duplicate after an ambiguous failure.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

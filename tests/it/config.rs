@@ -1,7 +1,6 @@
 //! `config.toml`: load, save, and the profile operations, on real files in a temp dir.
 
 // Helpers outside #[test] functions panic on purpose too: a failed unwrap is a failed test.
-#![allow(clippy::unwrap_used)]
 
 use std::fs;
 use std::path::Path;

@@ -1,7 +1,6 @@
 //! "Copy as cURL" run by a real bash, and history exports written to real files.
 
 // A failed unwrap is a failed test; clippy's test exemption does not reach helper functions.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::fs;
 use std::path::Path;
@@ -38,7 +37,7 @@ fn input() -> S3ConnectionInput {
 fn attempt(i: usize) -> Attempt {
     let input = input();
     Attempt {
-        id: AttemptId(i as i64 + 1),
+        id: AttemptId(i64::try_from(i).unwrap() + 1),
         status: [
             AttemptStatus::Created,
             AttemptStatus::Failed,
@@ -56,14 +55,14 @@ fn attempt(i: usize) -> Attempt {
         service_url: input.service_url.clone(),
         has_session_token: true,
         request_body_redacted: redacted_create_body(&input).to_string(),
-        started_at_ms: 1_700_000_000_000 + i as i64,
+        started_at_ms: 1_700_000_000_000 + i64::try_from(i).unwrap(),
         connection_id: Some(format!("4cb0c374-d3bb-4557-b139-{i:012}")),
         etag: Some("\"1700d77b-0000-0200-0000-5e3b41a10000\"".into()),
         request_id: Some(format!("req-{i}")),
         http_status: (i % 3 == 1).then_some(400),
         error_code: (i % 3 == 1).then(|| "CONNECTOR-1001-400".into()),
         error_message: (i % 3 == 1).then(|| "=cmd|' /C calc'!A0".into()),
-        finished_at_ms: (i % 3 != 2).then_some(1_700_000_001_000 + i as i64),
+        finished_at_ms: (i % 3 != 2).then_some(1_700_000_001_000 + i64::try_from(i).unwrap()),
         duration_ms: (i % 3 != 2).then_some(1000),
         reconciled: false,
     }

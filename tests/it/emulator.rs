@@ -2,7 +2,6 @@
 //! explore, sandboxes, faults and the control routes.
 
 // Clippy exempts only `#[test]` functions; the helpers here are test code just the same.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 
@@ -17,20 +16,30 @@ pub(super) const S3_SPEC: &str = "ecadc60c-7455-4d87-84dc-2a0e293d997b";
 pub(super) const SCOPE: &str =
     "openid,session,AdobeID,read_organizations,additional_info.projectedProductContext";
 
-struct Env {
-    emu: Emulator,
-    http: Client,
-    token: String,
+/// The emulator on loopback with a token for the demo credential, and an HTTP client: what
+/// these tests and `emulator_fidelity`'s talk through.
+pub(super) struct Env {
+    pub(super) emu: Emulator,
+    pub(super) http: Client,
+    pub(super) token: String,
 }
 
-fn client() -> Client {
+/// A plain HTTP client (with a total `timeout`, when given).
+pub(super) fn client(timeout: Option<Duration>) -> Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    Client::builder().build().unwrap()
+    let builder = Client::builder();
+    match timeout {
+        Some(t) => builder.timeout(t),
+        None => builder,
+    }
+    .build()
+    .unwrap()
 }
 
-async fn start() -> Env {
+/// A fresh emulator and a token from it.
+pub(super) async fn start() -> Env {
     let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
-    let http = client();
+    let http = client(None);
     let resp = token_request(
         &http,
         &emu,
@@ -71,18 +80,28 @@ async fn token_request(
 }
 
 impl Env {
-    fn url(&self, path: &str) -> String {
+    pub(super) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.emu.base_url())
     }
 
-    /// A Platform request with every gateway header and the sandbox `sandbox`.
-    fn flow(&self, method: Method, path: &str, sandbox: &str) -> RequestBuilder {
-        self.http
-            .request(method, self.url(path))
+    /// A Platform request on `http` with every gateway header and the sandbox `sandbox`.
+    pub(super) fn flow_on(
+        &self,
+        http: &Client,
+        method: Method,
+        path: &str,
+        sandbox: &str,
+    ) -> RequestBuilder {
+        http.request(method, self.url(path))
             .bearer_auth(&self.token)
             .header("x-api-key", DEMO_CLIENT_ID)
             .header("x-gw-ims-org-id", DEMO_ORG_ID)
             .header("x-sandbox-name", sandbox)
+    }
+
+    /// A Platform request with every gateway header and the sandbox `sandbox`.
+    fn flow(&self, method: Method, path: &str, sandbox: &str) -> RequestBuilder {
+        self.flow_on(&self.http, method, path, sandbox)
     }
 
     async fn create_in(&self, sandbox: &str, name: &str, params: Value) -> Value {

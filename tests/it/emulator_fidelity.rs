@@ -4,73 +4,39 @@
 //! client has gone. Real HTTP on loopback.
 
 // Clippy exempts only `#[test]` functions; the helpers here are test code just the same.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use aep_s3_connect::emulator::{
-    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID, Emulator, EmulatorConfig, Fault, FaultRoute,
-};
+use aep_s3_connect::emulator::{DEMO_CLIENT_ID, DEMO_ORG_ID, Fault, FaultRoute};
 use reqwest::{Client, Method, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 
 const FLOW: &str = "/data/foundation/flowservice";
 const SPECS: &str = "/data/foundation/flowservice/connectionSpecs";
 // The constants and response helpers of the emulator's own tests, shared.
-use super::emulator::{CONNS, S3_SPEC, SCOPE, flow_code, keys, parts};
+use super::emulator::{
+    CONNS, Env as Emulated, S3_SPEC, client, flow_code, keys, parts, start as start_emulator,
+};
 
-struct Env {
-    emu: Emulator,
-    http: Client,
-    token: String,
-}
+/// `emulator`'s harness, whose requests go to sandbox `prod`.
+struct Env(Emulated);
 
-fn client(timeout: Option<Duration>) -> Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let builder = Client::builder();
-    match timeout {
-        Some(t) => builder.timeout(t),
-        None => builder,
+impl std::ops::Deref for Env {
+    type Target = Emulated;
+
+    fn deref(&self) -> &Emulated {
+        &self.0
     }
-    .build()
-    .unwrap()
 }
 
 async fn start() -> Env {
-    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
-    let http = client(None);
-    let form = [
-        ("client_id", DEMO_CLIENT_ID),
-        ("client_secret", DEMO_CLIENT_SECRET),
-        ("grant_type", "client_credentials"),
-        ("scope", SCOPE),
-    ];
-    let resp = http
-        .post(format!("{}/ims/token/v3", emu.base_url()))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
-    let token = resp.json::<Value>().await.unwrap()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    Env { emu, http, token }
+    Env(start_emulator().await)
 }
 
 impl Env {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.emu.base_url())
-    }
-
     /// A Platform request on `http` with every gateway header, in sandbox `prod`.
     fn flow_on(&self, http: &Client, method: Method, path: &str) -> RequestBuilder {
-        http.request(method, self.url(path))
-            .bearer_auth(&self.token)
-            .header("x-api-key", DEMO_CLIENT_ID)
-            .header("x-gw-ims-org-id", DEMO_ORG_ID)
-            .header("x-sandbox-name", "prod")
+        self.0.flow_on(http, method, path, "prod")
     }
 
     fn flow(&self, method: Method, path: &str) -> RequestBuilder {

@@ -1,7 +1,6 @@
 //! The fault matrix through the real binary (`create --json` against the emulator), plus the
 //! faults of the machine itself: many processes writing the history at once, a full disk and a
 //! read-only data dir (in a private mount namespace), and the memory a 50 MB answer costs.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 use std::process::{Output, Stdio};

@@ -2,7 +2,6 @@
 //! (`fuzz/regressions/<target>/`) through the same entry functions the libFuzzer targets call
 //! (`aep_s3_connect::fuzzing`), on stable, so a normal test run keeps every input the fuzzer
 //! found interesting passing, and a fixed crash cannot come back.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,6 @@
 //! The history store against real SQLite files in a temporary directory.
 
 // A failed unwrap is a failed test; clippy's test exemption does not reach helper functions.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -450,7 +449,7 @@ fn the_name_sort_is_natural_across_pages_and_reopens() {
                 format!("test {n}")
             },
             started_at_ms: (n * 7919) % 1000,
-            ..sample(n as usize)
+            ..sample(usize::try_from(n).unwrap())
         })
         .collect();
     batch.push(NewAttempt {

@@ -5,7 +5,6 @@
 //! (set by `scripts/test.sh` and CI), in which case a missing keyring fails it.
 
 // Helpers outside #[test] functions panic on purpose too: a failed unwrap is a failed test.
-#![allow(clippy::unwrap_used)]
 
 use std::io::Write;
 use std::sync::Arc;
@@ -150,7 +149,7 @@ fn unavailable_store_says_why_and_how_to_fix() {
             assert!(reason.contains("AEP_S3_CONNECT_NO_KEYRING"));
             assert!(fix.contains("AEP_CLIENT_SECRET"));
         }
-        other => panic!("expected unavailable, got {other:?}"),
+        other @ KeyringStatus::Available { .. } => panic!("expected unavailable, got {other:?}"),
     }
     let err = store.get("acme", SecretKind::ClientSecret).unwrap_err();
     assert!(matches!(err, KeyringError::Unavailable { .. }));
@@ -386,9 +385,10 @@ const REQUIRE_VAR: &str = "AEP_S3_CONNECT_REQUIRE_KEYRING";
 /// Skips (visibly: the harness does not capture direct writes to stderr) or, when the keyring is
 /// required, fails.
 fn skip_or_fail(why: &str) {
-    if std::env::var(REQUIRE_VAR).is_ok_and(|v| v == "1") {
-        panic!("{REQUIRE_VAR}=1 but the real keyring cannot be used: {why}");
-    }
+    assert!(
+        !std::env::var(REQUIRE_VAR).is_ok_and(|v| v == "1"),
+        "{REQUIRE_VAR}=1 but the real keyring cannot be used: {why}"
+    );
     let _ = writeln!(
         std::io::stderr(),
         "real keyring test SKIPPED, {why} (scripts/test.sh runs it against a private gnome-keyring when dbus and gnome-keyring are installed; {REQUIRE_VAR}=1 makes a skip a failure)"

@@ -3,6 +3,11 @@
 //! Each module is one area; `common` holds the fixtures they share.
 //!
 //! Run one area with `scripts/test.sh --test it MODULE::` (e.g. `--test it snapshots::`).
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly on the first thing that is not as expected"
+)]
 
 mod common;
 

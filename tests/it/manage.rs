@@ -1,7 +1,6 @@
 //! Managing what exists in AEP, against the emulator over real loopback HTTP: paging, the merged
 //! view, explore and preview, rotation with If-Match, deletion, the duplicate guard, sandboxes,
 //! and the CLI commands on top of them.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::Output;
 

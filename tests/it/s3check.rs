@@ -8,7 +8,6 @@
 //! holding a file and an empty folder. Only then is authentication switched on
 //! (`POST /moto-api/reset-auth` with `0`: every later request must be signed by a known key and
 //! allowed by its policies). Without moto the tests print SKIPPED and pass, unless `CI` is set.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;

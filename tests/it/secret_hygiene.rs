@@ -18,7 +18,6 @@
 //! gnome-keyring whose files live in that script's temp dir (its `XDG_DATA_HOME`), outside the
 //! session's temp home. Without a keyring (plain `cargo test`) the CLI gets the client secret
 //! from the environment and the rest runs the same.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -247,7 +246,7 @@ fn real_keyring_available() -> bool {
             let store = SecretStore::open_default();
             match store.status() {
                 KeyringStatus::Unavailable { .. } => store.status().to_string(),
-                _ => return true,
+                KeyringStatus::Available { .. } => return true,
             }
         };
     assert!(

@@ -1,5 +1,4 @@
 //! The real binary opens a real window under Xvfb in demo mode and saves its first settled frame.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::Command;
 use std::time::Duration;

@@ -1,6 +1,5 @@
 //! Snapshot images of the main screens, light and dark, rendered headless (wgpu, software).
 //! Refresh with `UPDATE_SNAPSHOTS=1 scripts/test.sh --test snapshots` and look at the diff.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use aep_s3_connect::emulator::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID};
 use aep_s3_connect::model::CreatedConnection;

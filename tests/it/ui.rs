@@ -1,5 +1,4 @@
 //! The real window, driven with egui_kittest by role and label, wired to the emulator on loopback.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 

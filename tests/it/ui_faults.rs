@@ -1,7 +1,6 @@
 //! The fault matrix through the window: the real app driven with egui_kittest creates a
 //! connection while the emulator misbehaves; plus a create killed mid-flight that the window's
 //! worker settles at its next start.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use aep_s3_connect::store::history::AttemptStatus;
 
@@ -79,7 +78,9 @@ fn create_killed_mid_flight_is_settled_by_the_window_at_start() {
             .is_empty()
     });
     let (store, _) = HistoryStore::open(&db).unwrap();
-    let all = store.search(&Default::default()).unwrap();
+    let all = store
+        .search(&aep_s3_connect::store::history::HistoryQuery::default())
+        .unwrap();
     assert_eq!(all.len(), 1, "{all:#?}");
     assert_eq!(all[0].status, AttemptStatus::Created);
     assert_eq!(all[0].connection_id.as_deref(), Some(made.as_str()));

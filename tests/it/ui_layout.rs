@@ -1,7 +1,6 @@
 //! The window as a desktop product: the history beside the form at every size, a create in
 //! production confirmed first, views that follow the active profile, and Esc closing what is
 //! open one at a time. The real app with egui_kittest, wired to the emulator on loopback.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use aep_s3_connect::model::S3ConnectionInput;
 use aep_s3_connect::secret::Secret;

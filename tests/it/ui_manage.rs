@@ -1,6 +1,5 @@
 //! The connections view, the explorer and the rotate and delete dialogs, driven with egui_kittest
 //! against the emulator, plus snapshot images of them.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use aep_s3_connect::api::PlatformClient;
 use aep_s3_connect::emulator::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID};
@@ -249,9 +248,9 @@ fn fixed_rows() -> Vec<MergedConnection> {
         id: format!("4cb0c374-d3bb-4557-b139-5712880adc5{i}"),
         name: name.into(),
         state: (kind != MergedKind::LocalDeleted).then(|| "enabled".into()),
-        created_at_ms: Some(base + i as i64 * 86_400_000),
+        created_at_ms: Some(base + i64::try_from(i).unwrap() * 86_400_000),
         created_by: Some("acme@techacct.adobe.com".into()),
-        updated_at_ms: Some(base + i as i64 * 86_400_000),
+        updated_at_ms: Some(base + i64::try_from(i).unwrap() * 86_400_000),
         updated_by: Some("acme@techacct.adobe.com".into()),
         etag: Some("\"1700d77b-0000-0200-0000-5e3b41a10000\"".into()),
         bucket_name: Some("landing".into()),
@@ -350,7 +349,7 @@ fn list_rows_emit_actions_and_open_their_dialogs() {
     let first = "4cb0c374-d3bb-4557-b139-5712880adc50";
     match std::mem::take(&mut h.state_mut().1).as_slice() {
         [Action::Copy { text, what }] => {
-            assert_eq!((text.as_str(), what.as_str()), (first, "connection ID"))
+            assert_eq!((text.as_str(), what.as_str()), (first, "connection ID"));
         }
         other => panic!("{other:?}"),
     }

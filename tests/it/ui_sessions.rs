@@ -2,7 +2,6 @@
 //! profile's Test (never a cached token), the sandbox used for this session apart from the one
 //! saved in the profile, and the profile and connection forms' validation (shown once edited,
 //! tied to its field for screen readers).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use aep_s3_connect::emulator::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID};
 use aep_s3_connect::ops::token::token_cache_scope;

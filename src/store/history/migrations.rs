@@ -203,6 +203,10 @@ fn fill_name_sort(tx: &Transaction<'_>) -> rusqlite::Result<()> {
 }
 
 /// The schema version this build writes; a database above it came from a newer build.
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "a handful of migrations, and try_from is not const"
+)]
 pub(super) const LATEST: u32 = MIGRATIONS.len() as u32;
 
 /// Why [`migrate`] stopped.

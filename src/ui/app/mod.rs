@@ -298,7 +298,7 @@ impl AepApp {
         };
         egui::CentralPanel::default().show(ui, |ui| {
             let Some(config) = &self.config else {
-                ui.centered_and_justified(|ui| ui.spinner());
+                ui.centered_and_justified(egui::Ui::spinner);
                 return;
             };
             if welcome {

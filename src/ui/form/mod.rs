@@ -301,7 +301,6 @@ fn create_row_ui(
     });
 }
 
-#[allow(clippy::too_many_arguments)]
 fn row(
     ui: &mut egui::Ui,
     label: &str,

@@ -1,6 +1,11 @@
 //! Shared test fixtures: the emulator on its own runtime with a throwaway home, and helpers for
 //! driving the window. Each test crate uses a part of it.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "shared by the test binary and the benchmarks (through #[path]): each uses a part, and fixtures fail loudly"
+)]
 
 pub mod history;
 pub mod ui;
@@ -8,6 +13,7 @@ pub mod ui;
 pub mod cli;
 pub mod faults;
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -188,8 +194,10 @@ pub fn secret_forms(secret: &str) -> Vec<(&'static str, Vec<u8>)> {
             "hex",
             secret
                 .bytes()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
+                .fold(String::new(), |mut hex, b| {
+                    let _ = write!(hex, "{b:02x}");
+                    hex
+                })
                 .into_bytes(),
         ),
     ];
