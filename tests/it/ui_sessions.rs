@@ -17,7 +17,9 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
 use crate::common::World;
-use crate::common::ui::{app_on, harness, has_label, step_until, type_into, window_text};
+use crate::common::ui::{
+    app_on, harness, has_label, input_role, step_until, type_into, window_text,
+};
 
 /// The config file's view of the active profile's sandbox.
 fn saved_sandbox(w: &World) -> String {
@@ -55,14 +57,7 @@ fn open_sandbox_picker(h: &mut Harness<'_, AepApp>) {
 
 /// Presses Backspace `n` times in the input (text or password) labelled `label`.
 fn erase(h: &mut Harness<'_, AepApp>, label: &str, n: usize) {
-    let role = if h
-        .query_by_role_and_label(Role::PasswordInput, label)
-        .is_some()
-    {
-        Role::PasswordInput
-    } else {
-        Role::TextInput
-    };
+    let role = input_role(h, label);
     h.get_by_role_and_label(role, label).focus();
     h.step();
     for _ in 0..n {

@@ -36,16 +36,20 @@ pub fn has_label(h: &Harness<'_, AepApp>, text: &str) -> bool {
     h.query_all_by_label_contains(text).next().is_some()
 }
 
-/// Focuses the input labelled `label` (text or password) and types `text` into it.
-pub fn type_into(h: &mut Harness<'_, AepApp>, label: &str, text: &str) {
-    let role = if h
-        .query_by_role_and_label(Role::PasswordInput, label)
+/// The role of the input labelled `label`: a password input, else a text input.
+pub fn input_role(h: &Harness<'_, AepApp>, label: &str) -> Role {
+    if h.query_by_role_and_label(Role::PasswordInput, label)
         .is_some()
     {
         Role::PasswordInput
     } else {
         Role::TextInput
-    };
+    }
+}
+
+/// Focuses the input labelled `label` (text or password) and types `text` into it.
+pub fn type_into(h: &mut Harness<'_, AepApp>, label: &str, text: &str) {
+    let role = input_role(h, label);
     h.get_by_role_and_label(role, label).focus();
     h.step();
     h.get_by_role_and_label(role, label).type_text(text);
