@@ -172,8 +172,8 @@ fn list_response(response: &RawResponse) {
     let service = base
         .join(&format!("{}/", flow::FLOW_PATH))
         .unwrap_or_else(|e| panic!("{e}"));
-    if let Some(next) = flow::next_link(page.links.as_ref(), &service, &base, &base) {
-        let url = Url::parse(&next).unwrap_or_else(|e| panic!("next link {next}: {e}"));
+    if let Ok(Some(url)) = flow::next_link(page.links.as_ref(), &service, &base, &base) {
+        let next = url.as_str();
         assert_eq!(
             url.origin(),
             base.origin(),

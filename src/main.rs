@@ -15,6 +15,10 @@ use aep_s3_connect::worker::WorkerSettings;
 fn main() {
     // First, while the process has one thread: the only time the OS's time zone can be read.
     aep_s3_connect::model::init_local_offset(aep_s3_connect::model::read_local_offset());
+    if let Err(e) = cli::check_environment() {
+        eprintln!("error: {e}");
+        std::process::exit(cli::Exit::Usage as i32);
+    }
     let args = Cli::parse();
     cli::init_logging(args.global.verbose);
     let code = match args.command {
@@ -59,7 +63,7 @@ fn run_window(global: &GlobalArgs) -> i32 {
             }
         };
         // Read before anything opens: a token that cannot be used is said now, not ignored.
-        let access_token = match aep_s3_connect::secret::env_secret("AEP_ACCESS_TOKEN") {
+        let access_token = match aep_s3_connect::ops::token::access_token_from_env() {
             Ok(token) => token,
             Err(e) => {
                 eprintln!("error: {e}");

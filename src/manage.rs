@@ -83,10 +83,43 @@ pub struct MergedConnection {
     pub remote: Option<Connection>,
 }
 
+/// The sandbox's S3 connections merged with the history: what both front ends show.
+#[derive(Debug)]
+pub struct ConnectionsView {
+    /// The rows, newest first.
+    pub rows: Vec<MergedConnection>,
+    /// Why AEP's list could not be read to its end, when it could not: the rows are then only
+    /// the part read, and no record is called deleted in AEP.
+    pub cut_short: Option<ClientError>,
+}
+
+/// Lists the client's sandbox's S3 connections (every page) and merges them with the history
+/// ([`merged_connections`]). A list that stopped early is returned as the part read, with
+/// [`ConnectionsView::cut_short`] saying why; only a first page that fails is an error.
+pub async fn connections_view(
+    history: &impl HistoryAccess,
+    client: &PlatformClient,
+) -> Result<ConnectionsView, InspectError> {
+    let listing = client.s3_connections_listing().await?;
+    let complete = listing.is_complete();
+    let target = client.target().clone();
+    let remote = listing.items;
+    let rows = history
+        .try_run(move |h| merged_connections(remote, complete, h, &target))
+        .await?;
+    Ok(ConnectionsView {
+        rows,
+        cut_short: listing.cut_short,
+    })
+}
+
 /// Joins AEP's list of the target sandbox's S3 connections with the history's created records
-/// of the same org, sandbox and platform, by connection ID. Newest first.
+/// of the same org, sandbox and platform, by connection ID. Newest first. A record missing from
+/// AEP's list is called deleted there only when the list is `complete`; from a partial list it
+/// is left out.
 pub fn merged_connections(
     remote: Vec<Connection>,
+    complete: bool,
     history: &HistoryStore,
     target: &Target,
 ) -> Result<Vec<MergedConnection>, HistoryError> {
@@ -128,7 +161,7 @@ pub fn merged_connections(
         })
         .collect();
     let mut seen_local: HashSet<&str> = HashSet::new();
-    for attempt in &local {
+    for attempt in local.iter().filter(|_| complete) {
         let Some(id) = attempt.connection_id.as_deref() else {
             continue;
         };
@@ -171,14 +204,7 @@ fn created_records(history: &HistoryStore, target: &Target) -> Result<Vec<Attemp
         sandbox: Some(target.sandbox.clone()),
         ..HistoryQuery::default()
     })?;
-    Ok(records
-        .into_iter()
-        .filter(|a| a.org_id == target.org_id && same_platform(&a.platform_url, target))
-        .collect())
-}
-
-fn same_platform(url: &str, target: &Target) -> bool {
-    url.trim_end_matches('/') == target.platform_url.trim_end_matches('/')
+    Ok(records.into_iter().filter(|a| a.is_of(target)).collect())
 }
 
 /// One connection with what the history knows of it.
@@ -346,11 +372,17 @@ async fn complete_failed(
     }
 }
 
+/// Why a change's outcome is unknown when its answer was lost and the read-back failed.
+fn lookup_failed(error: &ClientError, lookup: &ClientError) -> String {
+    format!("{error}\nThe answer was lost and reading the connection back failed too ({lookup}).")
+}
+
+/// Completes `event` as of unknown outcome, `message` saying why it cannot be known.
 async fn complete_unknown(
     history: &impl HistoryAccess,
     event: EventId,
     error: &ClientError,
-    lookup: &ClientError,
+    message: String,
 ) {
     let result = EventResult {
         outcome: EventOutcome::Unknown,
@@ -358,9 +390,7 @@ async fn complete_unknown(
         etag: None,
         http_status: error.status(),
         error_code: error.code().map(str::to_owned),
-        message: Some(format!(
-            "{error}\nThe answer was lost and reading the connection back failed too ({lookup})."
-        )),
+        message: Some(message),
         finished_at_ms: now_ms(),
     };
     if let Some(e) = complete(history, event, result).await {

@@ -37,6 +37,35 @@ pub struct S3ConnectionInput {
     pub service_url: Option<String>,
 }
 
+/// What a create sent that AEP shows back, unmasked or (the access key ID) partly masked: how a
+/// connection found by name is told to be this request's or another request's of the same name.
+#[derive(Clone, Copy, Debug)]
+pub struct SentFields<'a> {
+    /// Description sent, if any.
+    pub description: Option<&'a str>,
+    /// Access key ID sent.
+    pub access_key_id: &'a str,
+    /// Bucket sent, if any.
+    pub bucket_name: Option<&'a str>,
+    /// Folder path sent, if any.
+    pub folder_path: Option<&'a str>,
+    /// Service URL sent, if any.
+    pub service_url: Option<&'a str>,
+}
+
+impl S3ConnectionInput {
+    /// What this input sends that AEP shows back, to tell its connection from another's.
+    pub fn sent(&self) -> SentFields<'_> {
+        SentFields {
+            description: self.description.as_deref(),
+            access_key_id: &self.access_key_id,
+            bucket_name: self.bucket_name.as_deref(),
+            folder_path: self.folder_path.as_deref(),
+            service_url: self.service_url.as_deref(),
+        }
+    }
+}
+
 impl Default for Secret {
     fn default() -> Self {
         Secret::new(String::new())
@@ -58,6 +87,63 @@ pub struct Target {
     pub ims_url: String,
     /// Comma-separated OAuth scopes.
     pub scopes: String,
+}
+
+impl Target {
+    /// True when `platform_url` names this target's platform, however it is spelled
+    /// ([`platform_key`]).
+    pub fn same_platform(&self, platform_url: &str) -> bool {
+        platform_key(platform_url) == platform_key(&self.platform_url)
+    }
+
+    /// True when a record of (`org_id`, `sandbox`, `platform_url`) belongs to this target.
+    pub fn owns(&self, org_id: &str, sandbox: &str, platform_url: &str) -> bool {
+        org_id == self.org_id && sandbox == self.sandbox && self.same_platform(platform_url)
+    }
+}
+
+/// A platform URL as a key for locks and for matching records: one site however it is spelled.
+/// Scheme and host case, a default port, a trailing slash and the loopback aliases (`localhost`,
+/// `127.0.0.1`, `::1`) make no difference; the path does.
+pub fn platform_key(url: &str) -> String {
+    match url::Url::parse(url.trim()) {
+        Ok(u) => {
+            let host = match u.host() {
+                Some(url::Host::Domain(d)) if is_loopback_host(d) => "localhost".to_owned(),
+                Some(url::Host::Ipv4(a)) if a.is_loopback() => "localhost".to_owned(),
+                Some(url::Host::Ipv6(a)) if a.is_loopback() => "localhost".to_owned(),
+                Some(host) => host.to_string(),
+                None => String::new(),
+            };
+            let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
+            format!(
+                "{}://{host}{port}{}",
+                u.scheme(),
+                u.path().trim_end_matches('/')
+            )
+        }
+        Err(_) => url.trim().trim_end_matches('/').to_ascii_lowercase(),
+    }
+}
+
+/// True for `localhost`, `127.0.0.0/8` and `::1` (brackets allowed): the only hosts plain
+/// `http://` may reach. `*.localhost` names are excluded because resolvers may send them elsewhere.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+        return match ip {
+            std::net::IpAddr::V4(a) => a.is_loopback(),
+            std::net::IpAddr::V6(a) => {
+                a.is_loopback() || a.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+            }
+        };
+    }
+    host.strip_suffix('.')
+        .unwrap_or(host)
+        .eq_ignore_ascii_case("localhost")
 }
 
 /// A connection Flow Service reports as created.
@@ -230,6 +316,28 @@ pub fn duration_text(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_platform_however_it_is_spelled() {
+        let key = platform_key("http://127.0.0.1:8080");
+        for same in [
+            "HTTP://LOCALHOST:8080/",
+            "http://localhost:8080",
+            "http://[::1]:8080/",
+            " http://127.0.0.1:8080// ",
+        ] {
+            assert_eq!(platform_key(same), key, "{same}");
+        }
+        assert_eq!(
+            platform_key("https://PLATFORM.adobe.io:443/"),
+            platform_key("https://platform.adobe.io")
+        );
+        assert_ne!(platform_key("http://127.0.0.1:8081"), key);
+        assert_ne!(
+            platform_key("https://platform.adobe.io/other"),
+            platform_key("https://platform.adobe.io")
+        );
+    }
 
     /// Regression (issue 11): "valid until 00:09" did not say it was tomorrow's 00:09.
     #[test]

@@ -6,7 +6,6 @@
 //! No message ever repeats a secret value.
 
 use std::fmt;
-use std::net::IpAddr;
 
 use url::{Host, Url};
 
@@ -124,6 +123,17 @@ fn has_control(v: &str) -> bool {
     v.chars().any(char::is_control)
 }
 
+/// Characters that change the direction text is shown in (U+202A–U+202E, U+2066–U+2069, the
+/// marks U+200E, U+200F, U+061C): a name holding one is shown otherwise than it is (the
+/// "Trojan Source" trick), so a list could show `safe<U+202E>gnp.exe` as `safeexe.png`.
+fn has_direction_control(v: &str) -> bool {
+    v.chars().any(|c| {
+        matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+    })
+}
+
+const NO_DIRECTION_CONTROL: &str = "must not contain invisible characters that change the direction of text (such as U+202E): they make it display as something it is not";
+
 const NO_SPACES: &str = "must not contain spaces or line breaks";
 const NO_CONTROL: &str = "must not contain line breaks, tabs or other control characters";
 
@@ -227,6 +237,9 @@ pub fn connection_name(v: &str) -> Result<(), FieldError> {
     if has_control(v) {
         return fail(f, NO_CONTROL);
     }
+    if has_direction_control(v) {
+        return fail(f, NO_DIRECTION_CONTROL);
+    }
     let len = v.chars().count();
     if len > NAME_MAX {
         return fail(
@@ -244,6 +257,9 @@ pub fn description(v: &str) -> Result<(), FieldError> {
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
         return fail(f, "must not contain control characters");
+    }
+    if has_direction_control(v) {
+        return fail(f, NO_DIRECTION_CONTROL);
     }
     let len = v.chars().count();
     if len > DESCRIPTION_MAX {
@@ -272,6 +288,12 @@ const NOT_ACCESS_KEY_PREFIXES: &[(&str, &str)] = &[
 const ACCESS_KEY_ID_LEN: std::ops::RangeInclusive<usize> = 16..=128;
 const USUAL_ACCESS_KEY_ID_LEN: usize = 20;
 const USUAL_SECRET_KEY_LEN: usize = 40;
+/// AWS secret keys are 40 characters; no documented format comes near this. Longer is a file or
+/// a page pasted by mistake, and would go into the keyring and every request body.
+const SECRET_KEY_MAX: usize = 1024;
+/// AWS says not to assume a session token's size (they run to a few kilobytes); longer than this
+/// is no session token.
+const SESSION_TOKEN_MAX: usize = 64 * 1024;
 
 /// Checks an AWS access key ID; warns when its length is not the usual 20.
 pub fn access_key_id(v: &str) -> Result<Vec<FieldWarning>, FieldError> {
@@ -345,6 +367,15 @@ pub fn secret_key(v: &Secret) -> Result<Vec<FieldWarning>, FieldError> {
             "must not contain spaces or line breaks (check the copy picked up nothing extra)",
         );
     }
+    // The limit is stated, never the secret's own length.
+    if v.len() > SECRET_KEY_MAX {
+        return fail(
+            f,
+            format!(
+                "is far too long for an AWS secret access key (more than {SECRET_KEY_MAX} characters): check what was pasted"
+            ),
+        );
+    }
     let mut warnings = Vec::new();
     // Neither message states the length or any character: even that narrows a secret down.
     if v.chars().count() != USUAL_SECRET_KEY_LEN {
@@ -382,6 +413,12 @@ pub fn session_token(access_key_id: &str, token: Option<&Secret>) -> Result<(), 
             "goes only with temporary (ASIA) access keys: remove it, or use the ASIA key it was issued with",
         ),
         Some(t) if has_whitespace(t.expose()) => fail(f, NO_SPACES),
+        Some(t) if t.expose().len() > SESSION_TOKEN_MAX => fail(
+            f,
+            format!(
+                "is far too long for an AWS session token (more than {SESSION_TOKEN_MAX} bytes): check what was pasted"
+            ),
+        ),
         _ => Ok(()),
     }
 }
@@ -478,6 +515,12 @@ pub fn folder_path(v: &str) -> Result<(), FieldError> {
             "must not be empty; leave it out to allow the whole bucket",
         );
     }
+    if v.trim().is_empty() {
+        return fail(
+            f,
+            "must not be only spaces; leave it out to allow the whole bucket",
+        );
+    }
     if has_control(v) {
         return fail(f, NO_CONTROL);
     }
@@ -549,6 +592,20 @@ fn http_url(f: Field, v: &str, example: &str) -> Result<(), FieldError> {
     if url.host_str().is_none_or(str::is_empty) {
         return fail(f, "must include a host name");
     }
+    let link_local = match url.host() {
+        Some(Host::Ipv4(a)) => a.is_link_local(),
+        Some(Host::Ipv6(a)) => {
+            (a.segments()[0] & 0xffc0) == 0xfe80
+                || a == std::net::Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254)
+        }
+        _ => false,
+    };
+    if link_local {
+        return fail(
+            f,
+            "must not be a link-local address such as 169.254.169.254 (a cloud instance's metadata service, never an S3 or Adobe endpoint)",
+        );
+    }
     if !url.username().is_empty() || url.password().is_some() {
         return fail(f, "must not contain a user name or password");
     }
@@ -561,25 +618,7 @@ fn http_url(f: Field, v: &str, example: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
-/// True for `localhost`, `127.0.0.0/8` and `::1` (brackets allowed): the only hosts plain
-/// `http://` may reach. `*.localhost` names are excluded because resolvers may send them elsewhere.
-pub fn is_loopback_host(host: &str) -> bool {
-    let host = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    if let Ok(ip) = host.parse::<IpAddr>() {
-        return match ip {
-            IpAddr::V4(a) => a.is_loopback(),
-            IpAddr::V6(a) => {
-                a.is_loopback() || a.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
-            }
-        };
-    }
-    host.strip_suffix('.')
-        .unwrap_or(host)
-        .eq_ignore_ascii_case("localhost")
-}
+pub use crate::model::is_loopback_host;
 
 /// Client IDs are 32 hex digits today; the cap only stops pasted garbage reaching a header.
 const CLIENT_ID_MAX: usize = 256;
@@ -679,14 +718,16 @@ pub fn profile_name(v: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
-/// An optional text field counts as absent when blank, as an empty form field does.
+/// An optional text field counts as absent when empty, exactly as the request body leaves it
+/// out ([`crate::api::create_body`]): a value of spaces is sent, so it is checked (and refused
+/// where it cannot be meant, such as a folder path of spaces, which would not be the whole bucket).
 fn present(v: &Option<String>) -> Option<&str> {
-    v.as_deref().filter(|s| !s.trim().is_empty())
+    v.as_deref().filter(|s| !s.is_empty())
 }
 
 /// Checks everything needed to create a connection; returns every field error at once.
 ///
-/// Blank optional fields (description, bucket, folder, service URL) count as absent: callers must
+/// Empty optional fields (description, bucket, folder, service URL) count as absent: callers must
 /// leave them out of the request too.
 pub fn s3_input(input: &S3ConnectionInput) -> Result<Vec<FieldWarning>, Vec<FieldError>> {
     let mut errors = Vec::new();
@@ -725,6 +766,22 @@ pub fn s3_input(input: &S3ConnectionInput) -> Result<Vec<FieldWarning>, Vec<Fiel
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inputs_that_cannot_be_meant_are_refused() {
+        assert!(rule(connection_name("safe\u{202e}gnp.exe")).contains("direction"));
+        assert!(rule(description("a\u{2066}b")).contains("direction"));
+        assert!(rule(folder_path(" ")).contains("only spaces"));
+        assert!(folder_path("in box/").is_ok());
+        assert!(rule(service_url("https://169.254.169.254")).contains("link-local"));
+        assert!(rule(service_url("https://[fe80::1]")).contains("link-local"));
+        assert!(service_url("https://s3.eu-west-1.amazonaws.com").is_ok());
+        let huge = Secret::new("A".repeat(1 << 20));
+        let r = rule(secret_key(&huge));
+        assert!(r.contains("far too long") && !r.contains("AAAA"), "{r}");
+        let token = Secret::new("t".repeat(65 * 1024));
+        assert!(rule(session_token("ASIAIOSFODNN7EXAMPLE", Some(&token))).contains("far too long"));
+    }
 
     const KEY: &str = "AKIAIOSFODNN7EXAMPLE";
     const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -1046,10 +1103,16 @@ mod tests {
             access_key_id: KEY.into(),
             secret_key: Secret::new(SECRET),
             description: Some(String::new()),
-            bucket_name: Some("  ".into()),
+            bucket_name: Some(String::new()),
             ..Default::default()
         };
         assert_eq!(s3_input(&minimal).unwrap(), vec![]);
+        // Spaces are sent as they are, so they are checked: a bucket of spaces is no bucket.
+        let spaces = S3ConnectionInput {
+            bucket_name: Some("  ".into()),
+            ..minimal
+        };
+        assert_eq!(s3_input(&spaces).unwrap_err()[0].field, Field::BucketName);
     }
 
     #[test]

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::model::SentFields;
+
 /// One connection as `GET /connections` returns it. Unknown fields are kept in `extra`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -50,6 +52,47 @@ pub struct Connection {
     /// Everything else.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl Connection {
+    /// True when what AEP shows of this connection agrees with what a create `sent`: the
+    /// description, bucket, folder and service URL as given (absent and empty are the same),
+    /// and the access key ID as AEP masks it. A field AEP does not show is no disagreement.
+    pub fn shows_sent(&self, sent: &SentFields<'_>) -> bool {
+        let same = |shown: Option<&str>, sent: Option<&str>| {
+            shown.unwrap_or_default() == sent.unwrap_or_default()
+        };
+        same(self.description.as_deref(), sent.description)
+            && same(self.auth_param("bucketName"), sent.bucket_name)
+            && same(self.auth_param("folderPath"), sent.folder_path)
+            && same(self.auth_param("serviceUrl"), sent.service_url)
+            && self
+                .auth_param("s3AccessKey")
+                .is_none_or(|shown| mask_admits(shown, sent.access_key_id))
+    }
+
+    /// True when AEP shows `access_key_id` as this connection's access key (in full or as AEP
+    /// masks it).
+    pub fn shows_access_key(&self, access_key_id: &str) -> bool {
+        self.auth_param("s3AccessKey")
+            .is_some_and(|shown| masked_matches(shown, access_key_id))
+    }
+}
+
+/// True when `shown` could be `value` as AEP masks it: the same length, and every character
+/// that is not `*` the same (`AKIA************MPLE`).
+fn mask_admits(shown: &str, value: &str) -> bool {
+    shown.chars().count() == value.chars().count()
+        && shown
+            .chars()
+            .zip(value.chars())
+            .all(|(s, v)| s == '*' || s == v)
+}
+
+/// True when `shown` proves `value`: [`mask_admits`] with at least one character unmasked (an
+/// all-`*` mask proves nothing).
+pub fn masked_matches(shown: &str, value: &str) -> bool {
+    shown.chars().any(|c| c != '*') && mask_admits(shown, value)
 }
 
 /// The fields of [`Connection`] and the JSON type each must have (`null` is always accepted).
@@ -250,11 +293,76 @@ pub struct FoundConnection {
     pub request_id: Option<String>,
 }
 
+/// What [`PlatformClient::find_created`] found of one create: the connection it made, if AEP
+/// has it, and the connections of the same name from the same time that another request made
+/// (another client, or settings other than the ones sent).
+#[derive(Clone, Debug, Default)]
+pub struct CreatedLookup {
+    /// The create's own connection (the newest, if several qualify).
+    pub ours: Option<FoundConnection>,
+    /// Same name, same time window, made by another request; newest first.
+    pub others: Vec<Connection>,
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn a_masked_key_proves_only_what_it_shows() {
+        assert!(masked_matches(
+            "AKIA************MPLE",
+            "AKIAIOSFODNN7EXAMPLE"
+        ));
+        assert!(masked_matches(
+            "AKIAIOSFODNN7EXAMPLE",
+            "AKIAIOSFODNN7EXAMPLE"
+        ));
+        assert!(!masked_matches(
+            "AKIA************MPL2",
+            "AKIAIOSFODNN7EXAMPLE"
+        ));
+        assert!(
+            !masked_matches("AKIA***MPLE", "AKIAIOSFODNN7EXAMPLE"),
+            "length"
+        );
+        assert!(!masked_matches(
+            "********************",
+            "AKIAIOSFODNN7EXAMPLE"
+        ));
+    }
+
+    #[test]
+    fn what_was_sent_tells_a_create_from_another() {
+        let shown: Connection = serde_json::from_value(json!({
+            "id": "c", "name": "n", "description": "d",
+            "auth": {"specName": "Access Key", "params": {
+                "s3AccessKey": "AKIA************MPLE", "bucketName": "b"}}
+        }))
+        .unwrap();
+        let sent = SentFields {
+            description: Some("d"),
+            access_key_id: "AKIAIOSFODNN7EXAMPLE",
+            bucket_name: Some("b"),
+            folder_path: None,
+            service_url: Some(""),
+        };
+        assert!(shown.shows_sent(&sent));
+        assert!(!shown.shows_sent(&SentFields {
+            bucket_name: None,
+            ..sent
+        }));
+        assert!(!shown.shows_sent(&SentFields {
+            access_key_id: "AKIAI44QH8DHBEXAMPL2",
+            ..sent
+        }));
+        assert!(!shown.shows_sent(&SentFields {
+            folder_path: Some("in/"),
+            ..sent
+        }));
+    }
 
     #[test]
     fn list_items_of_an_unexpected_shape_are_skipped_or_trimmed() {

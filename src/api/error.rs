@@ -90,6 +90,33 @@ pub enum ClientError {
         /// What the lookup after it found, as a sentence.
         lookup: String,
     },
+    /// The gateway refused the access token (401) and IMS could not renew it. Adobe answered,
+    /// so the request changed nothing.
+    #[error(
+        "{rejected}\nAdobe refused the request, so nothing was created or changed; asking IMS for a new access token failed too: {renewal}"
+    )]
+    TokenRenewal {
+        /// The gateway's 401.
+        rejected: Box<ApiError>,
+        /// Why IMS gave no new token.
+        renewal: Box<ClientError>,
+    },
+    /// A paged list could not be read to its end: what was read is not the whole list.
+    #[error(
+        "{what}: the list could not be read to its end (stopped after {pages} page(s), {items} item(s)): {reason}"
+    )]
+    Incomplete {
+        /// Which call.
+        what: String,
+        /// Pages read.
+        pages: usize,
+        /// Items read.
+        items: usize,
+        /// Why it stopped, as a sentence.
+        reason: String,
+        /// The failure of the page that could not be read, when that is why.
+        cause: Option<Box<ClientError>>,
+    },
 }
 
 impl ClientError {
@@ -112,6 +139,8 @@ impl ClientError {
             Self::Api(e) => e.request_id.as_deref(),
             Self::InvalidResponse { request_id, .. } => request_id.as_deref(),
             Self::OutcomeUnknown { cause, .. } => cause.request_id(),
+            Self::TokenRenewal { rejected, .. } => rejected.request_id.as_deref(),
+            Self::Incomplete { cause, .. } => cause.as_deref().and_then(Self::request_id),
             _ => None,
         }
     }
@@ -122,6 +151,8 @@ impl ClientError {
             Self::Api(e) => Some(e.status),
             Self::InvalidResponse { status, .. } => Some(*status),
             Self::OutcomeUnknown { cause, .. } => cause.status(),
+            Self::TokenRenewal { rejected, .. } => Some(rejected.status),
+            Self::Incomplete { cause, .. } => cause.as_deref().and_then(Self::status),
             _ => None,
         }
     }
@@ -131,6 +162,8 @@ impl ClientError {
         match self {
             Self::Api(e) => e.code.as_deref(),
             Self::OutcomeUnknown { cause, .. } => cause.code(),
+            Self::TokenRenewal { rejected, .. } => rejected.code.as_deref(),
+            Self::Incomplete { cause, .. } => cause.as_deref().and_then(Self::code),
             _ => None,
         }
     }
@@ -149,6 +182,10 @@ impl ClientError {
                 NetworkErrorKind::Dropped => "The connection broke; try again.",
             }),
             Self::OutcomeUnknown { cause, .. } => cause.hint(),
+            Self::TokenRenewal { renewal, .. } => renewal.hint(),
+            Self::Incomplete { cause, .. } => Some(cause.as_deref().and_then(Self::hint).unwrap_or(
+                "Nothing was concluded from the part that was read; try again, and if it keeps stopping, quote the request ID to Adobe support.",
+            )),
             _ => None,
         }
     }

@@ -17,7 +17,9 @@ use serde_json::Value;
 
 use super::error::ClientError;
 use super::http::{Idempotency, RawResponse, header_str};
-use crate::model::{CreatedConnection, S3_CONNECTION_SPEC_ID, S3ConnectionInput, now_ms};
+use crate::model::{
+    CreatedConnection, S3_CONNECTION_SPEC_ID, S3ConnectionInput, SentFields, now_ms,
+};
 use crate::secret::Secret;
 
 pub use super::bodies::{
@@ -25,22 +27,34 @@ pub use super::bodies::{
 };
 pub(crate) use super::connection::connection_items;
 pub use super::connection::{
-    AuthParam, AuthSpec, Connection, ConnectionSpec, FoundConnection, PatchedConnection,
+    AuthParam, AuthSpec, Connection, ConnectionSpec, CreatedLookup, FoundConnection,
+    PatchedConnection, masked_matches,
 };
 pub(crate) use super::platform::{
     CallOptions, Page as ConnectionPage, next_link, parse_json, urlencode_segment,
 };
-pub use super::platform::{FLOW_PATH, MAX_PAGES, PlatformClient};
+pub use super::platform::{FLOW_PATH, Listing, MAX_PAGES, PlatformClient};
 
 /// Pause before the second lookup after a timeout or dropped connection.
 pub const RELOOK_DELAY: Duration = Duration::from_millis(1500);
 /// Page size for listing.
 pub const LIST_PAGE_SIZE: usize = 100;
 
-/// True when Adobe's `property=name==VALUE` filter reads `name` as one value: a comma makes it a
-/// list of values, so such a name is looked up by listing and comparing here.
+/// True when Adobe's `property=name==VALUE` filter surely reads `name` as the one exact value.
+///
+/// Adobe's filter syntax reads a comma as a list of values, drops one pair of double quotes
+/// around a value, and has other operators (`!=`, `<`, `>`, `~` for "like", a leading `!` for
+/// "absent"); how it treats backslashes, single quotes and surrounding spaces is not documented.
+/// So only names made of letters, digits, inner spaces and `- _ . ( ) / : @ #` are sent as a
+/// filter; any other name is looked up by listing the sandbox's S3 connections and comparing
+/// here. Listing costs a few more requests, never a wrong answer.
 pub fn name_filter_is_exact(name: &str) -> bool {
-    !name.contains(',')
+    !name.is_empty()
+        && name.trim() == name
+        && name.chars().all(|c| {
+            c.is_alphanumeric()
+                || matches!(c, ' ' | '-' | '_' | '.' | '(' | ')' | '/' | ':' | '@' | '#')
+        })
 }
 
 /// Creating connections and finding them by name.
@@ -89,12 +103,17 @@ impl PlatformClient {
             let mut found = None;
             for delay in lookups {
                 tokio::time::sleep(*delay).await;
-                match self.find_created(&input.name, started_ms, None).await {
-                    Ok(Some(conn)) => {
+                match self
+                    .find_created(&input.name, started_ms, None, &input.sent())
+                    .await
+                {
+                    Ok(CreatedLookup {
+                        ours: Some(conn), ..
+                    }) => {
                         found = Some(conn);
                         break;
                     }
-                    Ok(None) => {}
+                    Ok(_) => {}
                     Err(lookup) => {
                         return Err(ClientError::OutcomeUnknown {
                             cause: Box::new(error),
@@ -137,31 +156,41 @@ impl PlatformClient {
         }
     }
 
-    /// The S3 connection named `name` created at or after `since_ms` (minus clock slack) and, when
-    /// `until_ms` is given, before it; the newest if several.
+    /// The S3 connection named `name` that a create which sent `sent` made at or after
+    /// `since_ms` (minus clock slack) and, when `until_ms` is given, before it: made by this
+    /// client, and showing what was sent ([`Connection::shows_sent`]). Connections of that name
+    /// from that time that fail either test are another request's, listed in
+    /// [`CreatedLookup::others`] so that a caller never claims them.
     pub async fn find_created(
         &self,
         name: &str,
         since_ms: i64,
         until_ms: Option<i64>,
-    ) -> Result<Option<FoundConnection>, ClientError> {
+        sent: &SentFields<'_>,
+    ) -> Result<CreatedLookup, ClientError> {
         let (items, request_id) = self.connections_named_with_id(name).await?;
         let client_id = &self.target().client_id;
         let slack = self.clock_slack_ms();
-        let found = items
+        let (mut ours, mut others): (Vec<Connection>, Vec<Connection>) = items
             .into_iter()
             .filter(|c| {
                 c.created_at.is_some_and(|t| {
                     t >= since_ms - slack && until_ms.is_none_or(|until| t <= until + slack)
                 })
             })
-            // Another tool creating the same name is not ours.
-            .filter(|c| c.created_client.as_ref().is_none_or(|cc| cc == client_id))
-            .max_by_key(|c| c.created_at);
-        Ok(found.map(|connection| FoundConnection {
-            connection,
-            request_id,
-        }))
+            .partition(|c| {
+                c.created_client.as_ref().is_none_or(|cc| cc == client_id) && c.shows_sent(sent)
+            });
+        ours.sort_by_key(|c| std::cmp::Reverse(c.created_at));
+        others.sort_by_key(|c| std::cmp::Reverse(c.created_at));
+        let newest = (!ours.is_empty()).then(|| ours.swap_remove(0));
+        Ok(CreatedLookup {
+            ours: newest.map(|connection| FoundConnection {
+                connection,
+                request_id,
+            }),
+            others,
+        })
     }
 
     /// Every S3 connection of the sandbox named exactly `name`, with the request ID of the
@@ -179,7 +208,7 @@ impl PlatformClient {
         if name_filter_is_exact(name) {
             filters.insert(0, ("name", name));
         }
-        let (items, request_id) = self.list_connections_with_id(&filters).await?;
+        let (items, request_id) = self.list_connections_listing(&filters).await?.whole()?;
         let named = items
             .into_iter()
             .filter(|c| c.name == name)
@@ -208,17 +237,20 @@ impl PlatformClient {
             .ok_or_else(|| invalid("its item has no usable `id` and `name`".to_owned()))
     }
 
-    /// `GET /connections` with `property` filters (`field==value`, ANDed), following every page.
+    /// `GET /connections` with `property` filters (`field==value`, ANDed), following every page;
+    /// a list that could not be read to its end is an error ([`ClientError::Incomplete`]).
     pub async fn list_connections(
         &self,
         filters: &[(&str, &str)],
     ) -> Result<Vec<Connection>, ClientError> {
-        Ok(self.list_connections_with_id(filters).await?.0)
+        Ok(self.list_connections_listing(filters).await?.whole()?.0)
     }
-    async fn list_connections_with_id(
+
+    /// [`Self::list_connections`], keeping what was read when the list stopped early.
+    async fn list_connections_listing(
         &self,
         filters: &[(&str, &str)],
-    ) -> Result<(Vec<Connection>, Option<String>), ClientError> {
+    ) -> Result<Listing<Connection>, ClientError> {
         let base = self.flow_url("/connections");
         let mut url = url::Url::parse(&base)
             .map_err(|e| ClientError::BadUrl(format!("`{base}` is not a URL: {e}")))?;
@@ -229,23 +261,31 @@ impl PlatformClient {
             }
             query.append_pair("limit", &LIST_PAGE_SIZE.to_string());
         }
-        let (items, request_id) = self.follow_pages(&url, "GET /connections").await?;
-        Ok((connection_items(items, "GET /connections"), request_id))
+        let listing = self.follow_pages(&url, "GET /connections").await?;
+        Ok(listing.map_items(|items| connection_items(items, "GET /connections")))
     }
 }
 
 /// Working with existing connections (flow-service-api.md §3).
 impl PlatformClient {
-    /// Every S3 connection of the sandbox (`connectionSpec.id==` the S3 spec), every page.
+    /// Every S3 connection of the sandbox (`connectionSpec.id==` the S3 spec), every page; a
+    /// list that could not be read to its end is an error.
     pub async fn list_s3_connections(&self) -> Result<Vec<Connection>, ClientError> {
-        let all = self
-            .list_connections(&[("connectionSpec.id", S3_CONNECTION_SPEC_ID)])
+        Ok(self.s3_connections_listing().await?.whole()?.0)
+    }
+
+    /// The sandbox's S3 connections for a view that may show part of them: what was read,
+    /// and why the list stopped early if it did. Only a first page that fails is an error.
+    pub async fn s3_connections_listing(&self) -> Result<Listing<Connection>, ClientError> {
+        let listing = self
+            .list_connections_listing(&[("connectionSpec.id", S3_CONNECTION_SPEC_ID)])
             .await?;
         // A server that ignored the filter must not slip other sources into an S3 view.
-        Ok(all
-            .into_iter()
-            .filter(|c| c.spec_id().is_none_or(|id| id == S3_CONNECTION_SPEC_ID))
-            .collect())
+        Ok(listing.map_items(|all| {
+            all.into_iter()
+                .filter(|c| c.spec_id().is_none_or(|id| id == S3_CONNECTION_SPEC_ID))
+                .collect()
+        }))
     }
 
     /// `PATCH /connections/{id}` with `If-Match: etag` (sent exactly as given) and a JSON Patch
@@ -419,8 +459,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_with_a_comma_are_not_filtered_by_name() {
-        assert!(name_filter_is_exact("Landing bucket"));
-        assert!(!name_filter_is_exact("Landing, daily"));
+    fn names_the_filter_syntax_could_misread_are_not_filtered_by_name() {
+        for plain in [
+            "Landing bucket",
+            "S3 (eu-west-1) #2",
+            "a.b_c-d/e:f@g",
+            "Ünïcødé 東京",
+        ] {
+            assert!(name_filter_is_exact(plain), "{plain}");
+        }
+        for odd in [
+            "Landing, daily",
+            "\"Landing\"",
+            "a==b",
+            "a!=b",
+            "x~y",
+            "back\\slash",
+            " leading",
+            "trailing ",
+            "it's",
+            "<tag>",
+            "!absent",
+            "",
+        ] {
+            assert!(!name_filter_is_exact(odd), "{odd}");
+        }
     }
 }

@@ -17,4 +17,4 @@ pub use http::{Http, HttpSettings};
 pub use ims::{
     AccessToken, ClientCredentials, ClientSecret, TokenCache, TokenManager, TokenSource,
 };
-pub use platform::PlatformClient;
+pub use platform::{Listing, PlatformClient};

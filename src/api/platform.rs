@@ -175,7 +175,15 @@ impl PlatformClient {
                     if e.status == 401 && !renewed && self.tokens.can_renew() =>
                 {
                     tracing::info!(code = ?e.code, "token rejected; asking IMS for a new one");
-                    token = self.tokens.renew().await?;
+                    // The gateway answered: whatever IMS says now, the request changed nothing.
+                    token =
+                        self.tokens
+                            .renew()
+                            .await
+                            .map_err(|renewal| ClientError::TokenRenewal {
+                                rejected: e,
+                                renewal: Box::new(renewal),
+                            })?;
                     renewed = true;
                 }
                 other => return other,
@@ -198,38 +206,127 @@ impl PlatformClient {
 
     /// Every item of the list at `first` and of the pages its `_links.next` lead to (at most
     /// [`MAX_PAGES`]), with the request ID of the last page. `what` names the call in errors.
+    ///
+    /// A first page that fails is an error. A later page that fails, a next link to another
+    /// host (never followed: it would carry our token there), one that leads back to a page
+    /// already read, or more than [`MAX_PAGES`] pages end the listing with what was read and
+    /// [`Listing::cut_short`] saying why: never a short list that looks whole.
     pub(crate) async fn follow_pages(
         &self,
         first: &url::Url,
         what: &str,
-    ) -> Result<(Vec<Value>, Option<String>), ClientError> {
+    ) -> Result<Listing<Value>, ClientError> {
         let service = url::Url::parse(&self.flow_url("/"))
             .map_err(|e| ClientError::BadUrl(format!("`{first}` is not a URL: {e}")))?;
-        let mut items = Vec::new();
-        let mut last_request_id = None;
-        let mut next = Some(first.to_string());
+        let mut listing = Listing {
+            items: Vec::new(),
+            request_id: None,
+            cut_short: None,
+        };
+        let mut read = std::collections::HashSet::new();
+        let mut next = Some(first.clone());
         let mut pages = 0;
-        while let Some(page_url) = next.take() {
-            pages += 1;
-            if pages > MAX_PAGES {
-                return Err(ClientError::InvalidResponse {
-                    what: what.to_owned(),
-                    status: 200,
-                    detail: format!("more than {MAX_PAGES} pages; stopped following `next` links"),
-                    request_id: last_request_id,
-                });
+        let stop = |pages: usize, reason: String, cause: Option<ClientError>, items: usize| {
+            ClientError::Incomplete {
+                what: what.to_owned(),
+                pages,
+                items,
+                reason,
+                cause: cause.map(Box::new),
             }
-            let response = self
-                .call(Method::GET, &page_url, None, Idempotency::Idempotent)
-                .await?;
-            let page: Page = parse_json(&response, what)?;
-            last_request_id = response.request_id.clone();
-            items.extend(page.items);
-            let current = url::Url::parse(&page_url).unwrap_or_else(|_| first.clone());
-            next = next_link(page.links.as_ref(), &service, &current, first);
+        };
+        while let Some(page_url) = next.take() {
+            if pages == MAX_PAGES {
+                let reason = format!("it has more than {MAX_PAGES} pages");
+                listing.cut_short = Some(stop(pages, reason, None, listing.items.len()));
+                break;
+            }
+            if !read.insert(page_key(&page_url)) {
+                let reason = format!(
+                    "the next link of page {pages} leads back to a page already read, so following it would never end"
+                );
+                listing.cut_short = Some(stop(pages, reason, None, listing.items.len()));
+                break;
+            }
+            let answer = self
+                .call(
+                    Method::GET,
+                    page_url.as_str(),
+                    None,
+                    Idempotency::Idempotent,
+                )
+                .await
+                .and_then(|response| {
+                    let page: Page = parse_json(&response, what)?;
+                    Ok((page, response.request_id))
+                });
+            let (page, request_id) = match answer {
+                Ok(answer) => answer,
+                Err(e) if pages == 0 => return Err(e),
+                Err(e) => {
+                    let reason = format!("page {} could not be read: {e}", pages + 1);
+                    listing.cut_short = Some(stop(pages, reason, Some(e), listing.items.len()));
+                    break;
+                }
+            };
+            pages += 1;
+            listing.request_id = request_id;
+            listing.items.extend(page.items);
+            match next_link(page.links.as_ref(), &service, &page_url, first) {
+                Ok(link) => next = link,
+                Err(reason) => {
+                    listing.cut_short = Some(stop(pages, reason, None, listing.items.len()));
+                }
+            }
         }
-        Ok((items, last_request_id))
+        Ok(listing)
     }
+}
+
+/// The items of a paged list: all of them, or those read before the list had to stop.
+#[derive(Debug)]
+pub struct Listing<T> {
+    /// The items read, in the order the pages gave them.
+    pub items: Vec<T>,
+    /// `x-request-id` of the last page read.
+    pub request_id: Option<String>,
+    /// Why the list was not read to its end ([`ClientError::Incomplete`]); `None` when it was.
+    pub cut_short: Option<ClientError>,
+}
+
+impl<T> Listing<T> {
+    /// True when every page was read.
+    pub fn is_complete(&self) -> bool {
+        self.cut_short.is_none()
+    }
+
+    /// The whole list, or why it could not be read to its end: for every caller that concludes
+    /// from the whole list (the duplicate guard, reconciliation, "deleted in AEP").
+    pub fn whole(self) -> Result<(Vec<T>, Option<String>), ClientError> {
+        match self.cut_short {
+            Some(e) => Err(e),
+            None => Ok((self.items, self.request_id)),
+        }
+    }
+
+    /// The same listing with each item turned by `f`.
+    pub fn map_items<U>(self, f: impl FnOnce(Vec<T>) -> Vec<U>) -> Listing<U> {
+        Listing {
+            items: f(self.items),
+            request_id: self.request_id,
+            cut_short: self.cut_short,
+        }
+    }
+}
+
+/// A page's URL with its query pairs sorted: the same page however its link orders them.
+fn page_key(url: &url::Url) -> String {
+    let mut pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    pairs.sort();
+    let mut key = url.clone();
+    key.set_query(None);
+    key.query_pairs_mut().extend_pairs(pairs);
+    key.to_string()
 }
 
 /// The JSON body of a success, or [`ClientError::InvalidResponse`] naming the call `what`.
@@ -251,40 +348,51 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
 /// relative path is resolved against the page it came on. The first page's `property` and
 /// `limit` parameters are added only when the link carries none of that name: a link that
 /// carries them is followed as given, never with a parameter twice. Only links to the same
-/// origin are followed: a next link must not send our token elsewhere.
+/// origin are followed: a next link must not send our token elsewhere, so one to another
+/// origin (or one that is not a URL) is an error saying so.
 pub(crate) fn next_link(
     links: Option<&Value>,
     service: &url::Url,
     current: &url::Url,
     first: &url::Url,
-) -> Option<String> {
-    let href = links?.get("next")?.get("href")?.as_str()?.trim();
-    if href.is_empty() {
-        return None;
-    }
+) -> Result<Option<url::Url>, String> {
+    let Some(href) = links
+        .and_then(|l| l.get("next"))
+        .and_then(|n| n.get("href"))
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+    else {
+        return Ok(None);
+    };
+    let unusable =
+        || "the next link is not a URL, so the pages after it could not be read".to_owned();
     // The service's path without its trailing slash, e.g. `/data/foundation/flowservice`.
     let service_path = service.path().trim_end_matches('/');
     let mut resolved = if let Ok(absolute) = url::Url::parse(href) {
         absolute
     } else if href.starts_with("//") {
         // Scheme-relative: another host as far as we are concerned.
-        current.join(href).ok()?
+        current.join(href).map_err(|_| unusable())?
     } else if let Some(path) = href.strip_prefix('/') {
         let host_relative = service_path.is_empty()
             || href == service_path
             || href.starts_with(&format!("{service_path}/"))
             || href.starts_with(&format!("{service_path}?"));
         if host_relative {
-            service.join(href).ok()?
+            service.join(href)
         } else {
-            service.join(&format!("{service_path}/{path}")).ok()?
+            service.join(&format!("{service_path}/{path}"))
         }
+        .map_err(|_| unusable())?
     } else {
-        current.join(href).ok()?
+        current.join(href).map_err(|_| unusable())?
     };
     if resolved.origin() != service.origin() {
-        tracing::warn!("ignoring a next link to another host");
-        return None;
+        return Err(format!(
+            "the next link leads to another host ({}), which was not called so as not to send it the access token",
+            resolved.origin().ascii_serialization()
+        ));
     }
     let present: std::collections::HashSet<String> = resolved
         .query_pairs()
@@ -301,7 +409,7 @@ pub(crate) fn next_link(
             query.append_pair(k, v);
         }
     }
-    Some(resolved.to_string())
+    Ok(Some(resolved))
 }
 
 /// `s` encoded for use as one URL path segment.
@@ -328,6 +436,7 @@ mod tests {
             &first,
             &first,
         )
+        .map_or_else(|e| Some(format!("error: {e}")), |u| u.map(String::from))
     }
 
     fn query_keys(url: &str) -> Vec<String> {
@@ -344,8 +453,18 @@ mod tests {
     fn next_link_same_origin_only() {
         let next = next_of("/connections?continuationToken=abc").unwrap();
         assert!(next.contains("continuationToken=abc") && next.contains("property="));
-        assert_eq!(next_of("https://evil.example/x"), None);
-        assert_eq!(next_of("//evil.example/x"), None);
+        for foreign in [
+            "https://evil.example/x",
+            "//evil.example/x",
+            "http://localhost:1/data/foundation/flowservice/connections?continuationToken=t",
+        ] {
+            let said = next_of(foreign).unwrap();
+            assert!(
+                said.starts_with("error: ") && said.contains("another host"),
+                "{said}"
+            );
+        }
+        assert_eq!(next_of("  "), None);
     }
 
     /// Regression: the spec's service-relative form was resolved against the host root,

@@ -215,23 +215,39 @@ fn session(global: &GlobalArgs, json_out: bool) -> Result<Session, Failure> {
 fn list(global: &GlobalArgs, args: ListArgs) -> Result<(), Failure> {
     let json_out = args.json;
     let s = session(global, json_out)?;
-    let remote = s.runtime.block_on(async {
+    let view = s.runtime.block_on(async {
         super::history::reconcile_quietly(&s.history, &s.client).await;
-        s.client.list_s3_connections().await
+        manage::connections_view(&s.history, &s.client).await
     });
-    let remote = remote.map_err(|e| Failure::client(&e, json_out))?;
+    let view = view.map_err(|e| Failure::of(&e, json_out))?;
     let target = s.client.target();
-    let rows = manage::merged_connections(remote, &s.history, target)
-        .map_err(|e| Failure::of(&e, json_out))?;
+    // A list cut short is printed as the part read, then fails: scripts see what there is and
+    // know it is not all.
+    let failure = view.cut_short.as_ref().map(|e| Failure::of(e, json_out));
     if json_out {
-        println!(
-            "{}",
-            json!({ "sandbox": target.sandbox, "total": rows.len(), "items": rows })
-        );
-        return Ok(());
+        let mut doc = json!({
+            "sandbox": target.sandbox, "total": view.rows.len(), "items": view.rows,
+            "complete": failure.is_none(),
+        });
+        if let Some(error) = failure.as_ref().and_then(|f| f.json.as_ref()) {
+            doc["error"] = error["error"].clone();
+        }
+        println!("{doc}");
+    } else {
+        print_merged(&target.sandbox, &view.rows);
+        if failure.is_some() {
+            println!(
+                "Incomplete: AEP's list stopped before its end, so these are only the connections read; records made here that are not among them are not shown (and none is called deleted)."
+            );
+        }
     }
-    print_merged(&target.sandbox, &rows);
-    Ok(())
+    match failure {
+        Some(mut f) => {
+            f.json = None;
+            Err(f)
+        }
+        None => Ok(()),
+    }
 }
 
 fn print_merged(sandbox: &str, rows: &[MergedConnection]) {

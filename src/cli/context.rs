@@ -39,8 +39,11 @@ impl Context {
     pub fn load(global: &GlobalArgs) -> Result<Self, Failure> {
         let paths = AppPaths::resolve(global.data_dir.as_deref())
             .map_err(|e| Failure::store(format!("{e}")))?;
-        let config =
-            Config::load(&paths.config_file()).map_err(|e| Failure::usage(format!("{e}")))?;
+        let (config, notes) = Config::load_noting(&paths.config_file())
+            .map_err(|e| Failure::usage(format!("{e}")))?;
+        for note in notes {
+            eprintln!("warning: {note}");
+        }
         let chosen = global
             .profile
             .clone()
@@ -152,13 +155,14 @@ Reading it read-only failed too: {read_only}"
     /// keyring, cached in the keyring when there is one.
     pub fn client(&self) -> Result<PlatformClient, Failure> {
         let target = self.target()?.clone();
-        let credential = if let Some(token) = env_secret("AEP_ACCESS_TOKEN")? {
-            Credential::Token(token)
-        } else if let Some(secret) = env_secret("AEP_CLIENT_SECRET")? {
-            Credential::ClientSecret(secret)
-        } else {
-            Credential::Keyring
-        };
+        let credential =
+            if let Some(token) = token::access_token_from_env().map_err(Failure::usage)? {
+                Credential::Token(token)
+            } else if let Some(secret) = env_secret("AEP_CLIENT_SECRET")? {
+                Credential::ClientSecret(secret)
+            } else {
+                Credential::Keyring
+            };
         let spec = ClientSpec {
             target,
             profile: self.profile_name.clone(),

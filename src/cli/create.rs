@@ -8,7 +8,7 @@ use super::context::Context;
 use super::output::Failure;
 use super::{Exit, ToExit};
 use crate::model::S3ConnectionInput;
-use crate::ops::{self, CreateError};
+use crate::ops::{self, AfterCreate, CreateError};
 
 /// `create` options. Secrets come from the environment or stdin, never from arguments (which
 /// other users can read in the process list).
@@ -120,13 +120,27 @@ pub fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
             }
             let c = &done.connection;
             let sandbox = &client.target().sandbox;
+            let duplicates = match &done.after {
+                AfterCreate::Duplicates(others) => others.as_slice(),
+                _ => &[],
+            };
             if json_out {
+                let duplicates: Vec<_> = duplicates
+                    .iter()
+                    .map(|d| {
+                        json!({
+                            "id": d.id, "name": d.name, "createdAt": d.created_at,
+                            "createdBy": d.created_by, "createdClient": d.created_client,
+                        })
+                    })
+                    .collect();
                 println!(
                     "{}",
                     json!({
                         "id": c.id, "etag": c.etag, "requestId": c.request_id,
                         "sandbox": sandbox, "name": input.name,
                         "reconciled": c.reconciled, "historyId": done.attempt.0,
+                        "duplicates": duplicates,
                     })
                 );
             } else {
@@ -143,7 +157,20 @@ pub fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
                     );
                 }
             }
-            Ok(())
+            match done.after.warning(&input.name, sandbox) {
+                Some(warning) if !duplicates.is_empty() => Err(Failure::warning(
+                    Exit::CreatedWithDuplicates,
+                    format!(
+                        "{warning}\nTo delete this one: aep-s3-connect connections delete {}",
+                        c.id
+                    ),
+                )),
+                Some(warning) => {
+                    eprintln!("warning: {warning}");
+                    Ok(())
+                }
+                None => Ok(()),
+            }
         }
         Err(ref e @ CreateError::Duplicate { ref existing, .. }) => Err(Failure::advised(
             e,

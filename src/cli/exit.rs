@@ -16,6 +16,10 @@ pub enum Exit {
     Network = 4,
     /// Local store or keyring failure.
     Store = 5,
+    /// `create` made the connection, and AEP now has another S3 connection of the same name in
+    /// the sandbox (made at the same time elsewhere): the connection's ID is printed as on
+    /// success, the other one named in a warning and under `duplicates` in `--json`.
+    CreatedWithDuplicates = 6,
 }
 
 impl From<ErrorClass> for Exit {

@@ -8,7 +8,7 @@ use super::context::Context;
 use super::output::Failure;
 use crate::api::PlatformClient;
 use crate::model::EpochMs;
-use crate::ops::{self, Reconciled};
+use crate::ops;
 use crate::store::history::{AttemptStatus, HistoryQuery, HistoryStore};
 
 /// `history` options.
@@ -125,28 +125,7 @@ pub async fn reconcile_quietly(history: &HistoryStore, client: &PlatformClient) 
     match ops::reconcile_pending(history, client).await {
         Ok(results) => {
             for r in results {
-                match r {
-                    Reconciled::Created {
-                        attempt,
-                        connection_id,
-                    } => eprintln!(
-                        "note: interrupted attempt #{} did create connection {connection_id}; history updated",
-                        attempt.0
-                    ),
-                    Reconciled::NotCreated { attempt } => eprintln!(
-                        "note: interrupted attempt #{} created no connection; marked failed",
-                        attempt.0
-                    ),
-                    Reconciled::Waiting { attempt, until_ms } => eprintln!(
-                        "note: interrupted attempt #{} is still pending: AEP has no connection of its name yet, and its request could still be created until {}",
-                        attempt.0,
-                        EpochMs(until_ms).utc()
-                    ),
-                    Reconciled::Unknown { attempt, reason } => eprintln!(
-                        "note: interrupted attempt #{} is still pending (lookup failed: {reason})",
-                        attempt.0
-                    ),
-                }
+                eprintln!("note: {}", r.describe());
             }
         }
         Err(e) => eprintln!("warning: could not reconcile pending records: {e}"),

@@ -31,6 +31,24 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// Refuses, naming it, an environment variable of an option that is set but not UTF-8 (clap's
+/// own message names no variable). Call before [`Cli::parse`].
+pub fn check_environment() -> Result<(), String> {
+    use clap::CommandFactory as _;
+    fn check(command: &clap::Command) -> Result<(), String> {
+        for var in command.get_arguments().filter_map(clap::Arg::get_env) {
+            if std::env::var_os(var).is_some_and(|v| v.to_str().is_none()) {
+                return Err(format!(
+                    "{} is set but is not valid UTF-8 text: set it to plain text, or unset it",
+                    var.to_string_lossy()
+                ));
+            }
+        }
+        command.get_subcommands().try_for_each(check)
+    }
+    check(&Cli::command())
+}
+
 fn long_version() -> &'static str {
     // clap wants 'static; this runs once per process.
     Box::leak(crate::version::long_version().into_boxed_str())

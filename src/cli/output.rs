@@ -17,6 +17,8 @@ pub struct Failure {
     pub message: String,
     /// JSON to print on stdout when `--json` was asked for.
     pub json: Option<Value>,
+    /// Told as a warning, not an error: the command did its work, with something to look at.
+    pub warning: bool,
 }
 
 impl Failure {
@@ -26,6 +28,15 @@ impl Failure {
             exit,
             message: message.into(),
             json: None,
+            warning: false,
+        }
+    }
+
+    /// The command did its work, but ends with `exit` and this warning.
+    pub fn warning(exit: Exit, message: impl Into<String>) -> Self {
+        Self {
+            warning: true,
+            ..Self::new(exit, message)
         }
     }
 
@@ -105,7 +116,8 @@ impl Failure {
         if let Some(json) = &self.json {
             println!("{json}");
         }
-        eprintln!("error: {}", self.message);
+        let label = if self.warning { "warning" } else { "error" };
+        eprintln!("{label}: {}", self.message);
         self.exit as i32
     }
 }

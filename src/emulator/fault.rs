@@ -110,6 +110,24 @@ pub struct Fault {
     /// The body is this many bytes, streamed: a JSON-looking prefix, then padding.
     #[serde(default)]
     pub huge_body_bytes: Option<u64>,
+    /// After `delay_ms`, closes the TCP connection without doing the work or answering: a
+    /// request lost on the way (a proxy that gave up before forwarding it).
+    #[serde(default)]
+    pub drop_unprocessed: bool,
+    /// Rewrites a list answer's `_links.next.href` (when it has one).
+    #[serde(default)]
+    pub next_link: Option<NextLink>,
+}
+
+/// How a fault rewrites a list page's next link.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NextLink {
+    /// The same path and query under this origin (`http://localhost:PORT`): another host, as
+    /// far as a client that called `127.0.0.1` can tell.
+    Origin(String),
+    /// The page's own URL: following it reads the same page again, forever.
+    Repeat,
 }
 
 impl Fault {
@@ -127,6 +145,8 @@ impl Fault {
             empty_body: false,
             truncated_json: false,
             huge_body_bytes: None,
+            drop_unprocessed: false,
+            next_link: None,
         }
     }
 
@@ -190,9 +210,28 @@ impl Fault {
         self
     }
 
-    /// Whether the real handler must run: everything but a plain status or proxy-page answer.
+    /// After `delay_ms`, drops the connection without doing the work.
+    pub fn drop_unprocessed(mut self) -> Self {
+        self.drop_unprocessed = true;
+        self
+    }
+
+    /// Rewrites the next link of the list pages it hits.
+    pub fn next_link(mut self, link: NextLink) -> Self {
+        self.next_link = Some(link);
+        self
+    }
+
+    /// Whether the real handler must run: everything but a plain status, a proxy page or a
+    /// request lost before the work.
     pub(crate) fn needs_real_answer(&self) -> bool {
-        self.process_then_drop || (self.status.is_none() && !self.html_body)
+        !self.drop_unprocessed
+            && (self.process_then_drop || (self.status.is_none() && !self.html_body))
+    }
+
+    /// Whether the connection is closed without an answer.
+    pub(crate) fn drops_connection(&self) -> bool {
+        self.process_then_drop || self.drop_unprocessed
     }
 }
 
@@ -247,9 +286,15 @@ fn html_page(status: StatusCode) -> Response {
     resp
 }
 
-/// Applies the body-shaping parts of a fault (huge, empty, truncated) and its `Retry-After`.
-pub(crate) async fn shape(resp: Response, fault: &Fault) -> Response {
+/// Applies the body-shaping parts of a fault (next link, huge, empty, truncated) and its
+/// `Retry-After`. `own_href` is the request's path and query relative to Flow Service, for
+/// [`NextLink::Repeat`].
+pub(crate) async fn shape(resp: Response, fault: &Fault, own_href: &str) -> Response {
     let (mut parts, body) = resp.into_parts();
+    let body = match &fault.next_link {
+        Some(link) => rewrite_next_link(body, link, own_href).await,
+        None => body,
+    };
     // Hyper derives Content-Length from the new body; a stale header would contradict it.
     parts.headers.remove(header::CONTENT_LENGTH);
     if let Some(secs) = fault.retry_after_secs {
@@ -273,6 +318,29 @@ pub(crate) async fn shape(resp: Response, fault: &Fault) -> Response {
         body
     };
     Response::from_parts(parts, body)
+}
+
+/// The body with its `_links.next.href` rewritten as `link` says; other bodies unchanged.
+async fn rewrite_next_link(body: Body, link: &NextLink, own_href: &str) -> Body {
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let Ok(mut page) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Body::from(bytes);
+    };
+    let Some(href) = page.pointer_mut("/_links/next/href") else {
+        return Body::from(bytes);
+    };
+    let new = match link {
+        NextLink::Origin(origin) => format!(
+            "{}/data/foundation/flowservice{}",
+            origin.trim_end_matches('/'),
+            href.as_str().unwrap_or_default()
+        ),
+        NextLink::Repeat => own_href.to_owned(),
+    };
+    *href = serde_json::Value::String(new);
+    Body::from(page.to_string())
 }
 
 /// Waits for the fault's delay before the work.

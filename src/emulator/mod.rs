@@ -56,7 +56,7 @@ mod state;
 
 use std::net::SocketAddr;
 
-pub use fault::{Fault, FaultRoute};
+pub use fault::{Fault, FaultRoute, NextLink};
 pub use sandboxes::{DEMO_SANDBOXES, DemoSandbox};
 
 use state::{Shared, lock};

@@ -240,7 +240,7 @@ async fn handle(front: &Front, req: Request, next: Next, request_id: &str) -> Re
     parts.extensions.insert(RequestId(request_id.to_owned()));
     let abort = parts.extensions.get::<ConnAbort>().cloned();
     let req = Request::from_parts(parts, Body::from(bytes));
-    let drop_after = fault.as_ref().is_some_and(|f| f.process_then_drop);
+    let drop_after = fault.as_ref().is_some_and(Fault::drops_connection);
 
     let (answer_tx, answer_rx) = oneshot::channel();
     let route = route.unwrap_or(FaultRoute::Any);
@@ -280,6 +280,14 @@ async fn work(
     let Some(fault) = fault else {
         return next.run(req).await;
     };
+    // The page's own URL as Flow Service writes links: relative to the service base.
+    let own_href = req
+        .uri()
+        .path_and_query()
+        .map(axum::http::uri::PathAndQuery::as_str)
+        .unwrap_or_default()
+        .trim_start_matches("/data/foundation/flowservice")
+        .to_owned();
     fault::delay(&fault).await;
     let resp = if fault.needs_real_answer() {
         next.run(req).await
@@ -287,7 +295,7 @@ async fn work(
         fault::replacement(&fault, route, request_id)
     };
     fault::delay_after(&fault).await;
-    fault::shape(resp, &fault).await
+    fault::shape(resp, &fault, &own_href).await
 }
 
 fn record(parts: &Parts, body: &Bytes) -> RecordedRequest {

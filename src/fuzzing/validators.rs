@@ -292,7 +292,7 @@ fn s3_input(v: &str) {
         folder_path: opt(next()),
         service_url: opt(next()),
     };
-    let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+    let blank = |s: &Option<String>| s.as_deref().is_none_or(str::is_empty);
     let mut failing: Vec<Field> = Vec::new();
     let mut note = |f: Field, r: Result<(), FieldError>| {
         if r.is_err() {

@@ -5,7 +5,8 @@ use crate::ops::{ErrorClass, HistoryAccess, Problem};
 use crate::store::history::{EventId, EventKind, HistoryError};
 
 use super::{
-    complete, complete_failed, complete_unknown, has_flow_number, new_event, ok_result, record,
+    complete, complete_failed, complete_unknown, has_flow_number, lookup_failed, new_event,
+    ok_result, record,
 };
 
 /// What to do about a connection a dataflow uses (the hint of [`DeleteError::InUse`]).
@@ -170,7 +171,7 @@ pub async fn delete(
             Err(DeleteError::Client(error))
         }
         Err(lookup) => {
-            complete_unknown(history, event, &error, &lookup).await;
+            complete_unknown(history, event, &error, lookup_failed(&error, &lookup)).await;
             Err(DeleteError::OutcomeUnknown {
                 id: id.to_owned(),
                 error,

@@ -10,7 +10,8 @@ use crate::store::history::{EventId, EventKind, HistoryError};
 use crate::validate::{self, FieldError, FieldWarning};
 
 use super::{
-    complete, complete_failed, complete_unknown, has_flow_number, new_event, ok_result, record,
+    complete, complete_failed, complete_unknown, has_flow_number, lookup_failed, new_event,
+    ok_result, record,
 };
 
 /// New credentials for a rotation. The secrets are only read where the request is built.
@@ -105,6 +106,34 @@ pub enum RotateError {
     /// Adobe or the network said no.
     #[error("{0}")]
     Client(ClientError),
+    /// The PATCH's answer was lost, and AEP still shows another access key than the new one:
+    /// the rotation was not applied (whatever else changed meanwhile).
+    #[error(
+        "{error}\nThe answer was lost, and AEP still shows access key {shown} on connection {id}, not {new}: the rotation was not applied. Keep the old AWS key active, and rotate again."
+    )]
+    NotApplied {
+        /// Connection ID.
+        id: String,
+        /// The PATCH's own failure.
+        error: ClientError,
+        /// The access key ID AEP shows (as it masks it).
+        shown: String,
+        /// The new access key ID.
+        new: String,
+    },
+    /// The PATCH's answer was lost, and what AEP shows cannot tell whether it was applied (the
+    /// access key ID is the same, or looks the same masked, before and after).
+    #[error(
+        "{error}\nThe answer was lost, and AEP shows the access key of connection {id} as {shown} both before and after, so whether the credentials were replaced cannot be read back (AEP never shows the secret key). Rotating again with the same credentials is safe."
+    )]
+    Unverified {
+        /// Connection ID.
+        id: String,
+        /// The PATCH's own failure.
+        error: ClientError,
+        /// The access key ID AEP shows.
+        shown: String,
+    },
     /// The PATCH's answer was lost and reading the connection back failed too.
     #[error(
         "{error}\nThe credentials of connection {id} may or may not have been replaced: reading the connection back failed too ({lookup}). Check it with `aep-s3-connect connections show {id}` before rotating again."
@@ -126,7 +155,9 @@ impl Problem for RotateError {
             Self::Stale { .. } => ErrorClass::Rejected,
             Self::Store(_) => ErrorClass::Local,
             Self::Client(e) => e.class(),
-            Self::OutcomeUnknown { .. } => ErrorClass::Unavailable,
+            Self::OutcomeUnknown { .. } | Self::NotApplied { .. } | Self::Unverified { .. } => {
+                ErrorClass::Unavailable
+            }
         }
     }
 
@@ -134,7 +165,9 @@ impl Problem for RotateError {
         match self {
             Self::Stale { error, .. }
             | Self::Client(error)
-            | Self::OutcomeUnknown { error, .. } => Some(error),
+            | Self::OutcomeUnknown { error, .. }
+            | Self::NotApplied { error, .. }
+            | Self::Unverified { error, .. } => Some(error),
             Self::Invalid(_) | Self::NotAccessKey { .. } | Self::Store(_) => None,
         }
     }
@@ -244,48 +277,87 @@ pub async fn rotate(
         complete_failed(history, event, &error, "").await;
         return Err(RotateError::Client(error));
     }
-    // The PATCH may or may not have been applied: read the connection back.
-    match client.get_connection(id).await {
-        Ok(after)
-            if after.etag.as_deref() != Some(etag.as_str())
-                && updated_by_client(&after, &client.target().client_id) =>
-        {
+    // The PATCH may or may not have been applied: read the connection back. A new etag proves
+    // nothing (someone else may have edited it meanwhile); only the new key shown does.
+    let after = match client.get_connection(id).await {
+        Ok(after) => after,
+        Err(lookup) => {
+            complete_unknown(history, event, &error, lookup_failed(&error, &lookup)).await;
+            return Err(RotateError::OutcomeUnknown {
+                id: id.to_owned(),
+                error,
+                lookup,
+            });
+        }
+    };
+    let shown = |c: &Connection| c.auth_param("s3AccessKey").unwrap_or("(none)").to_owned();
+    match read_back(&current, &after, credentials) {
+        ReadBack::Applied => {
             let mut done = success(after.etag.clone().unwrap_or_default(), None, true);
             done.history_error = complete(history, event, ok_result(&done.etag, &None)).await;
             Ok(done)
         }
-        Ok(_) => {
+        ReadBack::NotApplied => {
             complete_failed(
                 history,
                 event,
                 &error,
-                "reading the connection back showed it unchanged",
+                &format!(
+                    "reading the connection back showed access key {}, not the new one",
+                    shown(&after)
+                ),
             )
             .await;
-            Err(RotateError::Client(error))
-        }
-        Err(lookup) => {
-            complete_unknown(history, event, &error, &lookup).await;
-            Err(RotateError::OutcomeUnknown {
+            Err(RotateError::NotApplied {
                 id: id.to_owned(),
                 error,
-                lookup,
+                shown: shown(&after),
+                new: credentials.access_key_id.clone(),
             })
         }
+        ReadBack::CannotTell => {
+            let failure = RotateError::Unverified {
+                id: id.to_owned(),
+                error: error.clone(),
+                shown: shown(&after),
+            };
+            complete_unknown(history, event, &error, failure.to_string()).await;
+            Err(failure)
+        }
+    }
+}
+
+/// What reading a connection back after a lost `PATCH` answer tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ReadBack {
+    /// AEP shows the new key (and a session token exactly when one was sent), and did not
+    /// before: applied.
+    Applied,
+    /// AEP shows another key, or the session token's presence disagrees: not applied.
+    NotApplied,
+    /// AEP showed a key indistinguishable from the new one before the PATCH too.
+    CannotTell,
+}
+
+/// Decides a lost rotation from the connection before the `PATCH` and after it.
+fn read_back(before: &Connection, after: &Connection, credentials: &NewCredentials) -> ReadBack {
+    let new = credentials.access_key_id.as_str();
+    let token_as_sent =
+        after.auth_param("s3SessionToken").is_some() == credentials.session_token.is_some();
+    if !after.shows_access_key(new) {
+        ReadBack::NotApplied
+    } else if before.shows_access_key(new) {
+        ReadBack::CannotTell
+    } else if token_as_sent {
+        ReadBack::Applied
+    } else {
+        ReadBack::NotApplied
     }
 }
 
 /// True for Adobe's "someone changed it" answer to a PATCH: 412, code 1404.
 pub fn is_stale(error: &ClientError) -> bool {
     error.status() == Some(412) || error.code().is_some_and(|c| has_flow_number(c, "1404"))
-}
-
-fn updated_by_client(connection: &Connection, client_id: &str) -> bool {
-    connection
-        .extra
-        .get("updatedClient")
-        .and_then(|v| v.as_str())
-        .is_none_or(|c| c == client_id)
 }
 
 /// What differs between the version a user saw and the current one, one phrase per change.
@@ -389,6 +461,32 @@ fn request_suffix(request_id: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn with_key(key: &str, token: bool) -> Connection {
+        let mut params = json!({"s3AccessKey": key, "s3SecretKey": "***"});
+        if token {
+            params["s3SessionToken"] = json!("***");
+        }
+        conn(json!({"id": "c", "name": "n", "auth": {"specName": "Access Key", "params": params}}))
+    }
+
+    /// Regression: a lost PATCH answer plus someone else's edit (a new etag "by our client")
+    /// was taken for a rotation. Only the new key shown by AEP is.
+    #[test]
+    fn a_lost_rotation_is_decided_by_the_key_aep_shows() {
+        let new = NewCredentials {
+            access_key_id: "AKIAI44QH8DHBEXAMPL2".into(),
+            secret_key: Secret::new("s"),
+            session_token: None,
+        };
+        let old = with_key("AKIA************MPLE", false);
+        let rotated = with_key("AKIA************MPL2", false);
+        assert_eq!(read_back(&old, &rotated, &new), ReadBack::Applied);
+        assert_eq!(read_back(&old, &old, &new), ReadBack::NotApplied);
+        assert_eq!(read_back(&rotated, &rotated, &new), ReadBack::CannotTell);
+        let with_token = with_key("AKIA************MPL2", true);
+        assert_eq!(read_back(&old, &with_token, &new), ReadBack::NotApplied);
+    }
     use serde_json::json;
 
     fn conn(value: serde_json::Value) -> Connection {

@@ -150,6 +150,58 @@ pub struct CreateSuccess {
     pub warnings: Vec<FieldWarning>,
     /// Set when the connection exists but completing its history record failed.
     pub history_error: Option<HistoryError>,
+    /// What looking the name up again after the create found.
+    pub after: AfterCreate,
+}
+
+/// What a second lookup of the name, right after the create, found. The name lock keeps the
+/// creates of one data dir apart; one on another machine (or in another tool) can still race
+/// this one, and this is how the user learns of it.
+#[derive(Debug)]
+pub enum AfterCreate {
+    /// Not looked up: the user asked for a duplicate (`--allow-duplicate`, *Create anyway*).
+    NotChecked,
+    /// AEP has no other S3 connection of this name in the sandbox.
+    Alone,
+    /// AEP has these other S3 connections of this name in the sandbox, newest first.
+    Duplicates(Vec<Connection>),
+    /// The lookup failed: the create stands, but whether another one raced it is not known.
+    CheckFailed(ClientError),
+}
+
+impl AfterCreate {
+    /// The warning to show, if there is one (both front ends word it so).
+    pub fn warning(&self, name: &str, sandbox: &str) -> Option<String> {
+        match self {
+            Self::NotChecked | Self::Alone => None,
+            Self::Duplicates(others) => Some(format!(
+                "AEP now has {} other S3 connection(s) named \"{name}\" in sandbox {sandbox} besides this one: {}. Probably made at the same time on another machine or in another tool: keep both, or delete one.",
+                others.len(),
+                others
+                    .iter()
+                    .map(describe_other)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )),
+            Self::CheckFailed(e) => Some(format!(
+                "the connection was created, but looking its name up again afterwards failed, so whether another machine made one of the same name at the same time is not known: {e}"
+            )),
+        }
+    }
+}
+
+/// `ID (created TIME by WHO, client C)`, as much as AEP tells.
+pub fn describe_other(c: &Connection) -> String {
+    let when = c
+        .created_at
+        .map_or_else(|| "at an unknown time".to_owned(), |ms| EpochMs(ms).utc());
+    let by = c.created_by.as_deref().unwrap_or("someone");
+    let client = c
+        .created_client
+        .as_deref()
+        .map(|cc| format!(", client {cc}"))
+        .unwrap_or_default();
+    format!("{} (created {when} by {by}{client})", c.id)
 }
 
 /// How long [`create_connection`] waits between tries of the name lock another process holds.
@@ -232,6 +284,22 @@ pub async fn create_connection(
     };
     match client.create_s3_connection_observed(input, &note).await {
         Ok(connection) => {
+            let after = if allow_duplicate {
+                AfterCreate::NotChecked
+            } else {
+                match client.connections_named(&input.name).await {
+                    Ok(mut found) => {
+                        found.retain(|c| c.id != connection.id);
+                        found.sort_by_key(|c| std::cmp::Reverse(c.created_at));
+                        if found.is_empty() {
+                            AfterCreate::Alone
+                        } else {
+                            AfterCreate::Duplicates(found)
+                        }
+                    }
+                    Err(e) => AfterCreate::CheckFailed(e),
+                }
+            };
             let outcome = CreatedOutcome {
                 connection_id: connection.id.clone(),
                 etag: connection.etag.clone(),
@@ -248,6 +316,7 @@ pub async fn create_connection(
                 connection,
                 warnings,
                 history_error,
+                after,
             })
         }
         // Unknown outcome: the record stays pending and the next start settles it.
@@ -356,12 +425,7 @@ async fn refuse_duplicate(
         .try_run(move |h| {
             Ok(h.pending()?
                 .into_iter()
-                .filter(|a| {
-                    a.name == n
-                        && a.org_id == t.org_id
-                        && a.sandbox == t.sandbox
-                        && a.platform_url == t.platform_url
-                })
+                .filter(|a| a.name == n && a.is_of(&t))
                 .filter_map(|a| {
                     let until = settles_after_ms(h, clock, a.id, a.started_at_ms)?;
                     (until > now).then_some((a.id, until))

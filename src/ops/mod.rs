@@ -22,7 +22,7 @@ pub mod reconcile;
 pub mod report;
 pub mod token;
 
-pub use create::{CreateError, CreateSuccess, create_connection};
+pub use create::{AfterCreate, CreateError, CreateSuccess, create_connection};
 pub use history::HistoryAccess;
 pub use reconcile::{RECONCILE_WINDOW_MS, Reconciled, reconcile_pending};
 pub use report::{ErrorClass, Problem, join_hint, with_hint};

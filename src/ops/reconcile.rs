@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use crate::api::PlatformClient;
+use crate::api::flow::CreatedLookup;
 use crate::model::now_ms;
 use crate::store::history::{
     AttemptId, CreatedOutcome, FailedOutcome, HistoryError, HistoryQuery, HistoryStore,
@@ -27,6 +28,9 @@ pub enum Reconciled {
     NotCreated {
         /// Record.
         attempt: AttemptId,
+        /// A connection of that name from that time that another request made (not this
+        /// attempt's: another client, or settings other than the ones it sent), if AEP has one.
+        made_by_another: Option<String>,
     },
     /// AEP has no such connection yet, but the attempt's request could still land: the record
     /// stays pending until then.
@@ -43,6 +47,44 @@ pub enum Reconciled {
         /// Why.
         reason: String,
     },
+}
+
+impl Reconciled {
+    /// What happened, in one sentence for the user (both front ends show this).
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Created {
+                attempt,
+                connection_id,
+            } => format!(
+                "Interrupted attempt #{} did create connection {connection_id}; the history is updated.",
+                attempt.0
+            ),
+            Self::NotCreated {
+                attempt,
+                made_by_another: None,
+            } => format!(
+                "Interrupted attempt #{} created no connection; it is marked failed.",
+                attempt.0
+            ),
+            Self::NotCreated {
+                attempt,
+                made_by_another: Some(id),
+            } => format!(
+                "Interrupted attempt #{} created no connection; it is marked failed. Connection {id} of the same name was made by another request.",
+                attempt.0
+            ),
+            Self::Waiting { attempt, until_ms } => format!(
+                "Interrupted attempt #{} is still pending: AEP has no connection of its name yet, and its request could still be created until {}.",
+                attempt.0,
+                crate::model::EpochMs(*until_ms).utc()
+            ),
+            Self::Unknown { attempt, reason } => format!(
+                "Interrupted attempt #{} is still pending: looking it up failed ({reason}).",
+                attempt.0
+            ),
+        }
+    }
 }
 
 /// How long after an attempt's start its connection may appear and still be its own.
@@ -96,11 +138,7 @@ pub async fn reconcile_pending(
         .try_run(move |h| {
             Ok(h.pending()?
                 .into_iter()
-                .filter(|a| {
-                    a.org_id == target.org_id
-                        && a.sandbox == target.sandbox
-                        && a.platform_url == target.platform_url
-                })
+                .filter(|a| a.is_of(&target))
                 // Still being made by a live process (maybe this one): its owner settles it.
                 .filter_map(|a| {
                     let until = settles_after_ms(h, clock, a.id, a.started_at_ms)?;
@@ -118,11 +156,14 @@ pub async fn reconcile_pending(
                 &attempt.name,
                 attempt.started_at_ms,
                 Some(attempt.started_at_ms + RECONCILE_WINDOW_MS),
+                &attempt.sent(),
             )
             .await;
         let id = attempt.id;
         let outcome = match found {
-            Ok(Some(found)) if !claimed.contains(&found.connection.id) => {
+            Ok(CreatedLookup {
+                ours: Some(found), ..
+            }) if !claimed.contains(&found.connection.id) => {
                 let connection_id = found.connection.id.clone();
                 let created = CreatedOutcome {
                     connection_id: connection_id.clone(),
@@ -138,7 +179,7 @@ pub async fn reconcile_pending(
                             ..Default::default()
                         };
                         if h.count(&query).unwrap_or(0) > 0 {
-                            return not_created_or_waiting(h, id, settles_after);
+                            return not_created_or_waiting(h, id, settles_after, None);
                         }
                         h.complete_created(id, &created)?;
                         h.forget_in_flight(id);
@@ -153,9 +194,10 @@ pub async fn reconcile_pending(
                 }
                 settled
             }
-            Ok(_) => {
+            Ok(lookup) => {
+                let another = lookup.others.first().map(|c| c.id.clone());
                 history
-                    .try_run(move |h| not_created_or_waiting(h, id, settles_after))
+                    .try_run(move |h| not_created_or_waiting(h, id, settles_after, another))
                     .await?
             }
             Err(e) => Reconciled::Unknown {
@@ -169,10 +211,12 @@ pub async fn reconcile_pending(
 }
 
 /// Settles `attempt` as not created, unless its request could still land (then it waits).
+/// `made_by_another` is a connection of the attempt's name and time that is not its own.
 fn not_created_or_waiting(
     history: &HistoryStore,
     attempt: AttemptId,
     settles_after_ms: i64,
+    made_by_another: Option<String>,
 ) -> Result<Reconciled, HistoryError> {
     if now_ms() <= settles_after_ms {
         return Ok(Reconciled::Waiting {
@@ -185,11 +229,24 @@ fn not_created_or_waiting(
         &FailedOutcome {
             http_status: None,
             error_code: None,
-            message: "Interrupted before Adobe answered; AEP has no connection of this name from that time, so it was not created.".to_owned(),
+            message: not_created_message(made_by_another.as_deref()),
             request_id: None,
             finished_at_ms: now_ms(),
         },
     )?;
     history.forget_in_flight(attempt);
-    Ok(Reconciled::NotCreated { attempt })
+    Ok(Reconciled::NotCreated {
+        attempt,
+        made_by_another,
+    })
+}
+
+/// Why an interrupted attempt is settled as not created, worded once for the history.
+pub fn not_created_message(made_by_another: Option<&str>) -> String {
+    match made_by_another {
+        None => "Interrupted before Adobe answered; AEP has no connection of this name from that time, so it was not created.".to_owned(),
+        Some(id) => format!(
+            "Interrupted before Adobe answered; it was not created. AEP has a connection of this name from that time ({id}), but it was made by another request: another client, or settings other than the ones this attempt sent."
+        ),
+    }
 }

@@ -30,6 +30,10 @@ impl ErrorClass {
             | ClientError::InvalidResponse { .. }
             | ClientError::OutcomeUnknown { .. } => Self::Unavailable,
             ClientError::BadUrl(_) | ClientError::Missing(_) => Self::Input,
+            ClientError::TokenRenewal { renewal, .. } => Self::of_client(renewal),
+            ClientError::Incomplete { cause, .. } => {
+                cause.as_deref().map_or(Self::Unavailable, Self::of_client)
+            }
         }
     }
 }

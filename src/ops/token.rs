@@ -102,6 +102,25 @@ pub fn uncached_client(
     build(spec, secrets, UseCache::No)
 }
 
+/// The variable that hands both front ends an access token for one session, skipping IMS.
+pub const ACCESS_TOKEN_VAR: &str = "AEP_ACCESS_TOKEN";
+
+/// The access token in [`ACCESS_TOKEN_VAR`], if set: refused, naming the variable, when it is not
+/// UTF-8 or holds anything an `Authorization` header cannot carry (a line break, a space,
+/// another control or non-ASCII character), so that nothing is sent with it. The token is never
+/// repeated.
+pub fn access_token_from_env() -> Result<Option<Secret>, String> {
+    let token = crate::secret::env_secret(ACCESS_TOKEN_VAR)?;
+    if let Some(t) = &token
+        && !t.expose().bytes().all(|b| b.is_ascii_graphic())
+    {
+        return Err(format!(
+            "{ACCESS_TOKEN_VAR} holds a character that cannot travel in an HTTP header (a line break, a space, or another control or non-ASCII character), so it was not used: set it to the access token alone"
+        ));
+    }
+    Ok(token)
+}
+
 /// Whether a client reads and writes the token cache in the keyring.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum UseCache {

@@ -61,6 +61,24 @@ pub enum ConfigError {
         /// What is wrong, from the TOML parser.
         message: String,
     },
+    /// A value is outside what makes sense for its key.
+    #[error(
+        "the config file {} has {key} = {value}{}: {rule}. Fix it in a text editor (the file was left as it is)",
+        path.display(),
+        location(*line, None)
+    )]
+    OutOfRange {
+        /// The config file.
+        path: PathBuf,
+        /// 1-based line of the key, when known.
+        line: Option<usize>,
+        /// The key, dotted (`timeouts.total_secs`).
+        key: String,
+        /// The value as read.
+        value: String,
+        /// The bound it breaks.
+        rule: String,
+    },
     /// Two profiles share a name, so which one is meant would be a guess.
     #[error(
         "the config file {} has more than one profile named `{name}`: rename or remove one (the file was left as it is)",
@@ -202,7 +220,24 @@ pub struct Timeouts {
     pub clock_slack_secs: u64,
 }
 
+/// The values each timeout may take, with why: a timeout of 0 would fail every request, and
+/// one of hours hides a dead network behind a window that never answers.
+const TIMEOUT_BOUNDS: [(&str, std::ops::RangeInclusive<u64>); 3] = [
+    ("connect_secs", 1..=300),
+    ("total_secs", 1..=3600),
+    ("clock_slack_secs", 0..=3600),
+];
+
 impl Timeouts {
+    /// Each timeout with its key, to check against [`TIMEOUT_BOUNDS`].
+    fn values(&self) -> [(&'static str, u64); 3] {
+        [
+            ("connect_secs", self.connect_secs),
+            ("total_secs", self.total_secs),
+            ("clock_slack_secs", self.clock_slack_secs),
+        ]
+    }
+
     /// The HTTP settings these timeouts make (retry bounds at their defaults).
     pub fn http_settings(&self) -> crate::api::HttpSettings {
         use std::time::Duration;
@@ -255,11 +290,20 @@ pub struct SavedAwsKey {
 
 impl Config {
     /// Reads the config; a missing file is an empty config. A malformed file is an error naming
-    /// the file, line and column, and is never touched.
+    /// the file, line and column, and is never touched. Unknown keys are ignored: see
+    /// [`Config::load_noting`] for the warnings about them.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        Ok(Self::load_noting(path)?.0)
+    }
+
+    /// [`Config::load`], with a warning for each key the file has that this version does not
+    /// know (a misspelt `total_sec` would otherwise be ignored in silence), naming file and line.
+    pub fn load_noting(path: &Path) -> Result<(Config, Vec<String>), ConfigError> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok((Config::default(), Vec::new()));
+            }
             Err(source) => {
                 return Err(ConfigError::Read {
                     path: path.to_path_buf(),
@@ -267,13 +311,17 @@ impl Config {
                 });
             }
         };
-        Self::from_text(path, &text)
+        Self::from_text_noting(path, &text)
     }
 
     /// Parses the text of a config file; `path` only names the file in errors. The same checks
     /// as [`Config::load`].
     pub fn from_text(path: &Path, text: &str) -> Result<Config, ConfigError> {
-        let config = parse(path, text)?;
+        Ok(Self::from_text_noting(path, text)?.0)
+    }
+
+    fn from_text_noting(path: &Path, text: &str) -> Result<(Config, Vec<String>), ConfigError> {
+        let (config, unknown) = parse(path, text)?;
         let mut seen = std::collections::HashSet::new();
         if let Some(dup) = config.profiles.iter().find(|p| !seen.insert(&p.name)) {
             return Err(ConfigError::DuplicateProfile {
@@ -281,7 +329,38 @@ impl Config {
                 name: dup.name.clone(),
             });
         }
-        Ok(config)
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        for ((key, value), (_, range)) in config.timeouts.values().into_iter().zip(TIMEOUT_BOUNDS) {
+            if !range.contains(&value) {
+                return Err(ConfigError::OutOfRange {
+                    path: path.to_path_buf(),
+                    line: key_line(text, &["timeouts", key]),
+                    key: format!("timeouts.{key}"),
+                    value: value.to_string(),
+                    rule: format!(
+                        "it must be from {} to {} seconds",
+                        range.start(),
+                        range.end()
+                    ),
+                });
+            }
+        }
+        let mut notes: Vec<(Option<usize>, String)> = unknown
+            .iter()
+            .map(|key| {
+                let segments: Vec<&str> = key.split('.').collect();
+                let line = key_line(text, &segments);
+                let note = format!(
+                    "the config file {} has a key this version does not know, `{key}`{}: it was ignored (a misspelling? the keys are listed in the README)",
+                    path.display(),
+                    location(line, None)
+                );
+                (line, note)
+            })
+            .collect();
+        // In the file's order.
+        notes.sort_by_key(|(line, _)| *line);
+        Ok((config, notes.into_iter().map(|(_, note)| note).collect()))
     }
 
     /// Writes the config atomically: a temp file in the same dir, flushed to disk, then renamed
@@ -378,24 +457,56 @@ impl Config {
     }
 }
 
-fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+/// The config in `text`, and the dotted paths of the keys it ignored.
+fn parse(path: &Path, text: &str) -> Result<(Config, Vec<String>), ConfigError> {
     // Editors on Windows may add a byte order mark; TOML does not allow one.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    toml::from_str(text).map_err(|e| {
-        let (line, column) = match e.span() {
-            Some(span) => {
-                let (l, c) = line_column(text, span.start);
-                (Some(l), Some(c))
+    let mut unknown = Vec::new();
+    toml::Deserializer::parse(text)
+        .and_then(|de| serde_ignored::deserialize(de, |ignored| unknown.push(ignored.to_string())))
+        .map(|config| (config, std::mem::take(&mut unknown)))
+        .map_err(|e| {
+            let (line, column) = match e.span() {
+                Some(span) => {
+                    let (l, c) = line_column(text, span.start);
+                    (Some(l), Some(c))
+                }
+                None => (None, None),
+            };
+            ConfigError::Parse {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: e.message().trim_end().to_owned(),
             }
-            None => (None, None),
-        };
-        ConfigError::Parse {
-            path: path.to_path_buf(),
-            line,
-            column,
-            message: e.message().trim_end().to_owned(),
+        })
+}
+
+/// The 1-based line of the key at `path` (table keys and array indexes), when the text has it.
+fn key_line(text: &str, path: &[&str]) -> Option<usize> {
+    use toml::de::{DeTable, DeValue};
+    let root = DeTable::parse(text).ok()?;
+    let mut table = root.get_ref();
+    let mut span = None;
+    let mut segments = path.iter().peekable();
+    while let Some(segment) = segments.next() {
+        let (key, value) = table.get_key_value(*segment)?;
+        span = Some(key.span());
+        let mut value = value.get_ref();
+        // An array of tables: the next segment is the index.
+        if let DeValue::Array(items) = value {
+            let index: usize = segments.next()?.parse().ok()?;
+            let item = items.get(index)?;
+            span = Some(item.span());
+            value = item.get_ref();
         }
-    })
+        match value {
+            DeValue::Table(t) => table = t,
+            _ if segments.peek().is_none() => break,
+            _ => return None,
+        }
+    }
+    span.map(|s| line_column(text, s.start).0)
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -425,6 +536,33 @@ fn sync_dir(_dir: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_keys_are_named_with_their_line() {
+        let text = "active_profile = \"a\"\n[timeouts]\ntotal_sec = 5\n\n[[profiles]]\nname = \"a\"\norg_id = \"o\"\nclient_id = \"c\"\nsandbox = \"dev\"\ncolour = \"red\"\n";
+        let (config, notes) = Config::from_text_noting(Path::new("c.toml"), text).unwrap();
+        assert_eq!(config.profiles.len(), 1);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(
+            notes[0].contains("`timeouts.total_sec` at line 3"),
+            "{notes:?}"
+        );
+        assert!(
+            notes[1].contains("`profiles.0.colour` at line 10"),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn timeouts_are_bounded() {
+        let err = Config::from_text(Path::new("c.toml"), "[timeouts]\n\nconnect_secs = 0\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("timeouts.connect_secs = 0 at line 3"), "{err}");
+        assert!(err.contains("from 1 to 300 seconds"), "{err}");
+        let fine = "[timeouts]\nconnect_secs = 300\ntotal_secs = 3600\nclock_slack_secs = 0\n";
+        assert!(Config::from_text(Path::new("c.toml"), fine).is_ok());
+    }
 
     #[test]
     fn line_column_counts_characters() {

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use super::action::Action;
 use super::widgets::copy_row;
+use super::{icons, style};
 use crate::api::Connection;
 use crate::worker::{CreatedView, ErrorView};
 
@@ -34,6 +35,20 @@ pub struct ResultCard {
     pub create: CreateState,
     /// The connection of the same name that stopped the create.
     pub duplicate: Option<Box<Connection>>,
+    /// What the user chose about a duplicate made at the same time as the last create.
+    pub raced: RacedChoice,
+}
+
+/// The user's answer to "AEP now has another connection of this name".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RacedChoice {
+    /// Not answered yet: the warning shows.
+    #[default]
+    Open,
+    /// *Delete this one* was clicked: asks once more before deleting.
+    ConfirmDelete,
+    /// *Keep both*, or the deletion was sent: the warning is gone.
+    Settled,
 }
 
 impl ResultCard {
@@ -45,6 +60,7 @@ impl ResultCard {
                 Err(error) => CreateState::Failed(error),
             },
             duplicate: None,
+            raced: RacedChoice::Open,
         }
     }
 
@@ -83,7 +99,12 @@ pub fn result_ui(ui: &mut egui::Ui, card: &mut ResultCard, actions: &mut Vec<Act
         }
     }
     match &card.create {
-        CreateState::Created(created) => created_ui(ui, created, actions),
+        CreateState::Created(created) => {
+            if let Some((others, warning)) = &created.duplicates {
+                raced_ui(ui, created, others, warning, &mut card.raced, actions);
+            }
+            created_ui(ui, created, actions);
+        }
         CreateState::Failed(error) => failed_ui(ui, error, actions),
         CreateState::Idle | CreateState::Running { .. } => {}
     }
@@ -119,6 +140,72 @@ fn created_ui(ui: &mut egui::Ui, created: &CreatedView, actions: &mut Vec<Action
             }
         });
     });
+}
+
+/// The warning about connections of the same name made at the same time elsewhere, with
+/// *Delete this one* (asked once more) and *Keep both*.
+fn raced_ui(
+    ui: &mut egui::Ui,
+    created: &CreatedView,
+    others: &[Connection],
+    warning: &str,
+    choice: &mut RacedChoice,
+    actions: &mut Vec<Action>,
+) {
+    if *choice == RacedChoice::Settled {
+        return;
+    }
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(1.5, ui.visuals().warn_fg_color))
+        .show(ui, |ui| {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                egui::RichText::new(format!(
+                    "\"{}\" now exists {} times in {}",
+                    created.name,
+                    others.len() + 1,
+                    created.sandbox
+                ))
+                .heading(),
+            );
+            ui.label(warning);
+            for other in others {
+                copy_row(ui, "Other connection ID", &other.id, actions);
+            }
+            ui.horizontal_wrapped(|ui| match choice {
+                RacedChoice::Open => {
+                    if ui
+                        .add(style::danger_button(ui, icons::TRASH, "Delete this one"))
+                        .on_hover_text(
+                            "Delete the connection just created in AEP; the other one stays",
+                        )
+                        .clicked()
+                    {
+                        *choice = RacedChoice::ConfirmDelete;
+                    }
+                    if ui.button("Keep both").clicked() {
+                        *choice = RacedChoice::Settled;
+                    }
+                }
+                RacedChoice::ConfirmDelete => {
+                    ui.label(format!("Delete {} in AEP?", created.connection.id));
+                    if ui
+                        .add(style::danger_button(ui, icons::TRASH, "Delete it"))
+                        .clicked()
+                    {
+                        actions.push(Action::DeleteConnection {
+                            id: created.connection.id.clone(),
+                            name: created.name.clone(),
+                        });
+                        *choice = RacedChoice::Settled;
+                    }
+                    if ui.button("Cancel").clicked() {
+                        *choice = RacedChoice::Open;
+                    }
+                }
+                RacedChoice::Settled => {}
+            });
+        });
 }
 
 fn failed_ui(ui: &mut egui::Ui, error: &ErrorView, actions: &mut Vec<Action>) {

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use super::{CreatedView, ErrorView, Event, TokenState, Worker, profiles, spawn};
 use crate::api::{PlatformClient, redacted_create_body};
 use crate::model::S3ConnectionInput;
-use crate::ops::{self, CreateError, CreateSuccess};
+use crate::ops::{self, AfterCreate, CreateError, CreateSuccess};
 
 /// Starts a create, unless one runs: a second click while one runs is ignored.
 pub(super) fn start(
@@ -77,7 +77,13 @@ fn created_view(
     sandbox: &str,
     curl: String,
 ) -> CreatedView {
+    let warning = done.after.warning(&input.name, sandbox);
+    let (duplicates, check_warning) = match done.after {
+        AfterCreate::Duplicates(others) => (warning.map(|w| (others, sentence(&w))), None),
+        _ => (None, warning),
+    };
     CreatedView {
+        duplicates,
         attempt: done.attempt,
         name: input.name.clone(),
         sandbox: sandbox.to_owned(),
@@ -90,6 +96,7 @@ fn created_view(
                     format!("Created, but the history record could not be completed: {e}")
                 }),
             )
+            .chain(check_warning.map(|w| sentence(&w)))
             .collect(),
         connection: done.connection,
         curl,

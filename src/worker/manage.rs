@@ -1,10 +1,9 @@
 //! Connection-management jobs (list, inspect, explore, rotate, delete, sandboxes): each calls
 //! the shared operation of [`crate::manage`] or the client, and reports its event.
 
-use super::{ErrorView, Event, Job, RotateFailure, Worker};
+use super::{ConnectionsList, ErrorView, Event, Job, RotateFailure, Worker};
 use crate::api::explore::{ExploreTarget, FileType};
 use crate::manage::{self, RotateError};
-use crate::ops::HistoryAccess;
 
 /// Runs one connection-management job.
 pub(super) async fn run(w: &Worker, job: Job) {
@@ -15,18 +14,16 @@ pub(super) async fn run(w: &Worker, job: Job) {
     let history = w.history().await;
     let not_open = || ErrorView::message("the history is not open");
     let event = match job {
-        Job::ListConnections => {
-            Event::Connections(match (client.list_s3_connections().await, &history) {
-                (Ok(remote), Some(h)) => {
-                    let target = client.target().clone();
-                    h.try_run(move |h| manage::merged_connections(remote, h, &target))
-                        .await
-                        .map_err(|e| ErrorView::of(&e))
-                }
-                (Ok(_), None) => Err(not_open()),
-                (Err(e), _) => Err(ErrorView::of(&e)),
-            })
-        }
+        Job::ListConnections => Event::Connections(match &history {
+            Some(h) => manage::connections_view(h, &client)
+                .await
+                .map(|view| ConnectionsList {
+                    rows: view.rows,
+                    cut_short: view.cut_short.as_ref().map(ErrorView::of),
+                })
+                .map_err(|e| ErrorView::of(&e)),
+            None => Err(not_open()),
+        }),
         Job::Inspect(id) => Event::Inspected(match &history {
             Some(h) => manage::inspect(h, &client, &id)
                 .await

@@ -35,7 +35,9 @@ use crate::secret::Secret;
 use crate::store::config::{Config, Profile};
 use history::HistoryThread;
 
-pub use protocol::{CreatedView, ErrorView, Event, Job, RotateFailure, TokenState, WorkerSettings};
+pub use protocol::{
+    ConnectionsList, CreatedView, ErrorView, Event, Job, RotateFailure, TokenState, WorkerSettings,
+};
 
 /// The UI's end of the worker.
 pub struct WorkerHandle {

@@ -17,8 +17,13 @@ pub(super) async fn load_setup(w: &Worker) {
     let mut history = w.history.lock().await;
     let mut session = w.session.lock().await;
     let path = w.settings.paths.config_file();
-    let config = match blocking(move || Config::load(&path)).await {
-        Ok(config) => config,
+    let config = match blocking(move || Config::load_noting(&path)).await {
+        Ok((config, notes)) => {
+            for note in notes {
+                w.send(Event::Notice(note));
+            }
+            config
+        }
         Err(e) => {
             w.error("reading the config", &e);
             Config::default()

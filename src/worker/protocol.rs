@@ -208,7 +208,7 @@ pub enum Event {
     /// AWS keys were read from a file (or the keyring).
     AwsImported(Vec<AwsCredential>),
     /// The connections view.
-    Connections(Result<Vec<MergedConnection>, ErrorView>),
+    Connections(Result<ConnectionsList, ErrorView>),
     /// One connection's details.
     Inspected(Result<Box<Inspected>, ErrorView>),
     /// One level of storage.
@@ -237,6 +237,8 @@ pub enum Event {
     Sandboxes(Result<Vec<Sandbox>, ErrorView>),
     /// A connection with the same name already exists: the create was not sent.
     DuplicateFound(Box<Connection>),
+    /// Something worth a look that stopped nothing (a config key this version does not know).
+    Notice(String),
     /// Something failed outside a create; `context` says what was being done.
     Error {
         /// What was being done.
@@ -244,6 +246,16 @@ pub enum Event {
         /// The message.
         message: String,
     },
+}
+
+/// The Connections view's rows, and why AEP's list stopped early when it did (the rows are
+/// then only the part read).
+#[derive(Clone, Debug)]
+pub struct ConnectionsList {
+    /// Merged rows, newest first.
+    pub rows: Vec<MergedConnection>,
+    /// Why the list is incomplete; `None` when every page was read.
+    pub cut_short: Option<ErrorView>,
 }
 
 /// A rotation that did not apply: the message, and on a conflict the current version with what
@@ -268,7 +280,7 @@ pub enum TokenState {
 }
 
 /// A create's success, as the result card shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreatedView {
     /// History record.
     pub attempt: AttemptId,
@@ -282,6 +294,9 @@ pub struct CreatedView {
     pub warnings: Vec<String>,
     /// The runnable, redacted cURL.
     pub curl: String,
+    /// Other S3 connections of the same name that AEP showed right after the create (made at
+    /// the same time elsewhere), newest first, and the warning that names them.
+    pub duplicates: Option<(Vec<crate::api::Connection>, String)>,
 }
 
 /// A failure, as the UI shows it.
@@ -341,6 +356,8 @@ fn raw_body(error: &ClientError) -> Option<String> {
     match error {
         ClientError::Api(api) => Some(api.raw_body.clone()),
         ClientError::OutcomeUnknown { cause, .. } => raw_body(cause),
+        ClientError::TokenRenewal { rejected, .. } => Some(rejected.raw_body.clone()),
+        ClientError::Incomplete { cause, .. } => cause.as_deref().and_then(raw_body),
         _ => None,
     }
 }

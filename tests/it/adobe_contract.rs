@@ -7,32 +7,12 @@
 use std::process::Stdio;
 
 use aep_s3_connect::emulator::{Fault, FaultRoute};
-use aep_s3_connect::model::S3ConnectionInput;
-use aep_s3_connect::secret::Secret;
 use aep_s3_connect::store::history::HistoryStore;
 
 use crate::common::World;
 use crate::common::cli::{
-    AWS_SECRET, CliWorld, create_posts, json_of, set_timeouts, stderr, wait_until,
+    CliWorld, create_posts, input, json_of, list_requests, named, set_timeouts, stderr, wait_until,
 };
-
-/// Connections named `name` in the emulator's `prod` sandbox.
-fn named(w: &World, name: &str) -> usize {
-    w.emu()
-        .connections()
-        .iter()
-        .filter(|c| c["name"] == name && c["sandboxName"] == "prod")
-        .count()
-}
-
-fn input(name: &str) -> S3ConnectionInput {
-    S3ConnectionInput {
-        name: name.into(),
-        access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
-        secret_key: Secret::new(AWS_SECRET),
-        ..Default::default()
-    }
-}
 
 /// Bug 1: the spec's next link (`/connections?continuationToken=...`, relative to the service)
 /// was resolved against the host root, so `connections list` failed (404) past 100 connections;
@@ -57,12 +37,7 @@ fn connections_list_follows_service_relative_next_links_past_the_first_page() {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     assert_eq!(json_of(&out)["total"], 230);
 
-    let lists: Vec<_> = w
-        .emu()
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "GET" && r.path.ends_with("/connections"))
-        .collect();
+    let lists = list_requests(w.emu());
     assert!(lists.len() >= 3, "three pages of 100: {}", lists.len());
     for r in &lists {
         assert_eq!(r.path, "/data/foundation/flowservice/connections");

@@ -9,7 +9,8 @@ use serde_json::Value;
 const SESSION_TOKEN: &str = "FwoGZXIvYXdzEJr//////////wEaDSessionTokenForTests";
 
 use crate::common::cli::{
-    AWS_SECRET, CliWorld, json_of, kill_during_create, kill_during_create_with, made_anyway, stderr,
+    AWS_SECRET, CliWorld, json_of, kill_during_create, kill_during_create_with, last_create,
+    made_anyway, stderr,
 };
 use crate::common::{World, assert_no_secret_in_files};
 
@@ -425,7 +426,8 @@ fn aws_credentials_file_and_iam_csv_imports() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    let body: Value = serde_json::from_slice(&w.emu().requests().last().unwrap().body).unwrap();
+    // The last create, not the lookup of the name that follows it.
+    let body: Value = serde_json::from_slice(&last_create(w.emu()).body).unwrap();
     assert_eq!(
         body["auth"]["params"]["s3AccessKey"],
         "ASIAIOSFODNN7EXAMPLE"

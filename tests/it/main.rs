@@ -12,6 +12,7 @@
 mod common;
 
 mod adobe_contract;
+mod aep_truth;
 mod cli;
 mod client;
 mod config;

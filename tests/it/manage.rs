@@ -20,7 +20,7 @@ use crate::common::{World, assert_no_secret_in_files};
 
 const OLD_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
 const OLD_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-const NEW_KEY: &str = "AKIAI44QH8DHBEXAMPLE";
+const NEW_KEY: &str = "AKIAI44QH8DHBEXAMPL2";
 const NEW_SECRET: &str = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY";
 const CONNECTIONS: &str = "/data/foundation/flowservice/connections";
 
@@ -132,7 +132,7 @@ fn merged_view_joins_aep_and_history_by_connection_id() {
     w.runtime.block_on(prod.delete_connection(&gone)).unwrap();
 
     let remote = w.runtime.block_on(prod.list_s3_connections()).unwrap();
-    let rows = manage::merged_connections(remote, &history, prod.target()).unwrap();
+    let rows = manage::merged_connections(remote, true, &history, prod.target()).unwrap();
     let kind_of = |id: &str| rows.iter().find(|r| r.id == id).map(|r| r.kind);
     assert_eq!(rows.len(), 3, "{rows:#?}");
     assert_eq!(kind_of(&here), Some(MergedKind::BothSides));
@@ -433,7 +433,7 @@ fn delete_in_use_explains_the_dataflow_then_deletes_once_freed() {
     assert_eq!(events[1].error_code.as_deref(), Some("FLOW-1418-400"));
 
     let remote = w.runtime.block_on(c.list_s3_connections()).unwrap();
-    let rows = manage::merged_connections(remote, &history, c.target()).unwrap();
+    let rows = manage::merged_connections(remote, true, &history, c.target()).unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].kind, MergedKind::LocalDeleted);
     assert!(rows[0].deleted_at_ms.is_some(), "deleted from here");

@@ -183,6 +183,7 @@ fn result_card() {
                 sandbox: "prod".into(),
                 warnings: vec![],
                 curl: String::new(),
+                duplicates: None,
             })));
         rows_loaded(h);
     });

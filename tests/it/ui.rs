@@ -243,6 +243,7 @@ fn result_card_buttons_emit_actions() {
         sandbox: "prod".into(),
         warnings: vec![],
         curl: String::new(),
+        duplicates: None,
     }));
     let mut h = Harness::builder().build_ui_state(
         |ui, (card, actions): &mut (ResultCard, Vec<Action>)| {

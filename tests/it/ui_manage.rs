@@ -11,7 +11,7 @@ use aep_s3_connect::store::paths::AppPaths;
 use aep_s3_connect::store::secrets::SecretStore;
 use aep_s3_connect::ui::dialogs::PresetDialogs;
 use aep_s3_connect::ui::{AepApp, AppConfig};
-use aep_s3_connect::worker::{Event, WorkerSettings};
+use aep_s3_connect::worker::{ConnectionsList, Event, WorkerSettings};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -277,7 +277,11 @@ fn snapshots_of_connections_explorer_and_rotate_dialog() {
         h.get_by_role_and_label(Role::Button, "Preview customers.csv")
             .click();
         step_until(&mut h, "the preview", |h| has_label(h, "Email (string)"));
-        h.state_mut().on_event(Event::Connections(Ok(fixed_rows())));
+        h.state_mut()
+            .on_event(Event::Connections(Ok(ConnectionsList {
+                rows: fixed_rows(),
+                cut_short: None,
+            })));
         for _ in 0..4 {
             h.step();
         }
@@ -288,7 +292,11 @@ fn snapshots_of_connections_explorer_and_rotate_dialog() {
         let w = World::new();
         let mut h = themed_app(&w, "dev", true, theme);
         open_connections(&mut h);
-        h.state_mut().on_event(Event::Connections(Ok(fixed_rows())));
+        h.state_mut()
+            .on_event(Event::Connections(Ok(ConnectionsList {
+                rows: fixed_rows(),
+                cut_short: None,
+            })));
         for _ in 0..4 {
             h.step();
         }
@@ -322,7 +330,10 @@ fn list_rows_emit_actions_and_open_their_dialogs() {
     };
 
     let mut screen = ConnectionsScreen::default();
-    screen.on_list(Ok(fixed_rows()));
+    screen.on_list(Ok(ConnectionsList {
+        rows: fixed_rows(),
+        cut_short: None,
+    }));
     let mut h = Harness::builder()
         .with_size([1100.0, 700.0])
         .build_ui_state(

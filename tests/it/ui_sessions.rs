@@ -201,12 +201,7 @@ fn a_sandbox_for_this_session_is_not_saved_until_asked() {
     let made = w.emu().connections();
     assert_eq!(made.len(), 1);
     assert_eq!(made[0]["sandboxName"], "dev");
-    let post = w
-        .emu()
-        .requests()
-        .into_iter()
-        .rfind(|r| r.method == "POST" && r.path.ends_with("/connections"))
-        .unwrap();
+    let post = crate::common::cli::last_create(w.emu());
     assert_eq!(post.header("x-sandbox-name"), Some("dev"));
     assert_eq!(saved_sandbox(&w), "prod", "still unchanged after a create");
 

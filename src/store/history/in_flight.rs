@@ -162,7 +162,8 @@ impl HistoryStore {
             return Ok(Some(None));
         };
         fs::create_dir_all(&dir)?;
-        let key = [platform_url.trim_end_matches('/'), org_id, sandbox, name].join("\u{1f}");
+        let platform = crate::model::platform_key(platform_url);
+        let key = [platform.as_str(), org_id, sandbox, name].join("\u{1f}");
         let path = dir.join(format!("name-{:016x}.lock", fnv1a(key.as_bytes())));
         let file = OpenOptions::new()
             .create(true)

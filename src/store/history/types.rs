@@ -211,6 +211,24 @@ pub struct Attempt {
     pub reconciled: bool,
 }
 
+impl Attempt {
+    /// True when the attempt was made in `target`'s org, sandbox and platform.
+    pub fn is_of(&self, target: &crate::model::Target) -> bool {
+        target.owns(&self.org_id, &self.sandbox, &self.platform_url)
+    }
+
+    /// What the attempt sent that AEP shows back, to tell its connection from another's.
+    pub fn sent(&self) -> crate::model::SentFields<'_> {
+        crate::model::SentFields {
+            description: self.description.as_deref(),
+            access_key_id: &self.access_key_id,
+            bucket_name: self.bucket_name.as_deref(),
+            folder_path: self.folder_path.as_deref(),
+            service_url: self.service_url.as_deref(),
+        }
+    }
+}
+
 /// How search results are ordered; `Desc` variants are the exact reverse of their `Asc` twin.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -63,7 +63,7 @@ impl AepApp {
             Event::AwsImported(keys) => self.form.fields.on_aws_import(keys),
             Event::Reconciled(results) => {
                 for r in results {
-                    self.toast(reconciled_message(r));
+                    self.toast(r.describe());
                 }
             }
             Event::History {
@@ -90,6 +90,7 @@ impl AepApp {
                 self.profiles.on_console_import(*c);
                 self.persisted.tab = Tab::Profiles;
             }
+            Event::Notice(message) => self.toast(message),
             Event::Error { context, message } => self.errors.push((context, message)),
             Event::Connections(result) => self.connections.on_list(result),
             Event::Inspected(result) => self.connections.on_inspected(result),
@@ -112,25 +113,6 @@ impl AepApp {
                 }
             }
             Event::Sandboxes(result) => self.top_bar.on_sandboxes(result),
-        }
-    }
-}
-
-/// The toast for a pending record settled at start.
-fn reconciled_message(r: crate::ops::Reconciled) -> String {
-    match r {
-        crate::ops::Reconciled::Created { connection_id, .. } => {
-            format!("An interrupted attempt did create {connection_id}")
-        }
-        crate::ops::Reconciled::NotCreated { .. } => {
-            "An interrupted attempt created no connection".to_owned()
-        }
-        crate::ops::Reconciled::Waiting { until_ms, .. } => format!(
-            "An interrupted attempt is still pending: Adobe could still create it until {}",
-            crate::model::EpochMs(until_ms).utc()
-        ),
-        crate::ops::Reconciled::Unknown { reason, .. } => {
-            format!("An interrupted attempt is still unresolved: {reason}")
         }
     }
 }

@@ -8,6 +8,7 @@ use crate::manage::{MergedConnection, MergedKind};
 use crate::ui::action::Action;
 use crate::ui::loadable::Loadable;
 use crate::ui::{icons, style};
+use crate::worker::ErrorView;
 
 /// One connection as the table shows it.
 #[derive(Clone, Debug)]
@@ -69,10 +70,27 @@ pub(super) enum RowIntent {
     Delete,
 }
 
+/// Says that the list is only the part AEP's pages gave before they stopped, and why.
+fn incomplete_banner_ui(ui: &mut egui::Ui, e: &ErrorView) {
+    egui::Frame::new()
+        .stroke(egui::Stroke::new(1.0, ui.visuals().warn_fg_color))
+        .inner_margin(8.0)
+        .corner_radius(4.0)
+        .show(ui, |ui| {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!("{} Incomplete list: only part of this sandbox's connections could be read.", icons::WARNING),
+            );
+            ui.label(e.message.as_str());
+            ui.label("Connections made here that are not in this part are not shown, and none is called deleted. Refresh to try again.");
+        });
+}
+
 /// Draws the heading, the filter and the table; returns what the rows' buttons asked for.
 pub(super) fn list_ui(
     ui: &mut egui::Ui,
     list: &Loadable<Vec<ConnectionRow>>,
+    cut_short: Option<&ErrorView>,
     filter: &mut String,
     view: ConnectionsView<'_>,
     actions: &mut Vec<Action>,
@@ -118,6 +136,9 @@ pub(super) fn list_ui(
             rows.iter().filter(|r| r.matches(&f)).collect()
         }
     };
+    if let Some(e) = cut_short {
+        incomplete_banner_ui(ui, e);
+    }
     ui.weak(match rows.len() {
         0 if !filter.trim().is_empty() => "No connection matches the filter.".to_owned(),
         0 => "No S3 connections in this sandbox yet: create one under New connection.".to_owned(),

@@ -16,14 +16,16 @@ use rotate::RotateDialog;
 use super::action::Action;
 use super::loadable::Loadable;
 use crate::api::explore::{ExploreItem, Preview};
-use crate::manage::{Inspected, MergedConnection};
-use crate::worker::{ErrorView, RotateFailure};
+use crate::manage::Inspected;
+use crate::worker::{ConnectionsList, ErrorView, RotateFailure};
 
 /// The connections screen's state: the list, its filter and the open windows.
 #[derive(Default)]
 pub struct ConnectionsScreen {
     /// The merged list, as the table shows it.
     list: Loadable<Vec<ConnectionRow>>,
+    /// Why the list is only part of the sandbox's connections, when AEP's list stopped early.
+    cut_short: Option<ErrorView>,
     /// Filter text.
     filter: String,
     /// The details window.
@@ -75,9 +77,10 @@ impl ConnectionsScreen {
     }
 
     /// The list arrived (the worker's answer; tests hand it fixed rows).
-    pub fn on_list(&mut self, result: Result<Vec<MergedConnection>, ErrorView>) {
+    pub fn on_list(&mut self, result: Result<ConnectionsList, ErrorView>) {
+        self.cut_short = result.as_ref().ok().and_then(|l| l.cut_short.clone());
         self.list = Loadable::from_result(
-            result.map(|rows| rows.into_iter().map(ConnectionRow::new).collect()),
+            result.map(|list| list.rows.into_iter().map(ConnectionRow::new).collect()),
         );
     }
 
@@ -195,7 +198,14 @@ pub fn connections_ui(
     view: ConnectionsView<'_>,
     actions: &mut Vec<Action>,
 ) {
-    let asked = list::list_ui(ui, &screen.list, &mut screen.filter, view, actions);
+    let asked = list::list_ui(
+        ui,
+        &screen.list,
+        screen.cut_short.as_ref(),
+        &mut screen.filter,
+        view,
+        actions,
+    );
     for (intent, row) in asked {
         match intent {
             list::RowIntent::Copy => actions.push(Action::copy(row.id, "connection ID")),

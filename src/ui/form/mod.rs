@@ -58,7 +58,7 @@ impl FormScreen {
                 since: Instant::now(),
                 cancelling: false,
             },
-            duplicate: None,
+            ..ResultCard::default()
         };
     }
 
@@ -78,8 +78,8 @@ impl FormScreen {
     /// A connection of the same name exists: nothing was sent; ask what to do.
     pub(crate) fn on_duplicate(&mut self, existing: Box<Connection>) {
         self.result = ResultCard {
-            create: CreateState::Idle,
             duplicate: Some(existing),
+            ..ResultCard::default()
         };
     }
 }

@@ -96,6 +96,41 @@ pub fn create_posts(emu: &Emulator) -> usize {
         .count()
 }
 
+/// Connections named `name` in the emulator's `prod` sandbox.
+pub fn named(w: &World, name: &str) -> usize {
+    w.emu()
+        .connections()
+        .iter()
+        .filter(|c| c["name"] == name && c["sandboxName"] == "prod")
+        .count()
+}
+
+/// A create of `name` with the AWS example key pair and nothing else.
+pub fn input(name: &str) -> aep_s3_connect::model::S3ConnectionInput {
+    aep_s3_connect::model::S3ConnectionInput {
+        name: name.into(),
+        access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
+        secret_key: aep_s3_connect::secret::Secret::new(AWS_SECRET),
+        ..Default::default()
+    }
+}
+
+/// The last `POST .../connections` (create) the emulator received.
+pub fn last_create(emu: &Emulator) -> aep_s3_connect::emulator::RecordedRequest {
+    emu.requests()
+        .into_iter()
+        .rfind(|r| r.method == "POST" && r.path.ends_with("/connections"))
+        .expect("a create was sent")
+}
+
+/// The `GET .../connections` (list) requests the emulator received.
+pub fn list_requests(emu: &Emulator) -> Vec<aep_s3_connect::emulator::RecordedRequest> {
+    emu.requests()
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.path.ends_with("/connections"))
+        .collect()
+}
+
 /// Polls `cond` until it holds (30 s at most, generous for a loaded machine).
 pub fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -146,15 +181,8 @@ pub fn kill_during_create_with(w: &World, name: &str, fault: Fault) {
 /// Creates a connection named `name` in `prod` with the library client, as Adobe would have
 /// finished a request whose process was gone; returns its ID.
 pub fn made_anyway(w: &World, name: &str) -> String {
-    use aep_s3_connect::model::S3ConnectionInput;
-    use aep_s3_connect::secret::Secret;
     w.runtime
-        .block_on(w.client("prod").create_s3_connection(&S3ConnectionInput {
-            name: name.into(),
-            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
-            secret_key: Secret::new(AWS_SECRET),
-            ..Default::default()
-        }))
+        .block_on(w.client("prod").create_s3_connection(&input(name)))
         .unwrap()
         .id
 }
