@@ -1,6 +1,7 @@
 //! Demo mode: the built-in emulator on 127.0.0.1, a throwaway data dir, demo profiles and an
 //! in-memory keyring, so every feature works without an Adobe account and nothing is left behind.
 
+use crate::model::DEFAULT_PRODUCTION_SANDBOX;
 use std::sync::mpsc;
 
 use crate::emulator::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID, Emulator, EmulatorConfig};
@@ -65,7 +66,10 @@ pub fn start() -> anyhow::Result<Demo> {
     };
     let config = Config {
         active_profile: Some("demo-dev".to_owned()),
-        profiles: vec![profile("demo-dev", "dev"), profile("demo-prod", "prod")],
+        profiles: vec![
+            profile("demo-dev", "dev"),
+            profile("demo-prod", DEFAULT_PRODUCTION_SANDBOX),
+        ],
         ..Config::default()
     };
     paths.create_dirs()?;

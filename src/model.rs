@@ -72,6 +72,11 @@ impl Default for Secret {
     }
 }
 
+/// The name AEP gives an organisation's default production sandbox. Whether a sandbox is
+/// production is its type in the sandbox API ([`crate::api::sandboxes::sandbox_kind`]); this name
+/// is only the fallback when the API cannot say, and the sandbox a new profile starts with.
+pub const DEFAULT_PRODUCTION_SANDBOX: &str = "prod";
+
 /// Where and as whom Platform calls are made: the non-secret half of a profile, after overrides.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Target {

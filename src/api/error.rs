@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::error::{Answer, ErrorClass, Problem};
+
 /// Longest raw body excerpt kept on an error (the whole body is never kept).
 pub const EXCERPT_LIMIT: usize = 4096;
 
@@ -187,6 +189,59 @@ impl ClientError {
                 "Nothing was concluded from the part that was read; try again, and if it keeps stopping, quote the request ID to Adobe support.",
             )),
             _ => None,
+        }
+    }
+}
+
+impl ClientError {
+    /// The raw answer's status, code, request ID and body start, as front ends show them.
+    fn answer_of(&self) -> Answer<'_> {
+        let raw_body = match self {
+            Self::Api(api) => Some(api.raw_body.as_str()),
+            Self::TokenRenewal { rejected, .. } => Some(rejected.raw_body.as_str()),
+            Self::OutcomeUnknown { cause, .. } => cause.answer_of().raw_body,
+            Self::Incomplete { cause, .. } => cause.as_deref().and_then(|c| c.answer_of().raw_body),
+            _ => None,
+        };
+        Answer {
+            status: self.status(),
+            code: self.code(),
+            request_id: self.request_id(),
+            raw_body,
+        }
+    }
+}
+
+/// A client error's class: an answer below 500 is a refusal, no answer or a 5xx is
+/// unavailability, and a bad URL or a missing credential is the user's input.
+impl Problem for ClientError {
+    fn class(&self) -> ErrorClass {
+        match self {
+            Self::Api(e) if e.status < 500 => ErrorClass::Rejected,
+            Self::Api(_)
+            | Self::Network { .. }
+            | Self::InvalidResponse { .. }
+            | Self::OutcomeUnknown { .. } => ErrorClass::Unavailable,
+            Self::BadUrl(_) | Self::Missing(_) => ErrorClass::Input,
+            Self::TokenRenewal { renewal, .. } => renewal.class(),
+            Self::Incomplete { cause, .. } => cause
+                .as_deref()
+                .map_or(ErrorClass::Unavailable, Problem::class),
+        }
+    }
+
+    fn answer(&self) -> Option<Answer<'_>> {
+        Some(self.answer_of())
+    }
+
+    fn hint(&self) -> Option<String> {
+        ClientError::hint(self).map(str::to_owned)
+    }
+
+    fn summary(&self) -> String {
+        match self {
+            Self::Api(api) => api.message.clone(),
+            other => other.to_string(),
         }
     }
 }
@@ -473,6 +528,7 @@ pub fn hint_for(status: u16, code: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::with_hint;
 
     fn parse(status: u16, body: &str) -> ApiError {
         ApiError::from_response(status, body.as_bytes(), Some("req-1".into()), None)
@@ -621,5 +677,48 @@ mod tests {
     fn excerpt_cuts_at_char_boundary() {
         assert_eq!(excerpt("ééé", 3), "é…");
         assert_eq!(excerpt("abc", 3), "abc");
+    }
+
+    fn api(status: u16) -> ClientError {
+        ClientError::Api(Box::new(ApiError::from_response(
+            status,
+            br#"{"error_code": "401013", "message": "Oauth token is not valid"}"#,
+            Some("req-1".into()),
+            None,
+        )))
+    }
+
+    #[test]
+    fn client_errors_fall_into_classes() {
+        assert_eq!(api(401).class(), ErrorClass::Rejected);
+        assert_eq!(api(503).class(), ErrorClass::Unavailable);
+        let dropped = ClientError::Network {
+            kind: NetworkErrorKind::Dropped,
+            url: "http://127.0.0.1:1".into(),
+            detail: "reset".into(),
+        };
+        assert_eq!(dropped.class(), ErrorClass::Unavailable);
+        assert_eq!(
+            ClientError::Missing("no secret".into()).class(),
+            ErrorClass::Input
+        );
+    }
+
+    #[test]
+    fn the_hint_is_said_once() {
+        // Adobe's answer carries its hint in its message already.
+        let text = with_hint(&api(401));
+        assert_eq!(text.matches("hint:").count(), 1, "{text}");
+        let dropped = ClientError::Network {
+            kind: NetworkErrorKind::Dropped,
+            url: "http://127.0.0.1:1".into(),
+            detail: "reset".into(),
+        };
+        let text = with_hint(&dropped);
+        assert!(
+            text.ends_with("\nhint: The connection broke; try again."),
+            "{text}"
+        );
+        assert_eq!(api(401).summary(), "Oauth token is not valid");
     }
 }

@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::error::ClientError;
 use super::http::Idempotency;
 use super::platform::{CallOptions, PlatformClient, parse_json};
+use crate::model::DEFAULT_PRODUCTION_SANDBOX;
 
 /// Path of sandbox management under the platform URL (the trailing slash is Adobe's).
 pub const SANDBOX_PATH: &str = "/data/foundation/sandbox-management/";
@@ -40,14 +41,67 @@ pub struct Sandbox {
     pub is_default: bool,
 }
 
-impl Sandbox {
-    /// True for a production sandbox (by its type, or by the default production name `prod`
-    /// when Adobe gives no type).
-    pub fn is_production(&self) -> bool {
-        match self.sandbox_type.as_deref() {
-            Some(t) => t.eq_ignore_ascii_case("production"),
-            None => self.name == "prod",
+/// How [`sandbox_kind`] decided whether a sandbox is production.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum KindBasis {
+    /// By its `type` in AEP's sandbox API.
+    SandboxApi,
+    /// By its name alone: AEP's sandbox API was not asked, could not be, or gave no type for it.
+    Name,
+}
+
+/// Whether a sandbox is production, and how that was decided: what the window and the CLI
+/// show, and what production confirmations depend on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxKind {
+    /// True for a production sandbox.
+    pub production: bool,
+    /// How it was decided.
+    pub basis: KindBasis,
+}
+
+impl SandboxKind {
+    /// Where the answer comes from, in words (for a tooltip or a note beside the sandbox).
+    pub fn basis_text(self) -> &'static str {
+        match (self.basis, self.production) {
+            (KindBasis::SandboxApi, true) => "a production sandbox, as AEP's sandbox API says",
+            (KindBasis::SandboxApi, false) => "a development sandbox, as AEP's sandbox API says",
+            (KindBasis::Name, true) => {
+                "taken as production by its name: AEP's sandbox API has not told its type yet"
+            }
+            (KindBasis::Name, false) => {
+                "taken as development by its name: AEP's sandbox API has not told its type yet"
+            }
         }
+    }
+}
+
+/// THE rule for "is this sandbox production": its `type` as AEP's sandbox API lists it in
+/// `listed` (`None` when the API could not be asked), whatever its name; only when the API
+/// gave no answer for it, the name of AEP's default production sandbox
+/// ([`DEFAULT_PRODUCTION_SANDBOX`]), because a production sandbox must never go unmarked.
+pub fn sandbox_kind(name: &str, listed: Option<&[Sandbox]>) -> SandboxKind {
+    let typed = listed
+        .and_then(|all| all.iter().find(|s| s.name == name))
+        .and_then(|s| s.sandbox_type.as_deref());
+    match typed {
+        Some(t) => SandboxKind {
+            production: t.eq_ignore_ascii_case("production"),
+            basis: KindBasis::SandboxApi,
+        },
+        None => SandboxKind {
+            production: name == DEFAULT_PRODUCTION_SANDBOX,
+            basis: KindBasis::Name,
+        },
+    }
+}
+
+impl Sandbox {
+    /// True for a production sandbox ([`sandbox_kind`] of this entry).
+    pub fn is_production(&self) -> bool {
+        sandbox_kind(&self.name, Some(std::slice::from_ref(self))).production
     }
 
     /// True when connections can be made in it now.
@@ -151,5 +205,27 @@ mod tests {
         assert!(p.is_production() && !p.is_active());
         let bare_prod: Sandbox = serde_json::from_str(r#"{"name": "prod"}"#).unwrap();
         assert!(bare_prod.is_production());
+    }
+
+    #[test]
+    fn production_is_the_type_the_api_gives_and_the_name_only_without_one() {
+        let listed: Vec<Sandbox> = serde_json::from_str(
+            r#"[{"name": "live", "type": "production"}, {"name": "prod", "type": "development"}, {"name": "dev"}]"#,
+        )
+        .unwrap();
+        let api = |production| SandboxKind {
+            production,
+            basis: KindBasis::SandboxApi,
+        };
+        let by_name = |production| SandboxKind {
+            production,
+            basis: KindBasis::Name,
+        };
+        assert_eq!(sandbox_kind("live", Some(&listed)), api(true));
+        assert_eq!(sandbox_kind("prod", Some(&listed)), api(false));
+        assert_eq!(sandbox_kind("dev", Some(&listed)), by_name(false));
+        assert_eq!(sandbox_kind("prod", None), by_name(true));
+        assert_eq!(sandbox_kind("live", None), by_name(false));
+        assert_eq!(sandbox_kind("other", Some(&listed)), by_name(false));
     }
 }

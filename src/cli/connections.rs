@@ -12,8 +12,8 @@ use super::context::Context;
 use super::output::Failure;
 use crate::api::PlatformClient;
 use crate::api::explore::FileType;
-use crate::manage::{self, MergedConnection, MergedKind};
 use crate::model::EpochMs;
+use crate::ops::connections::{self as manage, MergedConnection, MergedKind};
 
 use crate::store::history::HistoryStore;
 use explore::explore;

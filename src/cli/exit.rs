@@ -1,6 +1,6 @@
 //! The exit codes of PRODUCT.md, decided in one place: from the class of a failure.
 
-use crate::ops::{ErrorClass, Problem};
+use crate::error::{ErrorClass, Problem};
 
 /// Process exit codes of PRODUCT.md.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::Exit;
 use crate::api::ClientError;
-use crate::ops::{Problem, join_hint};
+use crate::error::{Problem, join_hint};
 
 /// A command's failure: the exit code and what to tell the user.
 #[derive(Debug)]
@@ -84,18 +84,18 @@ impl Failure {
         let text = problem.to_string();
         let mut failure = Self::new(Exit::of(problem), join_hint(text.clone(), hint.as_deref()));
         if json {
-            let client = problem.client_error();
+            let answer = problem.answer();
             let mut error = json!({
                 "exitCode": failure.exit as i32,
                 // Adobe's answer spans lines (its hint among them): its first line is the message.
-                "message": if client.is_some() { first_line(&text) } else { text },
+                "message": if answer.is_some() { first_line(&text) } else { text },
             });
-            if let Some(client) = client {
-                error["status"] = json!(client.status());
-                error["code"] = json!(client.code());
-                error["requestId"] = json!(client.request_id());
+            if let Some(answer) = answer {
+                error["status"] = json!(answer.status);
+                error["code"] = json!(answer.code);
+                error["requestId"] = json!(answer.request_id);
             }
-            if client.is_some() || hint.is_some() {
+            if answer.is_some() || hint.is_some() {
                 error["hint"] = json!(hint);
             }
             failure.json = Some(json!({ "error": error }));

@@ -6,10 +6,14 @@ use serde_json::json;
 use super::GlobalArgs;
 use super::context::Context;
 use super::output::{Failure, warn_all};
-use crate::model::{DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES};
+use crate::api::sandboxes::{KindBasis, SandboxKind};
+use crate::model::{
+    DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_PRODUCTION_SANDBOX, DEFAULT_SCOPES,
+};
 use crate::ops::profiles::{self, ProfileError, SaveProfile};
 use crate::secret::Secret;
 use crate::store::config::Profile;
+use crate::store::sandboxes::KnownSandboxes;
 use crate::store::secrets::SecretKind;
 use crate::validate;
 
@@ -87,10 +91,6 @@ pub fn run(global: &GlobalArgs, args: ProfileArgs) -> Result<(), Failure> {
         profile: None,
         ..global.clone()
     })?;
-    let mut config = ctx.config.clone();
-    let config_file = ctx.paths.config_file();
-    let secrets = || ctx.secrets().clone();
-    let failure = |e: ProfileError| Failure::of(&e, false);
     match args.action {
         ProfileAction::Add {
             name,
@@ -99,218 +99,274 @@ pub fn run(global: &GlobalArgs, args: ProfileArgs) -> Result<(), Failure> {
             activate,
             from_console_json,
             client_secret_index,
-        } => {
-            validate::profile_name(&name).map_err(|e| failure(ProfileError::Invalid(vec![e])))?;
-            let console = match &from_console_json {
-                Some(path) => {
-                    Some(profiles::read_console_json(path).map_err(|e| Failure::of(&e, false))?)
-                }
-                None => None,
-            };
-            // The file's secret, chosen before anything is stored: of two, the user picks.
-            let console_secret = match &console {
-                Some(c) if !client_secret_stdin => Some(
-                    c.client_secret(client_secret_index.map(usize::from))
-                        .cloned()
-                        .map_err(|e| {
-                            Failure::usage(format!(
-                                "{e}\nhint: add --client-secret-index 1 or --client-secret-index 2 to store that one, or pipe the secret to use with --client-secret-stdin"
-                            ))
-                        })?,
-                ),
-                _ => None,
-            };
-            // Values from the console JSON act like a previous version of the profile: flags win.
-            let existing = config.profile(&name).cloned().or_else(|| {
-                console.as_ref().map(|c| Profile {
-                    name: name.clone(),
-                    org_id: c.org_id.clone(),
-                    client_id: c.client_id.clone(),
-                    sandbox: String::new(),
-                    platform_url: String::new(),
-                    ims_url: String::new(),
-                    scopes: c.scopes.clone(),
-                    technical_account_email: c.technical_account_email.clone(),
-                })
-            });
-
-            let value =
-                |flag: &Option<String>, old: Option<&String>, default: Option<&str>, what: &str| {
-                    flag.clone()
-                        .filter(|v| !v.is_empty())
-                        .or_else(|| old.filter(|v| !v.is_empty()).cloned())
-                        .or_else(|| default.map(str::to_owned))
-                        .ok_or_else(|| Failure::usage(format!("profile add needs {what}")))
-                };
-            let profile = Profile {
-                name: name.clone(),
-                org_id: value(
-                    &global.org_id,
-                    existing.as_ref().map(|p| &p.org_id),
-                    None,
-                    "--org-id",
-                )?,
-                client_id: value(
-                    &global.client_id,
-                    existing.as_ref().map(|p| &p.client_id),
-                    None,
-                    "--client-id",
-                )?,
-                sandbox: value(
-                    &global.sandbox,
-                    existing.as_ref().map(|p| &p.sandbox),
-                    Some("prod"),
-                    "--sandbox",
-                )?,
-                platform_url: value(
-                    &global.platform_url,
-                    existing.as_ref().map(|p| &p.platform_url),
-                    Some(DEFAULT_PLATFORM_URL),
-                    "--platform-url",
-                )?,
-                ims_url: value(
-                    &global.ims_url,
-                    existing.as_ref().map(|p| &p.ims_url),
-                    Some(DEFAULT_IMS_URL),
-                    "--ims-url",
-                )?,
-                scopes: value(
-                    &scopes,
-                    existing.as_ref().map(|p| &p.scopes),
-                    Some(DEFAULT_SCOPES),
-                    "--scopes",
-                )?,
-                technical_account_email: existing
-                    .as_ref()
-                    .and_then(|p| p.technical_account_email.clone()),
-            };
-            // Checked before stdin is read: a bad profile is said without waiting for input.
-            profile
-                .validate()
-                .map_err(|e| failure(ProfileError::Invalid(e)))?;
-            // The secret goes to the keyring first: a profile saved without it would be half made.
-            let secret = if client_secret_stdin {
-                let secret = Secret::read_from(std::io::stdin().lock()).map_err(|e| {
-                    Failure::usage(format!("could not read the client secret from stdin: {e}"))
-                })?;
-                if secret.is_empty() {
-                    return Err(Failure::usage("stdin is empty: pipe the client secret in"));
-                }
-                Some(secret)
-            } else {
-                console_secret
-            };
-            let saved = profiles::save(
-                &mut config,
-                &config_file,
-                secrets,
-                SaveProfile {
-                    profile,
-                    client_secret: secret,
-                    previous_name: None,
-                    activate,
-                },
-            )
-            .map_err(failure)?;
-            warn_all(&saved.warnings);
-            println!(
-                "Saved profile {name}{}{}",
-                if saved.stored_secret {
-                    " (client secret in the OS keyring)"
-                } else {
-                    ""
-                },
-                if saved.active {
-                    "; it is the active profile"
-                } else {
-                    ""
-                }
-            );
-            Ok(())
-        }
+        } => add(
+            &ctx,
+            global,
+            AddArgs {
+                name,
+                scopes,
+                client_secret_stdin,
+                activate,
+                from_console_json,
+                client_secret_index,
+            },
+        ),
         ProfileAction::List { json } => {
-            let active = config.active_profile.clone();
-            if json {
-                let items: Vec<_> = config
-                    .profiles
-                    .iter()
-                    .map(|p| json!({"name": p.name, "orgId": p.org_id, "clientId": p.client_id, "sandbox": p.sandbox,
-                                    "platformUrl": p.platform_url, "imsUrl": p.ims_url, "active": active.as_deref() == Some(p.name.as_str())}))
-                    .collect();
-                println!("{}", json!({ "active": active, "profiles": items }));
-            } else if config.profiles.is_empty() {
-                println!(
-                    "No profiles. Add one: aep-s3-connect profile add NAME --org-id ID@AdobeOrg --client-id ID --sandbox prod --client-secret-stdin"
-                );
-            } else {
-                for p in &config.profiles {
-                    let mark = if active.as_deref() == Some(p.name.as_str()) {
-                        "*"
-                    } else {
-                        " "
-                    };
-                    let prod = if p.sandbox == "prod" {
-                        "  [PRODUCTION]"
-                    } else {
-                        ""
-                    };
-                    println!(
-                        "{mark} {:<20} {:<40} sandbox {}{prod}",
-                        p.name, p.org_id, p.sandbox
-                    );
-                }
-            }
+            list(&ctx, json);
             Ok(())
         }
-        ProfileAction::Show { name, json } => {
-            let name = name
-                .or_else(|| config.active_profile.clone())
-                .ok_or_else(|| Failure::usage("no active profile: name one"))?;
-            let p = config
-                .profile(&name)
-                .ok_or_else(|| Failure::usage(format!("no profile named `{name}`")))?;
-            let secret_state = match ctx.secrets().get(&name, SecretKind::ClientSecret) {
-                Ok(Some(_)) => format!("stored in {}", ctx.secrets().backend()),
-                Ok(None) => "not stored".to_owned(),
-                Err(e) => format!("unknown: {e}"),
-            };
-            if json {
-                println!(
-                    "{}",
-                    json!({"name": p.name, "orgId": p.org_id, "clientId": p.client_id, "sandbox": p.sandbox,
-                    "platformUrl": p.platform_url, "imsUrl": p.ims_url, "scopes": p.scopes, "clientSecret": secret_state})
-                );
-            } else {
-                println!("name:          {}", p.name);
-                println!("org ID:        {}", p.org_id);
-                println!("client ID:     {}", p.client_id);
-                println!(
-                    "sandbox:       {}{}",
-                    p.sandbox,
-                    if p.sandbox == "prod" {
-                        "  [PRODUCTION]"
-                    } else {
-                        ""
-                    }
-                );
-                println!("platform URL:  {}", p.platform_url);
-                println!("IMS URL:       {}", p.ims_url);
-                println!("scopes:        {}", p.scopes);
-                println!("client secret: {secret_state}");
-            }
-            Ok(())
-        }
-        ProfileAction::Remove { name } => {
-            let warnings =
-                profiles::remove(&mut config, &config_file, secrets, &name).map_err(failure)?;
-            warn_all(&warnings);
-            println!("Removed profile {name}");
-            Ok(())
-        }
+        ProfileAction::Show { name, json } => show(&ctx, name, json),
+        ProfileAction::Remove { name } => remove(&ctx, &name),
         ProfileAction::Use { name } => {
-            profiles::activate(&mut config, &config_file, &name).map_err(failure)?;
+            let mut config = ctx.config.clone();
+            profiles::activate(&mut config, &ctx.paths.config_file(), &name)
+                .map_err(|e| Failure::of(&e, false))?;
             println!("Active profile: {name}");
             Ok(())
         }
     }
+}
+
+/// What `profile add` was given.
+struct AddArgs {
+    name: String,
+    scopes: Option<String>,
+    client_secret_stdin: bool,
+    activate: bool,
+    from_console_json: Option<std::path::PathBuf>,
+    client_secret_index: Option<u16>,
+}
+
+/// `profile add`: the profile from the flags over the console JSON over the profile of that name
+/// (if any) over the defaults, validated before stdin is read, its secret in the keyring first.
+fn add(ctx: &Context, global: &GlobalArgs, args: AddArgs) -> Result<(), Failure> {
+    let failure = |e: ProfileError| Failure::of(&e, false);
+    let name = args.name;
+    validate::profile_name(&name).map_err(|e| failure(ProfileError::Invalid(vec![e])))?;
+    let mut config = ctx.config.clone();
+    let existing = config.profile(&name).cloned();
+    let console = match &args.from_console_json {
+        Some(path) => Some(profiles::read_console_json(path).map_err(|e| Failure::of(&e, false))?),
+        None => None,
+    };
+    // The file's secret, chosen before anything is stored: of two, the user picks.
+    let console_secret = match &console {
+        Some(c) if !args.client_secret_stdin => Some(
+            c.client_secret(args.client_secret_index.map(usize::from))
+                .cloned()
+                .map_err(|e| {
+                    Failure::usage(format!(
+                        "{e}\nhint: add --client-secret-index 1 or --client-secret-index 2 to store that one, or pipe the secret to use with --client-secret-stdin"
+                    ))
+                })?,
+        ),
+        _ => None,
+    };
+    let base = match &console {
+        Some(c) => Some(profiles::console_profile(c, &name, existing.as_ref())),
+        None => existing,
+    };
+    let profile = profile_from_flags(&name, global, args.scopes.as_ref(), base.as_ref())?;
+    // Checked before stdin is read: a bad profile is said without waiting for input.
+    profile
+        .validate()
+        .map_err(|e| failure(ProfileError::Invalid(e)))?;
+    let secret = if args.client_secret_stdin {
+        let secret = Secret::read_from(std::io::stdin().lock()).map_err(|e| {
+            Failure::usage(format!("could not read the client secret from stdin: {e}"))
+        })?;
+        if secret.is_empty() {
+            return Err(Failure::usage("stdin is empty: pipe the client secret in"));
+        }
+        Some(secret)
+    } else {
+        console_secret
+    };
+    let saved = profiles::save(
+        &mut config,
+        &ctx.paths.config_file(),
+        || ctx.secrets().clone(),
+        SaveProfile {
+            profile,
+            client_secret: secret,
+            previous_name: None,
+            activate: args.activate,
+        },
+    )
+    .map_err(failure)?;
+    warn_all(&saved.warnings);
+    println!(
+        "Saved profile {name}{}{}",
+        if saved.stored_secret {
+            " (client secret in the OS keyring)"
+        } else {
+            ""
+        },
+        if saved.active {
+            "; it is the active profile"
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}
+
+/// Each field from its flag, else from `base`, else its default; org and client ID have none.
+fn profile_from_flags(
+    name: &str,
+    global: &GlobalArgs,
+    scopes: Option<&String>,
+    base: Option<&Profile>,
+) -> Result<Profile, Failure> {
+    let value = |flag: Option<&String>, old: Option<&String>, default: Option<&str>, what: &str| {
+        flag.filter(|v| !v.is_empty())
+            .or_else(|| old.filter(|v| !v.is_empty()))
+            .cloned()
+            .or_else(|| default.map(str::to_owned))
+            .ok_or_else(|| Failure::usage(format!("profile add needs {what}")))
+    };
+    Ok(Profile {
+        name: name.to_owned(),
+        org_id: value(
+            global.org_id.as_ref(),
+            base.map(|p| &p.org_id),
+            None,
+            "--org-id",
+        )?,
+        client_id: value(
+            global.client_id.as_ref(),
+            base.map(|p| &p.client_id),
+            None,
+            "--client-id",
+        )?,
+        sandbox: value(
+            global.sandbox.as_ref(),
+            base.map(|p| &p.sandbox),
+            Some(DEFAULT_PRODUCTION_SANDBOX),
+            "--sandbox",
+        )?,
+        platform_url: value(
+            global.platform_url.as_ref(),
+            base.map(|p| &p.platform_url),
+            Some(DEFAULT_PLATFORM_URL),
+            "--platform-url",
+        )?,
+        ims_url: value(
+            global.ims_url.as_ref(),
+            base.map(|p| &p.ims_url),
+            Some(DEFAULT_IMS_URL),
+            "--ims-url",
+        )?,
+        scopes: value(
+            scopes,
+            base.map(|p| &p.scopes),
+            Some(DEFAULT_SCOPES),
+            "--scopes",
+        )?,
+        technical_account_email: base.and_then(|p| p.technical_account_email.clone()),
+    })
+}
+
+/// Whether `p`'s sandbox is production, by the sandbox list last read (`sandboxes` or the
+/// window keep it), else by name.
+fn kind_of(ctx: &Context, p: &Profile) -> SandboxKind {
+    KnownSandboxes::load(&ctx.paths.sandboxes_file()).kind(&p.platform_url, &p.org_id, &p.sandbox)
+}
+
+/// `  [PRODUCTION]` (with how that is known) for a production sandbox, else nothing.
+fn production_mark(kind: SandboxKind) -> String {
+    match kind.basis {
+        _ if !kind.production => String::new(),
+        KindBasis::SandboxApi => "  [PRODUCTION]".to_owned(),
+        KindBasis::Name => {
+            "  [PRODUCTION, by its name: run `aep-s3-connect sandboxes` to ask AEP]".to_owned()
+        }
+    }
+}
+
+/// `profile list`.
+fn list(ctx: &Context, json_out: bool) {
+    let config = &ctx.config;
+    let active = config.active_profile.clone();
+    if json_out {
+        let items: Vec<_> = config
+            .profiles
+            .iter()
+            .map(|p| {
+                json!({"name": p.name, "orgId": p.org_id, "clientId": p.client_id, "sandbox": p.sandbox,
+                    "platformUrl": p.platform_url, "imsUrl": p.ims_url,
+                    "active": active.as_deref() == Some(p.name.as_str()), "sandboxKind": kind_of(ctx, p)})
+            })
+            .collect();
+        println!("{}", json!({ "active": active, "profiles": items }));
+    } else if config.profiles.is_empty() {
+        println!(
+            "No profiles. Add one: aep-s3-connect profile add NAME --org-id ID@AdobeOrg --client-id ID --sandbox SANDBOX --client-secret-stdin"
+        );
+    } else {
+        for p in &config.profiles {
+            let mark = if active.as_deref() == Some(p.name.as_str()) {
+                "*"
+            } else {
+                " "
+            };
+            println!(
+                "{mark} {:<20} {:<40} sandbox {}{}",
+                p.name,
+                p.org_id,
+                p.sandbox,
+                production_mark(kind_of(ctx, p))
+            );
+        }
+    }
+}
+
+/// `profile show`.
+fn show(ctx: &Context, name: Option<String>, json_out: bool) -> Result<(), Failure> {
+    let config = &ctx.config;
+    let name = name
+        .or_else(|| config.active_profile.clone())
+        .ok_or_else(|| Failure::usage("no active profile: name one"))?;
+    let p = config
+        .profile(&name)
+        .ok_or_else(|| Failure::usage(format!("no profile named `{name}`")))?;
+    let secret_state = match ctx.secrets().get(&name, SecretKind::ClientSecret) {
+        Ok(Some(_)) => format!("stored in {}", ctx.secrets().backend()),
+        Ok(None) => "not stored".to_owned(),
+        Err(e) => format!("unknown: {e}"),
+    };
+    let kind = kind_of(ctx, p);
+    if json_out {
+        println!(
+            "{}",
+            json!({"name": p.name, "orgId": p.org_id, "clientId": p.client_id, "sandbox": p.sandbox,
+            "platformUrl": p.platform_url, "imsUrl": p.ims_url, "scopes": p.scopes, "clientSecret": secret_state,
+            "sandboxKind": kind})
+        );
+    } else {
+        println!("name:          {}", p.name);
+        println!("org ID:        {}", p.org_id);
+        println!("client ID:     {}", p.client_id);
+        println!("sandbox:       {}{}", p.sandbox, production_mark(kind));
+        println!("platform URL:  {}", p.platform_url);
+        println!("IMS URL:       {}", p.ims_url);
+        println!("scopes:        {}", p.scopes);
+        println!("client secret: {secret_state}");
+    }
+    Ok(())
+}
+
+/// `profile remove`.
+fn remove(ctx: &Context, name: &str) -> Result<(), Failure> {
+    let mut config = ctx.config.clone();
+    let warnings = profiles::remove(
+        &mut config,
+        &ctx.paths.config_file(),
+        || ctx.secrets().clone(),
+        name,
+    )
+    .map_err(|e| Failure::of(&e, false))?;
+    warn_all(&warnings);
+    println!("Removed profile {name}");
+    Ok(())
 }

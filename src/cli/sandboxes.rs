@@ -10,7 +10,7 @@ use crate::api::sandboxes::Sandbox;
 
 /// Stands in for a sandbox when none is configured: listing sandboxes sends no sandbox header,
 /// and choosing one is the reason to list them.
-const PLACEHOLDER_SANDBOX: &str = "prod";
+const PLACEHOLDER_SANDBOX: &str = crate::model::DEFAULT_PRODUCTION_SANDBOX;
 
 /// `sandboxes` options.
 #[derive(Debug, Args)]
@@ -28,7 +28,10 @@ pub fn run(global: &GlobalArgs, args: SandboxesArgs) -> Result<(), Failure> {
     let client = ctx.client().map_err(|f| f.with_json(json_out))?;
     let runtime = super::token::runtime()?;
     let sandboxes = runtime
-        .block_on(client.list_sandboxes())
+        .block_on(crate::ops::sandboxes::list(
+            &client,
+            &ctx.paths.sandboxes_file(),
+        ))
         .map_err(|e| Failure::client(&e, json_out))?;
     if json_out {
         let items: Vec<_> = sandboxes

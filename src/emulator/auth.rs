@@ -10,7 +10,7 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::errors::{FlowError, RequestId, gateway_error, json_response, oauth_error};
-use super::sandboxes::{DemoSandbox, find_sandbox};
+use super::org::{DemoSandbox, find_sandbox};
 use super::state::{Shared, lock};
 use super::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID};
 

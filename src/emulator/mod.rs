@@ -47,6 +47,7 @@ mod connections;
 mod errors;
 mod explore;
 mod fault;
+mod org;
 mod patch;
 mod query;
 mod sandboxes;
@@ -57,7 +58,7 @@ mod state;
 use std::net::SocketAddr;
 
 pub use fault::{Fault, FaultRoute, NextLink};
-pub use sandboxes::{DEMO_SANDBOXES, DemoSandbox};
+pub use org::{DEMO_SANDBOXES, DemoSandbox};
 
 use state::{Shared, lock};
 

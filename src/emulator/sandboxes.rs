@@ -1,4 +1,4 @@
-//! The demo organisation's sandboxes and `GET /data/foundation/sandbox-management/`.
+//! `GET /data/foundation/sandbox-management/`: the demo organisation's sandboxes ([`super::org`]).
 
 use axum::extract::RawQuery;
 use axum::http::StatusCode;
@@ -7,57 +7,7 @@ use serde_json::{Value, json};
 
 use super::auth::Caller;
 use super::errors::json_response;
-
-/// A sandbox of the demo organisation.
-#[derive(Debug, PartialEq, Eq)]
-pub struct DemoSandbox {
-    /// The `x-sandbox-name` value.
-    pub name: &'static str,
-    /// Display title.
-    pub title: &'static str,
-    /// `production` or `development`.
-    pub sandbox_type: &'static str,
-    /// Whether this is the org's default sandbox.
-    pub is_default: bool,
-    /// The `sandboxId` that connections in it carry.
-    pub id: &'static str,
-    /// False for a sandbox the demo credential lacks Flow permissions in (every Flow call: 403).
-    pub flow_access: bool,
-}
-
-/// `prod` (production, default), `dev` (development) and `noaccess` (exists, but every Flow call
-/// in it answers 403 FLOW-2118-403).
-pub const DEMO_SANDBOXES: &[DemoSandbox] = &[
-    DemoSandbox {
-        name: "prod",
-        title: "Production",
-        sandbox_type: "production",
-        is_default: true,
-        id: "8f4e3b2a-1c5d-4e6f-9a7b-0c1d2e3f4a5b",
-        flow_access: true,
-    },
-    DemoSandbox {
-        name: "dev",
-        title: "Development",
-        sandbox_type: "development",
-        is_default: false,
-        id: "2b6c9d1e-3f4a-4b5c-8d7e-9f0a1b2c3d4e",
-        flow_access: true,
-    },
-    DemoSandbox {
-        name: "noaccess",
-        title: "No Access",
-        sandbox_type: "development",
-        is_default: false,
-        id: "7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d",
-        flow_access: false,
-    },
-];
-
-/// The sandbox called `name`, if the demo org has one.
-pub(crate) fn find_sandbox(name: &str) -> Option<&'static DemoSandbox> {
-    DEMO_SANDBOXES.iter().find(|s| s.name == name)
-}
+use super::org::{DEMO_SANDBOXES, DemoSandbox};
 
 const DEFAULT_LIMIT: usize = 50;
 

@@ -8,7 +8,7 @@ use rand::Rng as _;
 use serde_json::{Map, Value, json};
 
 use super::fault::{Fault, FaultRoute};
-use super::sandboxes::DemoSandbox;
+use super::org::DemoSandbox;
 use super::{DEMO_ORG_ID, RecordedRequest};
 
 /// State shared by the server task, the handlers and every [`super::EmulatorHandle`].

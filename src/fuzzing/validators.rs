@@ -343,7 +343,7 @@ fn s3_input(v: &str) {
             }
             let redacted = redacted_create_body(&input).to_string();
             assert!(!redacted.contains(CANARY), "a secret in the redacted body");
-            let curl = crate::curl::create_connection_curl(
+            let curl = crate::records::curl::create_connection_curl(
                 "https://platform.adobe.io",
                 Some("client"),
                 "ORG@AdobeOrg",

@@ -35,6 +35,19 @@ pub struct ConsoleCredential {
 }
 
 impl ConsoleCredential {
+    /// A profile name from the project's name (letters, digits, `-`, `_`, `.`), else `adobe`.
+    pub fn suggested_profile_name(&self) -> String {
+        self.project_name
+            .as_deref()
+            .map(|n| {
+                n.chars()
+                    .filter(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(*ch))
+                    .collect::<String>()
+            })
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "adobe".to_owned())
+    }
+
     /// The client secret to use: the only one, or number `choice` (1-based, in the file's order)
     /// of several. Several without a choice is an error, never a silent pick: during a rotation
     /// one of them is about to stop working.

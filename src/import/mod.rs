@@ -64,3 +64,9 @@ pub fn read_file(path: &std::path::Path) -> Result<zeroize::Zeroizing<String>, I
         }
     }
 }
+
+impl crate::error::Problem for ImportError {
+    fn class(&self) -> crate::error::ErrorClass {
+        crate::error::ErrorClass::Input
+    }
+}

@@ -11,7 +11,7 @@ use crate::model::S3ConnectionInput;
 use crate::store::config::{Config, ConfigError, SavedAwsKey};
 use crate::store::secrets::{KeyringError, SecretKind, SecretStore};
 
-use super::report::{ErrorClass, Problem};
+use crate::error::{ErrorClass, Problem};
 
 /// Why a remembered key could not be stored or loaded.
 #[derive(Debug, thiserror::Error)]

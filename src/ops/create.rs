@@ -10,9 +10,9 @@ use crate::store::history::{
 };
 use crate::validate::{self, FieldError, FieldWarning};
 
+use super::connections::reconcile::{Clock, settles_after_ms};
 use super::history::HistoryAccess;
-use super::reconcile::{Clock, settles_after_ms};
-use super::report::{ErrorClass, Problem};
+use crate::error::{ErrorClass, Problem};
 
 /// The start of the message of [`CreateError::Token`].
 const NO_TOKEN: &str = "could not get an access token from IMS, so nothing was sent to AEP";
@@ -113,11 +113,12 @@ impl Problem for CreateError {
         }
     }
 
-    fn client_error(&self) -> Option<&ClientError> {
+    fn behind(&self) -> Option<&dyn Problem> {
         match self {
             Self::DuplicateCheck { error, .. }
             | Self::Client { error, .. }
             | Self::Token { error, .. } => Some(error),
+            Self::Store(e) => Some(e),
             _ => None,
         }
     }
@@ -449,7 +450,7 @@ async fn refuse_duplicate(
             });
         }
     }
-    match crate::manage::duplicate_guard(client, name).await {
+    match super::connections::duplicate_guard(client, name).await {
         Ok(None) => Ok(()),
         Ok(Some(existing)) => Err(CreateError::Duplicate {
             sandbox: sandbox.clone(),

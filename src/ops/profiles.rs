@@ -12,8 +12,8 @@ use crate::store::config::{Config, ConfigError, Profile};
 use crate::store::secrets::{KeyringError, SecretKind, SecretStore};
 use crate::validate::FieldError;
 
-use super::report::{ErrorClass, Problem};
 use super::token::token_cache_scope;
+use crate::error::{ErrorClass, Problem};
 
 /// Why a profile change was not made.
 #[derive(Debug, thiserror::Error)]
@@ -182,6 +182,29 @@ fn forget_entries(secrets: &SecretStore, profile: &Profile) -> Option<KeyringErr
         .delete(&profile.name, SecretKind::ClientSecret)
         .and_then(|()| secrets.delete(&token_scope, SecretKind::AccessToken))
         .err()
+}
+
+/// The profile a Developer Console project JSON makes, named `name`: its org, client ID, scopes
+/// (Adobe's default for Experience Platform when the file lists none) and technical account;
+/// the sandbox, platform and IMS URLs of `base` when there is one (an existing profile being
+/// refilled), else the defaults. Both front ends build it here; the client secret is chosen
+/// apart ([`ConsoleCredential::client_secret`]: of two, the user picks).
+pub fn console_profile(c: &ConsoleCredential, name: &str, base: Option<&Profile>) -> Profile {
+    let mut profile = base
+        .cloned()
+        .unwrap_or_else(|| Profile::new(name, "", "", crate::model::DEFAULT_PRODUCTION_SANDBOX));
+    profile.name = name.to_owned();
+    profile.org_id.clone_from(&c.org_id);
+    profile.client_id.clone_from(&c.client_id);
+    if !c.scopes.trim().is_empty() {
+        profile.scopes.clone_from(&c.scopes);
+    }
+    if c.technical_account_email.is_some() {
+        profile
+            .technical_account_email
+            .clone_from(&c.technical_account_email);
+    }
+    profile
 }
 
 /// Reads the project JSON the Adobe Developer Console downloads (org, client ID, scopes and the

@@ -15,7 +15,7 @@ use crate::model::{Target, now_ms};
 use crate::secret::Secret;
 use crate::store::secrets::{CachedToken, KeyringError, SecretKind, SecretStore};
 
-use super::report::{ErrorClass, Problem};
+use crate::error::{ErrorClass, Problem};
 
 /// What feeds the token.
 #[derive(Clone, Debug)]

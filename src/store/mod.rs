@@ -3,4 +3,5 @@
 pub mod config;
 pub mod history;
 pub mod paths;
+pub mod sandboxes;
 pub mod secrets;

@@ -83,6 +83,12 @@ impl AppPaths {
         self.data_dir.join("history.sqlite3")
     }
 
+    /// `sandboxes.json` in the data dir: the sandbox lists last read
+    /// ([`crate::store::sandboxes`]).
+    pub fn sandboxes_file(&self) -> PathBuf {
+        self.data_dir.join("sandboxes.json")
+    }
+
     /// `logs/` in the data dir.
     pub fn log_dir(&self) -> PathBuf {
         self.data_dir.join("logs")

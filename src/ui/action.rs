@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use super::dialogs::FileRequest;
 use super::persisted::{Tab, ThemeChoice};
 use crate::api::Connection;
-use crate::manage::NewCredentials;
+use crate::ops::connections::NewCredentials;
 use crate::secret::Secret;
 use crate::store::config::Profile;
 use crate::store::history::{Attempt, AttemptId};

@@ -9,6 +9,7 @@ pub fn production_confirm_ui(
     ctx: &egui::Context,
     pending: &mut Option<bool>,
     sandbox: &str,
+    kind: crate::api::sandboxes::SandboxKind,
     name: &str,
     actions: &mut Vec<Action>,
 ) {
@@ -21,7 +22,7 @@ pub fn production_confirm_ui(
         ui.heading(icons::with(icons::PRODUCTION, "Create in production?"));
         ui.horizontal_wrapped(|ui| {
             ui.label(format!("\"{name}\" will be created in"));
-            style::production_badge(ui, sandbox);
+            style::production_badge(ui, sandbox, kind);
         });
         ui.label("Sources and dataflows in production can read from it as soon as it exists.");
         ui.add_space(6.0);

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::export::ExportFormat;
+use crate::records::export::ExportFormat;
 
 /// What to ask the user for.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -16,7 +16,7 @@ use std::path::{MAIN_SEPARATOR, Path, PathBuf};
 
 use super::action::Action;
 use super::dialogs::FileRequest;
-use crate::export::ExportFormat;
+use crate::records::export::ExportFormat;
 
 /// An open file prompt: what is asked, the typed path, and what the user must be told.
 #[derive(Debug)]

@@ -94,7 +94,11 @@ pub fn icon_only(ui: &mut egui::Ui, icon: &str, name: &str) -> egui::Response {
 }
 
 /// The badge that marks a production sandbox, wherever the sandbox is named.
-pub fn production_badge(ui: &mut egui::Ui, sandbox: &str) -> egui::Response {
+pub fn production_badge(
+    ui: &mut egui::Ui,
+    sandbox: &str,
+    kind: crate::api::sandboxes::SandboxKind,
+) -> egui::Response {
     ui.label(
         RichText::new(format!(" {} PRODUCTION: {sandbox} ", icons::PRODUCTION))
             .strong()
@@ -102,5 +106,24 @@ pub fn production_badge(ui: &mut egui::Ui, sandbox: &str) -> egui::Response {
             .background_color(danger_fill(ui.visuals())),
     )
     .accessible_name(format!("PRODUCTION: {sandbox}"))
-    .on_hover_text("Connections made here land in a production sandbox")
+    .on_hover_text(format!(
+        "Connections made here land in a production sandbox: {}.",
+        kind.basis_text()
+    ))
+}
+
+/// The sandbox's name, with the production badge when [`SandboxKind`] says so.
+///
+/// [`SandboxKind`]: crate::api::sandboxes::SandboxKind
+pub fn sandbox_label(
+    ui: &mut egui::Ui,
+    sandbox: &str,
+    kind: crate::api::sandboxes::SandboxKind,
+) -> egui::Response {
+    if kind.production {
+        production_badge(ui, sandbox, kind)
+    } else {
+        ui.label(format!("sandbox {sandbox}"))
+            .on_hover_text(kind.basis_text())
+    }
 }

@@ -5,31 +5,23 @@ use std::time::Duration;
 use super::action::Action;
 use super::loadable::Loadable;
 use super::persisted::{Tab, ThemeChoice};
-use super::profiles::SessionSandbox;
 use super::{icons, style};
-use crate::api::sandboxes::Sandbox;
+use crate::api::sandboxes::{Sandbox, SandboxKind};
 use crate::model::{EpochMs, duration_text};
 use crate::store::config::{Config, Profile};
-use crate::worker::{ErrorView, TokenState};
+use crate::worker::{ErrorView, SessionSandbox, TokenState};
 
 /// The top bar's own state: the sandboxes, once asked for.
 #[derive(Default)]
 pub struct TopBar {
     /// The sandboxes the active credential may use.
     sandboxes: Loadable<Vec<Sandbox>>,
-    /// The active profile's sandbox for this session, when it is not the saved one.
-    session: Option<SessionSandbox>,
 }
 
 impl TopBar {
     /// The sandboxes were asked for.
     pub(crate) fn sandboxes_loading(&mut self) {
         self.sandboxes = Loadable::Loading;
-    }
-
-    /// True when the sandboxes listed say `name` is a production sandbox.
-    pub(crate) fn is_production(&self, name: &str) -> bool {
-        matches!(&self.sandboxes, Loadable::Ready(list) if list.iter().any(|s| s.name == name && s.is_production()))
     }
 
     /// The sandboxes arrived.
@@ -49,6 +41,12 @@ pub struct TopBarView<'a> {
     pub theme: ThemeChoice,
     /// The config, once loaded.
     pub config: Option<&'a Config>,
+    /// The active profile as this session uses it.
+    pub active: Option<&'a Profile>,
+    /// Whether its sandbox is production.
+    pub kind: Option<SandboxKind>,
+    /// Its sandbox for this session, when not the saved one.
+    pub session: Option<&'a SessionSandbox>,
     /// The active profile's token.
     pub token: &'a TokenState,
 }
@@ -114,15 +112,10 @@ pub fn top_bar_ui(
         });
         ui.horizontal(|ui| {
             if let Some(config) = view.config {
-                profile_switcher_ui(ui, bar, config, actions);
+                profile_switcher_ui(ui, bar, config, view, actions);
             }
             ui.separator();
-            token_ui(
-                ui,
-                view.token,
-                view.config.and_then(Config::active).is_some(),
-                actions,
-            );
+            token_ui(ui, view.token, view.active.is_some(), actions);
         });
         ui.add_space(2.0);
     });
@@ -132,9 +125,10 @@ fn profile_switcher_ui(
     ui: &mut egui::Ui,
     bar: &TopBar,
     config: &Config,
+    view: TopBarView<'_>,
     actions: &mut Vec<Action>,
 ) {
-    let active = config.active();
+    let active = view.active;
     let label = ui.label("Profile");
     let selected = active.map_or("none", |p| p.name.as_str());
     let mut switch_to = None;
@@ -162,12 +156,10 @@ fn profile_switcher_ui(
         if ui.ctx().content_rect().width() >= ORG_ID_FROM {
             ui.weak(p.org_id.as_str());
         }
-        if p.sandbox == "prod" {
-            style::production_badge(ui, &p.sandbox);
-        } else {
-            ui.label(format!("sandbox {}", p.sandbox));
+        sandbox_picker_ui(ui, bar, p, view.session, actions);
+        if let Some(kind) = view.kind.filter(|k| k.production) {
+            style::production_badge(ui, &p.sandbox, kind);
         }
-        sandbox_picker_ui(ui, bar, p, actions);
     }
 }
 
@@ -179,12 +171,10 @@ fn sandbox_picker_ui(
     ui: &mut egui::Ui,
     bar: &TopBar,
     profile: &Profile,
+    session: Option<&SessionSandbox>,
     actions: &mut Vec<Action>,
 ) {
-    let session = bar
-        .session
-        .as_ref()
-        .filter(|s| s.profile == profile.name && s.session == profile.sandbox);
+    let session = session.filter(|s| s.profile == profile.name && s.session == profile.sandbox);
     let saved = session.map_or(profile.sandbox.as_str(), |s| s.saved.as_str());
     if let Some(session) = session {
         ui.label(egui::RichText::new("(this session only)").italics())
@@ -204,45 +194,46 @@ fn sandbox_picker_ui(
             actions.push(Action::SaveSandbox(session.session.clone()));
         }
     }
-    match &bar.sandboxes {
-        Loadable::Idle | Loadable::Failed(_) => {
-            let button = ui
-                .small_button("Sandboxes…")
-                .on_hover_text("List the sandboxes this credential can use");
-            if let Loadable::Failed(e) = &bar.sandboxes {
-                button.clone().on_hover_text(e.message.as_str());
-            }
-            if button.clicked() {
-                actions.push(Action::ListSandboxes);
-            }
-        }
-        Loadable::Loading => {
-            ui.spinner();
-        }
-        Loadable::Ready(list) => {
-            let mut chosen = None;
-            let label = ui.label("Switch sandbox:");
-            egui::ComboBox::from_id_salt("sandbox-picker")
-                .selected_text(profile.sandbox.as_str())
-                .show_ui(ui, |ui| {
-                    egui::Grid::new("sandbox-picker-rows")
-                        .num_columns(3)
-                        .show(ui, |ui| {
-                            for s in list {
-                                if let Some(choice) = sandbox_row_ui(ui, s, &profile.sandbox, saved)
-                                {
-                                    chosen = Some(choice);
-                                }
-                                ui.end_row();
+    let label = ui.label("Sandbox");
+    let mut chosen = None;
+    let combo = egui::ComboBox::from_id_salt("sandbox-picker")
+        .selected_text(profile.sandbox.as_str())
+        .truncate()
+        .width(110.0)
+        .show_ui(ui, |ui| match &bar.sandboxes {
+            Loadable::Ready(list) => {
+                egui::Grid::new("sandbox-picker-rows")
+                    .num_columns(3)
+                    .show(ui, |ui| {
+                        for s in list {
+                            if let Some(choice) = sandbox_row_ui(ui, s, &profile.sandbox, saved) {
+                                chosen = Some(choice);
                             }
-                        });
-                })
-                .response
-                .labelled_by(label.id);
-            if let Some(action) = chosen {
-                actions.push(action);
+                            ui.end_row();
+                        }
+                    });
             }
-        }
+            Loadable::Idle | Loadable::Loading => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Reading the sandboxes from AEP…");
+                });
+            }
+            Loadable::Failed(e) => {
+                ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    format!("Could not list the sandboxes: {}", e.message),
+                );
+                if ui.button("Try again").clicked() {
+                    chosen = Some(Action::ListSandboxes);
+                }
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    combo.on_hover_text("The sandbox in use; open to switch, for this session or for good");
+    if let Some(action) = chosen {
+        actions.push(action);
     }
 }
 
@@ -277,12 +268,7 @@ fn token_ui(ui: &mut egui::Ui, token: &TokenState, has_profile: bool, actions: &
                 .on_hover_text(e.as_str());
         }
     }
-    if has_profile
-        && ui
-            .small_button("Refresh token")
-            .on_hover_text("Get a token now")
-            .clicked()
-    {
+    if has_profile && style::icon_only(ui, icons::REFRESH, "Refresh token").clicked() {
         actions.push(Action::RefreshToken);
     }
 }
@@ -362,13 +348,6 @@ pub fn validity_text(expires: EpochMs, now: EpochMs) -> String {
             "valid until {at} ({} left)",
             duration_text(expires.0 - now.0)
         )
-    }
-}
-
-impl TopBar {
-    /// The active profile's sandbox for this session, when it is not the saved one.
-    pub(crate) fn on_session_sandbox(&mut self, session: Option<SessionSandbox>) {
-        self.session = session;
     }
 }
 

@@ -34,21 +34,20 @@ async fn create(
     allow_duplicate: bool,
     remember_aws_as: Option<String>,
 ) {
-    let (profile, client) = match w.active_client().await {
+    let (scope, client) = match w.active_client().await {
         Ok(c) => c,
         Err(e) => return w.send(Event::CreateFinished(Err(e))),
     };
     if let Some(label) = remember_aws_as.filter(|l| !l.trim().is_empty()) {
         profiles::remember_aws_key(w, label.trim().to_owned(), input.clone()).await;
     }
-    w.send(Event::CreateStarted);
     let Some(history) = w.history().await else {
         return w.send(Event::CreateFinished(Err(ErrorView::message(
             "The history could not be opened, so nothing was sent (see the message above).",
         ))));
     };
     let target = client.target();
-    let curl = crate::curl::create_connection_curl(
+    let curl = crate::records::curl::create_connection_curl(
         &target.platform_url,
         Some(&target.client_id),
         &target.org_id,
@@ -56,7 +55,7 @@ async fn create(
         &redacted_create_body(&input),
     );
     let outcome =
-        ops::create_connection(&history, &client, &profile, &input, allow_duplicate).await;
+        ops::create_connection(&history, &client, &scope.profile, &input, allow_duplicate).await;
     let result = match outcome {
         Ok(done) => Ok(created_view(done, &input, &target.sandbox, curl)),
         Err(CreateError::Duplicate { existing, .. }) => {
@@ -67,7 +66,10 @@ async fn create(
     w.send(Event::CreateFinished(result));
     w.send(Event::HistoryChanged);
     if let Ok(t) = client.tokens().token().await {
-        w.send(Event::Token(TokenState::Valid(t.expires_at_ms)));
+        w.send(Event::Token {
+            profile: Some(scope.profile.clone()),
+            state: TokenState::Valid(t.expires_at_ms),
+        });
     }
 }
 

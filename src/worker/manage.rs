@@ -1,21 +1,45 @@
 //! Connection-management jobs (list, inspect, explore, rotate, delete, sandboxes): each calls
-//! the shared operation of [`crate::manage`] or the client, and reports its event.
+//! the shared operation of [`crate::ops::connections`] or the client, and reports its event.
 
-use super::{ConnectionsList, ErrorView, Event, Job, RotateFailure, Worker};
+use super::{
+    ConnectionsList, ErrorView, Event, ManageAnswer, ManageJob, RotateFailure, Scope, Worker,
+};
+use crate::api::PlatformClient;
 use crate::api::explore::{ExploreTarget, FileType};
-use crate::manage::{self, RotateError};
+use crate::ops::connections::{self as manage, RotateError};
 
-/// Runs one connection-management job.
-pub(super) async fn run(w: &Worker, job: Job) {
-    let (profile, client) = match w.active_client().await {
+/// Runs one connection-management job and answers with its scope and request.
+pub(super) async fn run(w: &Worker, request: u64, job: ManageJob) {
+    let (scope, client) = match w.active_client().await {
         Ok(c) => c,
-        Err(e) => return w.error("talking to AEP", &e.message),
+        Err(e) => {
+            return w.send(Event::Manage {
+                scope: None,
+                request,
+                answer: ManageAnswer::NotStarted(e),
+            });
+        }
     };
+    let answer = answer(w, &scope, &client, job).await;
+    w.send(Event::Manage {
+        scope: Some(scope),
+        request,
+        answer,
+    });
+}
+
+async fn answer(
+    w: &Worker,
+    scope: &Scope,
+    client: &PlatformClient,
+    job: ManageJob,
+) -> ManageAnswer {
     let history = w.history().await;
     let not_open = || ErrorView::message("the history is not open");
-    let event = match job {
-        Job::ListConnections => Event::Connections(match &history {
-            Some(h) => manage::connections_view(h, &client)
+    let profile = &scope.profile;
+    match job {
+        ManageJob::ListConnections => ManageAnswer::Connections(match &history {
+            Some(h) => manage::connections_view(h, client)
                 .await
                 .map(|view| ConnectionsList {
                     rows: view.rows,
@@ -24,14 +48,14 @@ pub(super) async fn run(w: &Worker, job: Job) {
                 .map_err(|e| ErrorView::of(&e)),
             None => Err(not_open()),
         }),
-        Job::Inspect(id) => Event::Inspected(match &history {
-            Some(h) => manage::inspect(h, &client, &id)
+        ManageJob::Inspect(id) => ManageAnswer::Inspected(match &history {
+            Some(h) => manage::inspect(h, client, &id)
                 .await
                 .map(Box::new)
                 .map_err(|e| ErrorView::of(&e)),
             None => Err(not_open()),
         }),
-        Job::Explore { id, path } => {
+        ManageJob::Explore { id, path } => {
             let target = path
                 .clone()
                 .map_or(ExploreTarget::Root, ExploreTarget::Folder);
@@ -39,22 +63,22 @@ pub(super) async fn run(w: &Worker, job: Job) {
                 .explore(&id, &target)
                 .await
                 .map_err(|e| ErrorView::of(&e));
-            Event::Explored { id, path, result }
+            ManageAnswer::Explored { id, path, result }
         }
-        Job::Preview { id, path } => {
+        ManageJob::Preview { id, path } => {
             let file_type = FileType::from_path(&path).unwrap_or(FileType::Delimited);
             let result = client
                 .preview(&id, &path, file_type)
                 .await
                 .map_err(|e| ErrorView::of(&e));
-            Event::Previewed { id, path, result }
+            ManageAnswer::Previewed { id, path, result }
         }
-        Job::Rotate {
+        ManageJob::Rotate {
             id,
             seen,
             credentials,
-        } => Event::Rotated(match &history {
-            Some(h) => manage::rotate(h, &client, &profile, &id, seen.as_deref(), &credentials)
+        } => ManageAnswer::Rotated(match &history {
+            Some(h) => manage::rotate(h, client, profile, &id, seen.as_deref(), &credentials)
                 .await
                 .map(|done| done.etag)
                 .map_err(rotate_failure),
@@ -63,19 +87,24 @@ pub(super) async fn run(w: &Worker, job: Job) {
                 stale: None,
             }),
         }),
-        Job::DeleteConnection { id, name } => Event::ConnectionDeleted(match &history {
-            Some(h) => manage::delete(h, &client, &profile, &id, name.as_deref())
-                .await
-                .map(|_| id)
-                .map_err(|e| ErrorView::of(&e)),
-            None => Err(not_open()),
-        }),
-        Job::ListSandboxes => {
-            Event::Sandboxes(client.list_sandboxes().await.map_err(|e| ErrorView::of(&e)))
+        ManageJob::DeleteConnection { id, name } => {
+            ManageAnswer::ConnectionDeleted(match &history {
+                Some(h) => manage::delete(h, client, profile, &id, name.as_deref())
+                    .await
+                    .map(|_| id)
+                    .map_err(|e| ErrorView::of(&e)),
+                None => Err(not_open()),
+            })
         }
-        _ => return,
-    };
-    w.send(event);
+        ManageJob::ListSandboxes => {
+            let file = w.settings.paths.sandboxes_file();
+            ManageAnswer::Sandboxes(
+                crate::ops::sandboxes::list(client, &file)
+                    .await
+                    .map_err(|e| ErrorView::of(&e)),
+            )
+        }
+    }
 }
 
 /// A rotation that did not apply: on a conflict, the current version and what changed, for the

@@ -5,7 +5,7 @@
 //! or the disk. The worker knows nothing of egui.
 //!
 //! The worker only dispatches: each job becomes a task on its thread, which calls the shared
-//! operations of [`crate::ops`] and [`crate::manage`] and turns their results into events. Its own
+//! operations of [`crate::ops`] and [`crate::ops::connections`] and turns their results into events. Its own
 //! loop never waits either, so Cancel and history pages are answered while a task waits on an
 //! unlock prompt:
 //! - keyring, config and file calls run with `spawn_blocking` (`blocking`);
@@ -33,10 +33,12 @@ use crate::api::PlatformClient;
 use crate::ops::token::{self, ClientSpec, Credential, TokenError};
 use crate::secret::Secret;
 use crate::store::config::{Config, Profile};
+use crate::store::sandboxes::KnownSandboxes;
 use history::HistoryThread;
 
 pub use protocol::{
-    ConnectionsList, CreatedView, ErrorView, Event, Job, RotateFailure, TokenState, WorkerSettings,
+    ConnectionsList, CreatedView, ErrorView, Event, Job, ManageAnswer, ManageJob, RotateFailure,
+    Scope, SessionSandbox, TokenState, WorkerSettings,
 };
 
 /// The UI's end of the worker.
@@ -106,8 +108,8 @@ impl Notifier {
 /// The config and the client built from its active profile.
 struct Session {
     config: Config,
-    /// The active profile's name and client, built on first use.
-    client: Option<(String, PlatformClient)>,
+    /// The active profile's scope and client, built on first use.
+    client: Option<(Scope, PlatformClient)>,
     /// A sandbox the active profile uses for this session instead of its saved one. Kept apart
     /// from `config`, which is what gets saved: it never reaches the config file.
     sandbox_override: Option<SandboxOverride>,
@@ -196,19 +198,32 @@ impl Worker {
         self.history.lock().await.clone()
     }
 
-    /// Sends the session's sandbox, then the config and the keyring's state.
+    /// Sends the config, the active profile as this session uses it, the sandbox lists last
+    /// read and the keyring's state.
     async fn send_setup(&self, history_notice: Option<String>) {
-        let (config, session_sandbox) = {
+        let (config, active, session_sandbox) = {
             let session = self.session.lock().await;
+            let session_sandbox = session.session_sandbox().and_then(|sandbox| {
+                let saved = session.config.active()?;
+                Some(SessionSandbox {
+                    profile: saved.name.clone(),
+                    saved: saved.sandbox.clone(),
+                    session: sandbox.to_owned(),
+                })
+            });
             (
                 session.config.clone(),
-                session.session_sandbox().map(str::to_owned),
+                session.active_profile(),
+                session_sandbox,
             )
         };
-        // First, so the config that follows is shown with it.
-        self.send(Event::SessionSandbox(session_sandbox));
+        let file = self.settings.paths.sandboxes_file();
+        let known_sandboxes = blocking(move || KnownSandboxes::load(&file)).await;
         self.send(Event::Setup {
             config,
+            active,
+            session_sandbox,
+            known_sandboxes,
             keyring: self.settings.secrets.status(),
             history_notice,
         });
@@ -273,9 +288,9 @@ impl Worker {
             })
     }
 
-    /// The active profile's client: the pasted token when there is one, else its client secret.
-    /// Built on first use, then kept until a profile changes.
-    async fn active_client(&self) -> Result<(String, PlatformClient), ErrorView> {
+    /// The active profile's scope and client: the pasted token when there is one, else its
+    /// client secret. Built on first use, then kept until a profile changes.
+    async fn active_client(&self) -> Result<(Scope, PlatformClient), ErrorView> {
         let mut session = self.session.lock().await;
         if let Some(client) = &session.client {
             return Ok(client.clone());
@@ -290,8 +305,9 @@ impl Worker {
         let client = self
             .client_for(&profile, &session.config, credential)
             .await?;
-        session.client = Some((profile.name.clone(), client.clone()));
-        Ok((profile.name, client))
+        let scope = Scope::of(&profile);
+        session.client = Some((scope.clone(), client.clone()));
+        Ok((scope, client))
     }
 }
 
@@ -477,14 +493,8 @@ fn dispatch(w: &Rc<Worker>, job: Job) {
                 |w| async move { profiles::save_sandbox(&w, sandbox).await },
             );
         }
-        job @ (Job::ListConnections
-        | Job::Inspect(_)
-        | Job::Explore { .. }
-        | Job::Preview { .. }
-        | Job::Rotate { .. }
-        | Job::DeleteConnection { .. }
-        | Job::ListSandboxes) => {
-            spawn(w, |w| async move { manage::run(&w, job).await });
+        Job::Manage { request, job } => {
+            spawn(w, |w| async move { manage::run(&w, request, job).await });
         }
     }
 }

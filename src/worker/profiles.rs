@@ -169,14 +169,17 @@ pub(super) async fn test(w: &Worker, profile: Profile, client_secret: Option<Sec
 
 /// Gets (or reuses) the active profile's token, for the top bar.
 pub(super) async fn fetch_token(w: &Worker) {
-    let state = match w.active_client().await {
-        Ok((_, client)) => match client.tokens().token().await {
-            Ok(t) => TokenState::Valid(t.expires_at_ms),
-            Err(e) => TokenState::Error(e.to_string()),
-        },
-        Err(e) => TokenState::Error(e.message),
+    let (profile, state) = match w.active_client().await {
+        Ok((scope, client)) => (
+            Some(scope.profile),
+            match client.tokens().token().await {
+                Ok(t) => TokenState::Valid(t.expires_at_ms),
+                Err(e) => TokenState::Error(e.to_string()),
+            },
+        ),
+        Err(e) => (None, TokenState::Error(e.message)),
     };
-    w.send(Event::Token(state));
+    w.send(Event::Token { profile, state });
 }
 
 /// Remembers the create's AWS key under `label` (keyring and config).

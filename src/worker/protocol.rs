@@ -6,15 +6,17 @@ use std::path::PathBuf;
 use crate::api::explore::{ExploreItem, Preview};
 use crate::api::sandboxes::Sandbox;
 use crate::api::{ClientError, Connection};
-use crate::export::ExportFormat;
+use crate::error::Problem;
 use crate::import::{aws::AwsCredential, console::ConsoleCredential};
-use crate::manage::{Inspected, MergedConnection, NewCredentials};
 use crate::model::{CreatedConnection, S3ConnectionInput};
-use crate::ops::{Problem, Reconciled};
+use crate::ops::Reconciled;
+use crate::ops::connections::{Inspected, MergedConnection, NewCredentials};
+use crate::records::export::ExportFormat;
 use crate::secret::Secret;
 use crate::store::config::{Config, Profile};
 use crate::store::history::{Attempt, AttemptId, HistoryQuery};
 use crate::store::paths::AppPaths;
+use crate::store::sandboxes::KnownSandboxes;
 use crate::store::secrets::{KeyringStatus, SecretStore};
 
 /// How the worker is set up.
@@ -99,7 +101,25 @@ pub enum Job {
     ImportAwsFile(PathBuf),
     /// Load a remembered AWS key's secrets from the keyring.
     LoadSavedAwsKey(String),
-    /// List the active sandbox's S3 connections, merged with the history.
+    /// Work on what exists in AEP for the active profile and sandbox; the answer names them and
+    /// carries `request` back ([`Event::Manage`]).
+    Manage {
+        /// Chosen by the UI, echoed in the answer: a newer request's answer replaces an older one.
+        request: u64,
+        /// What to do.
+        job: ManageJob,
+    },
+    /// Use this sandbox for the active profile for this session only (the config file keeps
+    /// the saved one; its saved sandbox ends the session's choice).
+    UseSandbox(String),
+    /// Save this sandbox as the active profile's sandbox (in the config file).
+    SaveSandbox(String),
+}
+
+/// Work on what exists in AEP, for the active profile and sandbox.
+#[derive(Debug)]
+pub enum ManageJob {
+    /// List the sandbox's S3 connections, merged with the history.
     ListConnections,
     /// One connection's details.
     Inspect(String),
@@ -133,13 +153,80 @@ pub enum Job {
         /// Its name, for the history and messages.
         name: Option<String>,
     },
-    /// The sandboxes the active profile's credential may use.
+    /// The sandboxes the active profile's credential may use (remembered in the data dir).
     ListSandboxes,
-    /// Use this sandbox for the active profile for this session only (the config file keeps
-    /// the saved one; its saved sandbox ends the session's choice).
-    UseSandbox(String),
-    /// Save this sandbox as the active profile's sandbox (in the config file).
-    SaveSandbox(String),
+}
+
+/// The active profile's sandbox for this session, when it is not the one saved in its profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionSandbox {
+    /// The active profile.
+    pub profile: String,
+    /// Its sandbox in the config file.
+    pub saved: String,
+    /// The sandbox it uses this session.
+    pub session: String,
+}
+
+/// Which profile, sandbox, platform and organisation an answer is for: the UI drops an answer
+/// whose scope is no longer the one it shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scope {
+    /// Profile name.
+    pub profile: String,
+    /// The sandbox the profile used for the job (its session sandbox, if any).
+    pub sandbox: String,
+    /// Platform URL.
+    pub platform_url: String,
+    /// Organisation.
+    pub org_id: String,
+}
+
+impl Scope {
+    /// The scope of `profile` (as this session uses it).
+    pub fn of(profile: &Profile) -> Self {
+        Self {
+            profile: profile.name.clone(),
+            sandbox: profile.sandbox.clone(),
+            platform_url: profile.platform_url.clone(),
+            org_id: profile.org_id.clone(),
+        }
+    }
+}
+
+/// The answer to a [`ManageJob`].
+#[derive(Debug)]
+pub enum ManageAnswer {
+    /// The connections view.
+    Connections(Result<ConnectionsList, ErrorView>),
+    /// One connection's details.
+    Inspected(Result<Box<Inspected>, ErrorView>),
+    /// One level of storage.
+    Explored {
+        /// Connection ID.
+        id: String,
+        /// The folder, or the root.
+        path: Option<String>,
+        /// Its items.
+        result: Result<Vec<ExploreItem>, ErrorView>,
+    },
+    /// A file preview.
+    Previewed {
+        /// Connection ID.
+        id: String,
+        /// File path.
+        path: String,
+        /// Columns and rows.
+        result: Result<Preview, ErrorView>,
+    },
+    /// A rotation finished.
+    Rotated(Result<String, RotateFailure>),
+    /// A deletion finished (the connection ID on success).
+    ConnectionDeleted(Result<String, ErrorView>),
+    /// The sandboxes the credential may use.
+    Sandboxes(Result<Vec<Sandbox>, ErrorView>),
+    /// The job could not start: no active profile, or no client for it.
+    NotStarted(ErrorView),
 }
 
 /// What the worker reports.
@@ -147,19 +234,28 @@ pub enum Job {
 pub enum Event {
     /// Config and keyring state (after start and after profile changes).
     Setup {
-        /// The config.
+        /// The config, as saved.
         config: Config,
+        /// The active profile as this session uses it (with its session sandbox, if any).
+        active: Option<Profile>,
+        /// The active profile's sandbox for this session, when it is not the saved one: the
+        /// worker owns this choice; it is never written to the config.
+        session_sandbox: Option<SessionSandbox>,
+        /// The sandbox lists last read from AEP, for every organisation (the production rule's
+        /// input until the active one is read again).
+        known_sandboxes: KnownSandboxes,
         /// The keyring.
         keyring: KeyringStatus,
         /// Message when the history file was moved aside or could not be opened.
         history_notice: Option<String>,
     },
-    /// The sandbox the active profile uses for this session only, instead of its saved one
-    /// (`None`: the saved one). Sent just before each [`Event::Setup`], whose config it applies
-    /// to, and never saved.
-    SessionSandbox(Option<String>),
-    /// Token state of the active profile.
-    Token(TokenState),
+    /// Token state of a profile.
+    Token {
+        /// The profile it is for (`None`: no profile was active).
+        profile: Option<String>,
+        /// Its state.
+        state: TokenState,
+    },
     /// Result of a profile test.
     ProfileTested {
         /// Profile name.
@@ -167,8 +263,6 @@ pub enum Event {
         /// Expiry on success, the error otherwise.
         result: Result<i64, ErrorView>,
     },
-    /// A create has started (its pending record exists once `attempt` is set).
-    CreateStarted,
     /// A create finished.
     CreateFinished(Result<CreatedView, ErrorView>),
     /// Pending records were settled.
@@ -207,34 +301,15 @@ pub enum Event {
     ConsoleImported(Box<ConsoleCredential>),
     /// AWS keys were read from a file (or the keyring).
     AwsImported(Vec<AwsCredential>),
-    /// The connections view.
-    Connections(Result<ConnectionsList, ErrorView>),
-    /// One connection's details.
-    Inspected(Result<Box<Inspected>, ErrorView>),
-    /// One level of storage.
-    Explored {
-        /// Connection ID.
-        id: String,
-        /// The folder, or the root.
-        path: Option<String>,
-        /// Its items.
-        result: Result<Vec<ExploreItem>, ErrorView>,
+    /// The answer to [`Job::Manage`], for the scope it ran in.
+    Manage {
+        /// The profile and sandbox it ran for (`None` when no profile was active).
+        scope: Option<Scope>,
+        /// The request it answers.
+        request: u64,
+        /// The answer.
+        answer: ManageAnswer,
     },
-    /// A file preview.
-    Previewed {
-        /// Connection ID.
-        id: String,
-        /// File path.
-        path: String,
-        /// Columns and rows.
-        result: Result<Preview, ErrorView>,
-    },
-    /// A rotation finished.
-    Rotated(Result<String, RotateFailure>),
-    /// A deletion finished (the connection ID on success).
-    ConnectionDeleted(Result<String, ErrorView>),
-    /// The sandboxes the credential may use.
-    Sandboxes(Result<Vec<Sandbox>, ErrorView>),
     /// A connection with the same name already exists: the create was not sent.
     DuplicateFound(Box<Connection>),
     /// Something worth a look that stopped nothing (a config key this version does not know).
@@ -324,14 +399,14 @@ impl ErrorView {
     /// From any domain error: the message (Adobe's own words where its status, code and request
     /// ID are shown beside them), the hint, and Adobe's details when Adobe answered.
     pub fn of(problem: &(impl Problem + ?Sized)) -> Self {
-        let client = problem.client_error();
+        let answer = problem.answer().unwrap_or_default();
         Self {
-            status: client.and_then(ClientError::status),
-            code: client.and_then(ClientError::code).map(str::to_owned),
+            status: answer.status,
+            code: answer.code.map(str::to_owned),
             message: problem.summary(),
-            request_id: client.and_then(ClientError::request_id).map(str::to_owned),
+            request_id: answer.request_id.map(str::to_owned),
             hint: problem.hint(),
-            raw_body: client.and_then(raw_body),
+            raw_body: answer.raw_body.map(str::to_owned),
             curl: None,
             offer_create_anyway: false,
         }
@@ -348,16 +423,5 @@ impl ErrorView {
             message: message.into(),
             ..Self::default()
         }
-    }
-}
-
-/// The start of Adobe's raw answer behind `error`, if one arrived.
-fn raw_body(error: &ClientError) -> Option<String> {
-    match error {
-        ClientError::Api(api) => Some(api.raw_body.clone()),
-        ClientError::OutcomeUnknown { cause, .. } => raw_body(cause),
-        ClientError::TokenRenewal { rejected, .. } => Some(rejected.raw_body.clone()),
-        ClientError::Incomplete { cause, .. } => cause.as_deref().and_then(raw_body),
-        _ => None,
     }
 }

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use super::{Event, Worker, blocking};
-use crate::export::{self, ExportFormat};
 use crate::ops::{HistoryAccess, history};
+use crate::records::export::{self, ExportFormat};
 use crate::store::history::{Attempt, AttemptId, HistoryFacets, HistoryQuery, HistoryStore};
 
 /// A page of history, and how many records match.

@@ -7,9 +7,9 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use aep_s3_connect::api::flow::redacted_create_body;
-use aep_s3_connect::curl::{create_connection_curl, curl_for_attempt};
-use aep_s3_connect::export::{ExportError, ExportFormat, export_to_file, write_attempts};
 use aep_s3_connect::model::S3ConnectionInput;
+use aep_s3_connect::records::curl::{create_connection_curl, curl_for_attempt};
+use aep_s3_connect::records::export::{ExportError, ExportFormat, export_to_file, write_attempts};
 use aep_s3_connect::secret::Secret;
 use aep_s3_connect::store::history::{Attempt, AttemptId, AttemptStatus};
 use serde_json::Value;

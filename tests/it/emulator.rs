@@ -875,7 +875,9 @@ async fn sandboxes_are_listed_with_paging_and_without_sandbox_header() {
         .json()
         .await
         .unwrap();
-    assert_eq!(rest["sandboxes"][0]["name"], "noaccess");
+    assert_eq!(rest["sandboxes"][0]["name"], "live");
+    assert_eq!(rest["sandboxes"][0]["type"], "production");
+    assert_eq!(rest["sandboxes"][1]["name"], "noaccess");
 
     let resp = env
         .http

@@ -24,6 +24,7 @@ mod fuzz_corpus;
 mod history;
 mod keyring;
 mod manage;
+mod production;
 mod s3check;
 mod secret_hygiene;
 mod smoke;

@@ -8,9 +8,11 @@ use aep_s3_connect::api::explore::{ExploreItemType, ExploreTarget, FileType};
 use aep_s3_connect::api::{Connection, PlatformClient};
 use aep_s3_connect::cli::ToExit as _;
 use aep_s3_connect::emulator::{DEMO_CLIENT_SECRET, Fault, FaultRoute, RecordedRequest};
-use aep_s3_connect::manage::{self, DeleteError, MergedKind, NewCredentials, RotateError};
 use aep_s3_connect::model::S3ConnectionInput;
 use aep_s3_connect::ops;
+use aep_s3_connect::ops::connections::{
+    self as manage, DeleteError, MergedKind, NewCredentials, RotateError,
+};
 use aep_s3_connect::secret::Secret;
 use aep_s3_connect::store::history::{EventKind, EventOutcome, HistoryStore};
 use serde_json::{Value, json};
@@ -508,7 +510,7 @@ fn sandboxes_are_paged_and_sent_without_a_sandbox_header() {
     let c = client(&w);
     let all = w.runtime.block_on(c.list_sandboxes_paged(1)).unwrap();
     let names: Vec<&str> = all.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names, ["prod", "dev", "noaccess"]);
+    assert_eq!(names, ["prod", "dev", "live", "noaccess"]);
     assert!(all[0].is_production() && all[0].is_default);
     assert_eq!(all[0].title.as_deref(), Some("Production"));
     assert_eq!(all[0].region.as_deref(), Some("VA7"));
@@ -520,7 +522,7 @@ fn sandboxes_are_paged_and_sent_without_a_sandbox_header() {
         assert!(call.header("x-gw-ims-org-id").is_some());
         assert!(call.header("x-api-key").is_some());
     }
-    assert_eq!(w.runtime.block_on(c.list_sandboxes()).unwrap().len(), 3);
+    assert_eq!(w.runtime.block_on(c.list_sandboxes()).unwrap().len(), 4);
 }
 
 // ---- The command line ----
@@ -568,12 +570,14 @@ fn cli_sandboxes_json_marks_production_and_needs_no_sandbox() {
     let v = json_of(&out);
     assert_eq!(v["current"], "prod");
     let list = v["sandboxes"].as_array().unwrap();
-    assert_eq!(list.len(), 3);
+    assert_eq!(list.len(), 4);
     assert_eq!(list[0]["name"], "prod");
     assert_eq!(list[0]["type"], "production");
     assert_eq!(list[0]["production"], true);
     assert_eq!(list[0]["state"], "active");
     assert_eq!(list[1]["production"], false);
+    assert_eq!(list[2]["name"], "live");
+    assert_eq!(list[2]["production"], true, "production by its type");
 
     // Choosing a sandbox is why one lists them: none configured still works.
     let out = cmd(&w)

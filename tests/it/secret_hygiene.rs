@@ -29,8 +29,8 @@ use aep_s3_connect::emulator::{
     DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID, Fault, FaultRoute,
 };
 use aep_s3_connect::model::{DEFAULT_SCOPES, Target};
+use aep_s3_connect::ops::token::token_cache_scope;
 use aep_s3_connect::secret::Secret;
-use aep_s3_connect::session::token_cache_scope;
 use aep_s3_connect::store::paths::AppPaths;
 use aep_s3_connect::store::secrets::{KeyringStatus, SecretKind, SecretStore};
 use aep_s3_connect::ui::AepApp;

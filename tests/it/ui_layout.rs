@@ -2,6 +2,7 @@
 //! production confirmed first, views that follow the active profile, and Esc closing what is
 //! open one at a time. The real app with egui_kittest, wired to the emulator on loopback.
 
+use aep_s3_connect::emulator::{Fault, FaultRoute};
 use aep_s3_connect::model::S3ConnectionInput;
 use aep_s3_connect::secret::Secret;
 use aep_s3_connect::store::config::Profile;
@@ -11,6 +12,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
 use crate::common::World;
+use crate::common::cli::wait_until;
 use crate::common::ui::{app_on, click_create, copied, has_label, step_until, type_into};
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -136,6 +138,54 @@ fn connections_follow_the_active_profile_and_never_show_the_previous_sandbox() {
         !has_label(&h, "Only in dev"),
         "no row of the previous sandbox under the new one's name"
     );
+}
+
+/// Regression: a list answer that arrived after a sandbox switch was shown under the new
+/// sandbox's title, and kept. Every answer now names the profile and sandbox it is for, and one
+/// for another than the one shown is dropped.
+#[test]
+fn a_list_answer_that_arrives_after_a_switch_is_dropped() {
+    let w = World::new();
+    make_elsewhere(&w, "dev", "Only in dev");
+    make_elsewhere(&w, "prod", "Only in prod");
+    let mut h = app_on(w.home.path(), &w.emu().base_url(), "dev", |_| {});
+    step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+    h.get_by_role_and_label(Role::Button, "Connections").click();
+    step_until(&mut h, "dev's list", |h| has_label(h, "Only in dev"));
+    // The next list (dev's refresh) is slow; prod's, after the switch, is not.
+    w.emu()
+        .inject(Fault::new(FaultRoute::ListConnections).delay_ms(2_000));
+    h.get_by_role_and_label(Role::Button, "Refresh").click();
+    h.step();
+    h.step();
+    wait_until("the slow list is at Adobe", || {
+        w.emu()
+            .requests()
+            .iter()
+            .filter(|r| r.method == "GET" && r.path.ends_with("/connections"))
+            .count()
+            >= 2
+    });
+    h.get_by_role_and_label(Role::ComboBox, "Sandbox").click();
+    step_until(&mut h, "the sandboxes", |h| {
+        has_label(h, "Use prod for this session")
+    });
+    h.step();
+    h.get_by_label("Use prod for this session").click();
+    step_until(&mut h, "prod's list", |h| {
+        has_label(h, "S3 connections in prod") && has_label(h, "Only in prod")
+    });
+    // Dev's late answer comes and goes unshown.
+    let until = std::time::Instant::now() + std::time::Duration::from_millis(2_500);
+    while std::time::Instant::now() < until {
+        h.step();
+        assert!(
+            !has_label(&h, "Only in dev"),
+            "a row of the previous sandbox under prod's title"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(has_label(&h, "Only in prod"));
 }
 
 /// Esc closes the top-most thing, one per press: a window, then the selected record's details.

@@ -3,15 +3,15 @@
 
 use aep_s3_connect::api::PlatformClient;
 use aep_s3_connect::emulator::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID};
-use aep_s3_connect::manage::{MergedConnection, MergedKind};
 use aep_s3_connect::model::S3ConnectionInput;
+use aep_s3_connect::ops::connections::{MergedConnection, MergedKind};
 use aep_s3_connect::secret::Secret;
 use aep_s3_connect::store::config::{Config, Profile};
 use aep_s3_connect::store::paths::AppPaths;
 use aep_s3_connect::store::secrets::SecretStore;
 use aep_s3_connect::ui::dialogs::PresetDialogs;
 use aep_s3_connect::ui::{AepApp, AppConfig};
-use aep_s3_connect::worker::{ConnectionsList, Event, WorkerSettings};
+use aep_s3_connect::worker::{ConnectionsList, Event, ManageAnswer, WorkerSettings};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -234,6 +234,20 @@ fn production_delete_needs_the_name_typed() {
     assert!(w.emu().connections().is_empty());
 }
 
+/// Hands the window fixed rows as the answer to the list it asked for last.
+fn show_fixed_rows(h: &mut Harness<'_, AepApp>) {
+    let app = h.state();
+    let event = Event::Manage {
+        scope: app.scope(),
+        request: app.connections_request(),
+        answer: ManageAnswer::Connections(Ok(ConnectionsList {
+            rows: fixed_rows(),
+            cut_short: None,
+        })),
+    };
+    h.state_mut().on_event(event);
+}
+
 fn fixed_rows() -> Vec<MergedConnection> {
     let base = 1_767_225_600_000;
     [
@@ -277,11 +291,7 @@ fn snapshots_of_connections_explorer_and_rotate_dialog() {
         h.get_by_role_and_label(Role::Button, "Preview customers.csv")
             .click();
         step_until(&mut h, "the preview", |h| has_label(h, "Email (string)"));
-        h.state_mut()
-            .on_event(Event::Connections(Ok(ConnectionsList {
-                rows: fixed_rows(),
-                cut_short: None,
-            })));
+        show_fixed_rows(&mut h);
         for _ in 0..4 {
             h.step();
         }
@@ -292,11 +302,7 @@ fn snapshots_of_connections_explorer_and_rotate_dialog() {
         let w = World::new();
         let mut h = themed_app(&w, "dev", true, theme);
         open_connections(&mut h);
-        h.state_mut()
-            .on_event(Event::Connections(Ok(ConnectionsList {
-                rows: fixed_rows(),
-                cut_short: None,
-            })));
+        show_fixed_rows(&mut h);
         for _ in 0..4 {
             h.step();
         }
@@ -330,10 +336,13 @@ fn list_rows_emit_actions_and_open_their_dialogs() {
     };
 
     let mut screen = ConnectionsScreen::default();
-    screen.on_list(Ok(ConnectionsList {
-        rows: fixed_rows(),
-        cut_short: None,
-    }));
+    screen.on_list(
+        0,
+        Ok(ConnectionsList {
+            rows: fixed_rows(),
+            cut_short: None,
+        }),
+    );
     let mut h = Harness::builder()
         .with_size([1100.0, 700.0])
         .build_ui_state(
@@ -342,6 +351,7 @@ fn list_rows_emit_actions_and_open_their_dialogs() {
                 aep_s3_connect::ui::icons::install(ui.ctx());
                 let view = ConnectionsView {
                     sandbox: Some("dev"),
+                    production: false,
                 };
                 connections_ui(ui, screen, view, actions);
                 connection_windows_ui(ui.ctx(), screen, view, actions);

@@ -37,19 +37,13 @@ fn click(h: &mut Harness<'_, AepApp>, label: &str) {
     h.step();
 }
 
-/// Lists the sandboxes (once) and opens the top bar's sandbox picker.
+/// Opens the top bar's sandbox picker (the window lists the sandboxes by itself).
 fn open_sandbox_picker(h: &mut Harness<'_, AepApp>) {
-    if h.query_by_role_and_label(Role::ComboBox, "Switch sandbox:")
-        .is_none()
-    {
-        click(h, "Sandboxes…");
-    }
     step_until(h, "the sandbox picker", |h| {
-        h.query_by_role_and_label(Role::ComboBox, "Switch sandbox:")
+        h.query_by_role_and_label(Role::ComboBox, "Sandbox")
             .is_some()
     });
-    h.get_by_role_and_label(Role::ComboBox, "Switch sandbox:")
-        .click();
+    h.get_by_role_and_label(Role::ComboBox, "Sandbox").click();
     step_until(h, "the sandboxes", |h| has_label(h, "Save prod to profile"));
     // A popup's first frame only measures it: its buttons take clicks from the next one.
     h.step();

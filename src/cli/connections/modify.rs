@@ -9,7 +9,9 @@ use super::super::GlobalArgs;
 use super::super::output::Failure;
 use super::{DeleteArgs, RotateArgs, session};
 use crate::cli::Exit;
-use crate::manage::{self, DeleteError, NewCredentials, RotateError, RotateSuccess};
+use crate::ops::connections::{
+    self as manage, DeleteError, NewCredentials, RotateError, RotateSuccess,
+};
 
 pub(super) fn rotate(global: &GlobalArgs, args: RotateArgs) -> Result<(), Failure> {
     let json_out = args.json;
@@ -180,10 +182,13 @@ pub(super) fn delete(global: &GlobalArgs, args: DeleteArgs) -> Result<(), Failur
         .map_err(|e| Failure::client(&e, json_out))?;
     let sandbox = s.client.target().sandbox.clone();
     if !args.yes {
-        let production = sandbox == "prod"
-            || s.runtime
-                .block_on(s.client.list_sandboxes())
-                .is_ok_and(|all| all.iter().any(|x| x.name == sandbox && x.is_production()));
+        let production = s
+            .runtime
+            .block_on(crate::ops::sandboxes::kind_now(
+                &s.client,
+                &s.ctx.paths.sandboxes_file(),
+            ))
+            .production;
         let confirmed = if production {
             confirm(
                 &format!(

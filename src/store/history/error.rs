@@ -128,7 +128,7 @@ impl HistoryError {
             ),
             Self::Open { source, .. }
             | Self::Write { source, .. }
-            | Self::Migration { source, .. } => super::open::cannot_write(source),
+            | Self::Migration { source, .. } => cannot_write(source),
             _ => false,
         }
     }
@@ -166,6 +166,24 @@ pub(super) fn migrate_error(path: &Path, error: MigrateError) -> HistoryError {
             path: path.to_owned(),
             source,
         },
+    }
+}
+
+/// True when SQLite failed because something could not be written or created.
+pub(super) fn cannot_write(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(
+            rusqlite::ErrorCode::ReadOnly
+                | rusqlite::ErrorCode::CannotOpen
+                | rusqlite::ErrorCode::PermissionDenied
+        )
+    )
+}
+
+impl crate::error::Problem for HistoryError {
+    fn class(&self) -> crate::error::ErrorClass {
+        crate::error::ErrorClass::Local
     }
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
-use super::error::{HistoryError, migrate_error};
+use super::error::{HistoryError, cannot_write, migrate_error};
 use super::migrations::{self, APPLICATION_ID, LATEST, MigrateError};
 use super::recover;
 
@@ -183,18 +183,6 @@ fn read_header(path: &Path, immutable: bool) -> rusqlite::Result<(Connection, i6
         |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
     Ok((conn, version, app_id))
-}
-
-/// True when SQLite failed because something could not be written or created.
-pub(super) fn cannot_write(error: &rusqlite::Error) -> bool {
-    matches!(
-        error.sqlite_error_code(),
-        Some(
-            rusqlite::ErrorCode::ReadOnly
-                | rusqlite::ErrorCode::CannotOpen
-                | rusqlite::ErrorCode::PermissionDenied
-        )
-    )
 }
 
 /// `path` as a SQLite `file:` URI, with the characters URIs give a meaning escaped.

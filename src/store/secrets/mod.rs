@@ -471,6 +471,16 @@ impl SecretStore {
     }
 }
 
+impl crate::error::Problem for KeyringError {
+    fn class(&self) -> crate::error::ErrorClass {
+        crate::error::ErrorClass::Local
+    }
+
+    fn hint(&self) -> Option<String> {
+        self.fix().map(str::to_owned)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,12 @@
 //! Actions: what the screens asked for this frame, applied in one place.
 
 use super::AepApp;
-use crate::export::ExportFormat;
+use crate::records::export::ExportFormat;
 use crate::ui::action::Action;
 use crate::ui::dialogs::FileRequest;
 use crate::ui::file_prompt::FilePrompt;
 use crate::ui::persisted::{Tab, apply_theme};
-use crate::worker::Job;
+use crate::worker::{Job, ManageJob};
 
 impl AepApp {
     /// Applies one action: the one place that hands jobs to the worker and marks what they
@@ -79,7 +79,7 @@ impl AepApp {
             }
             Action::ListSandboxes => {
                 self.top_bar.sandboxes_loading();
-                self.worker.send(Job::ListSandboxes);
+                self.manage(ManageJob::ListSandboxes);
             }
             Action::RefreshToken => self.worker.send(Job::FetchToken),
             Action::Reconcile => self.worker.send(Job::Reconcile),
@@ -156,34 +156,34 @@ impl AepApp {
                     .as_ref()
                     .and_then(|c| c.profile(&attempt.profile))
                     .map(|p| p.client_id.as_str());
-                let text = crate::curl::curl_for_attempt(&attempt, client_id);
+                let text = crate::records::curl::curl_for_attempt(&attempt, client_id);
                 self.apply(
                     ctx,
                     Action::copy(text, "cURL command (secrets as $ENV references)"),
                 );
             }
             Action::RefreshConnections => {
-                self.connections.list_loading();
-                self.worker.send(Job::ListConnections);
+                let request = self.manage(ManageJob::ListConnections);
+                self.connections.list_loading(request);
             }
             Action::Inspect(id) => {
                 self.connections.inspect_loading();
-                self.worker.send(Job::Inspect(id));
+                self.manage(ManageJob::Inspect(id));
             }
             Action::Explore { id, name } => {
                 self.connections.open_explorer(&id, &name);
-                self.worker.send(Job::Explore { id, path: None });
+                self.manage(ManageJob::Explore { id, path: None });
             }
             Action::ExploreFolder { id, path } => {
                 self.connections.folder_loading(&id, &path);
-                self.worker.send(Job::Explore {
+                self.manage(ManageJob::Explore {
                     id,
                     path: Some(path),
                 });
             }
             Action::Preview { id, path } => {
                 self.connections.preview_loading(&id, &path);
-                self.worker.send(Job::Preview { id, path });
+                self.manage(ManageJob::Preview { id, path });
             }
             Action::Rotate {
                 id,
@@ -191,7 +191,7 @@ impl AepApp {
                 credentials,
             } => {
                 self.connections.rotate_started();
-                self.worker.send(Job::Rotate {
+                self.manage(ManageJob::Rotate {
                     id,
                     seen,
                     credentials,
@@ -199,7 +199,7 @@ impl AepApp {
             }
             Action::DeleteConnection { id, name } => {
                 self.connections.delete_started();
-                self.worker.send(Job::DeleteConnection {
+                self.manage(ManageJob::DeleteConnection {
                     id,
                     name: Some(name),
                 });

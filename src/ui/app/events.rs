@@ -1,11 +1,10 @@
 //! Worker events: each goes to the screen that owns its data.
 
 use super::AepApp;
-use crate::store::config::{Config, Profile};
 use crate::ui::action::Action;
 use crate::ui::persisted::Tab;
 use crate::ui::top_bar::TopBar;
-use crate::worker::Event;
+use crate::worker::{Event, ManageAnswer, Scope};
 
 impl AepApp {
     /// Takes one message from the worker: the one way worker results reach the screens (each
@@ -13,52 +12,65 @@ impl AepApp {
     /// actions.
     pub fn on_event(&mut self, event: Event) {
         match event {
-            Event::SessionSandbox(sandbox) => self.session_sandbox = sandbox,
             Event::Setup {
                 config,
+                active,
+                session_sandbox,
+                known_sandboxes,
                 keyring,
                 history_notice,
             } => {
-                let (config, session) = self.with_session_sandbox(config);
                 let first_load = self.config.is_none();
                 if let Some(notice) = history_notice {
                     self.notices.push(notice);
                 }
                 self.profiles.on_config(&config);
-                let has_profile = config.active().is_some();
-                let before = self
-                    .config
-                    .as_ref()
-                    .and_then(Config::active)
-                    .map(Profile::target);
-                let after = config.active().map(Profile::target);
+                let before = self.scope();
+                let after = active.as_ref().map(Scope::of);
                 if before != after {
                     // Another profile or sandbox: what was loaded for the old one is not shown
-                    // under the new one's name (the Connections list reloads when shown).
+                    // under the new one's name (the Connections list reloads when shown), and
+                    // the sandbox list is read again for the new organisation.
                     self.connections.forget_list();
                     self.connections.close_all();
-                    if before.as_ref().map(|t| (&t.org_id, &t.ims_url))
-                        != after.as_ref().map(|t| (&t.org_id, &t.ims_url))
-                    {
+                    let org = |s: &Option<Scope>| {
+                        s.as_ref()
+                            .map(|s| (s.platform_url.clone(), s.org_id.clone()))
+                    };
+                    if org(&before) != org(&after) {
                         self.top_bar = TopBar::default();
+                        self.token = crate::worker::TokenState::None;
+                    }
+                    if after.is_some() {
+                        self.actions.push(Action::ListSandboxes);
                     }
                 }
+                self.known_sandboxes = known_sandboxes;
                 self.config = Some(config);
+                self.active = active;
+                self.session_sandbox = session_sandbox;
                 self.keyring = Some(keyring);
-                // After any reset of the top bar above.
-                self.top_bar.on_session_sandbox(session);
                 if first_load {
                     self.actions.push(Action::LoadHistoryFacets);
                 }
-                if first_load && has_profile {
+                if first_load && self.active.is_some() {
                     self.actions.push(Action::RefreshToken);
                     self.actions.push(Action::Reconcile);
                 }
             }
-            Event::Token(state) => self.token = state,
+            Event::Token { profile, state } => {
+                if profile.as_deref() == self.active_profile().map(|p| p.name.as_str()) {
+                    self.token = state;
+                }
+            }
             Event::ProfileTested { name, result } => self.profiles.on_tested(name, result),
-            Event::CreateStarted => {}
-            Event::CreateFinished(result) => self.form.on_created(result),
+            Event::CreateFinished(result) => {
+                if result.is_ok() {
+                    // The Connections view has a new row: it reloads when shown.
+                    self.connections.forget_list();
+                }
+                self.form.on_created(result);
+            }
             Event::DuplicateFound(existing) => self.form.on_duplicate(existing),
             Event::AwsImported(keys) => self.form.fields.on_aws_import(keys),
             Event::Reconciled(results) => {
@@ -92,27 +104,62 @@ impl AepApp {
             }
             Event::Notice(message) => self.toast(message),
             Event::Error { context, message } => self.errors.push((context, message)),
-            Event::Connections(result) => self.connections.on_list(result),
-            Event::Inspected(result) => self.connections.on_inspected(result),
-            Event::Explored { id, path, result } => {
+            Event::Manage {
+                scope,
+                request,
+                answer,
+            } => self.on_manage(scope, request, answer),
+        }
+    }
+}
+
+impl AepApp {
+    /// An answer about what exists in AEP. One for another profile or sandbox than the one shown
+    /// (the user moved on while it was on its way) is dropped, as is a list older than the last
+    /// one asked for; a sandbox list is kept for its organisation whatever is shown.
+    fn on_manage(&mut self, scope: Option<Scope>, request: u64, answer: ManageAnswer) {
+        if let (ManageAnswer::Sandboxes(Ok(list)), Some(s)) = (&answer, &scope) {
+            self.known_sandboxes
+                .record(&s.platform_url, &s.org_id, list.clone());
+        }
+        let current = self.scope();
+        let same_org = |a: &Option<Scope>, b: &Option<Scope>| {
+            a.as_ref().map(|s| (&s.platform_url, &s.org_id))
+                == b.as_ref().map(|s| (&s.platform_url, &s.org_id))
+        };
+        match answer {
+            ManageAnswer::Sandboxes(result) if same_org(&scope, &current) => {
+                self.top_bar.on_sandboxes(result);
+            }
+            ManageAnswer::Sandboxes(_) => {}
+            ManageAnswer::NotStarted(e) => {
+                self.errors.push(("talking to AEP".to_owned(), e.message));
+            }
+            _ if scope != current => {
+                tracing::debug!(request, "dropping an answer for another profile or sandbox");
+            }
+            ManageAnswer::Connections(result) => self.connections.on_list(request, result),
+            ManageAnswer::Inspected(result) => self.connections.on_inspected(result),
+            ManageAnswer::Explored { id, path, result } => {
                 self.connections.on_explored(&id, path, result);
             }
-            Event::Previewed { id, path, result } => {
+            ManageAnswer::Previewed { id, path, result } => {
                 self.connections.on_previewed(&id, path, result);
             }
-            Event::Rotated(result) => {
+            ManageAnswer::Rotated(result) => {
                 if self.connections.on_rotated(result) {
                     self.toast("Credentials rotated; the connection uses the new key".to_owned());
                     self.actions.push(Action::RefreshConnections);
                 }
             }
-            Event::ConnectionDeleted(result) => {
+            ManageAnswer::ConnectionDeleted(result) => {
                 if let Some(id) = self.connections.on_deleted(result) {
                     self.toast(format!("Deleted {id} in AEP"));
                     self.actions.push(Action::RefreshConnections);
+                    // The history's "deleted in AEP" marks change too.
+                    self.history.invalidate();
                 }
             }
-            Event::Sandboxes(result) => self.top_bar.on_sandboxes(result),
         }
     }
 }

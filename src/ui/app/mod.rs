@@ -14,13 +14,17 @@ use super::file_prompt::FilePrompt;
 use super::form::{FormScreen, FormView};
 use super::history::HistoryScreen;
 use super::persisted::{Persisted, STORAGE_KEY, Tab, apply_theme};
-use super::profiles::{ProfilesScreen, ProfilesView, SessionSandbox};
+use super::profiles::{ProfilesScreen, ProfilesView};
 use super::screenshot::Screenshot;
 use super::top_bar::{TopBar, TopBarView};
 use super::widgets::StatusLine;
+use crate::api::sandboxes::SandboxKind;
 use crate::store::config::{Config, Profile};
+use crate::store::sandboxes::KnownSandboxes;
 use crate::store::secrets::KeyringStatus;
-use crate::worker::{TokenState, WorkerHandle, WorkerSettings};
+use crate::worker::{
+    Job, ManageJob, Scope, SessionSandbox, TokenState, WorkerHandle, WorkerSettings,
+};
 
 /// How the window starts.
 pub struct AppConfig {
@@ -41,12 +45,18 @@ pub struct AepApp {
     screenshot: Option<Screenshot>,
     persisted: Persisted,
     demo: bool,
-    /// The config as the worker last reported it, the active profile with the sandbox it uses
-    /// this session (see [`Self::with_session_sandbox`]); `None` until it has.
+    /// The config as saved, as the worker last reported it; `None` until it has.
     config: Option<Config>,
+    /// The active profile as this session uses it (the worker's answer: its session sandbox
+    /// applied).
+    active: Option<Profile>,
     keyring: Option<KeyringStatus>,
-    /// The sandbox the active profile uses for this session only, as the worker last said.
-    session_sandbox: Option<String>,
+    /// The active profile's sandbox for this session only, as the worker last said.
+    session_sandbox: Option<SessionSandbox>,
+    /// The sandbox lists read from AEP, by organisation: the production rule's input.
+    known_sandboxes: KnownSandboxes,
+    /// The number of the last [`Job::Manage`] sent: answers echo it.
+    last_request: u64,
     token: TokenState,
     notices: Vec<String>,
     toasts: Vec<(String, Instant)>,
@@ -91,8 +101,11 @@ impl AepApp {
             persisted,
             demo: config.demo,
             config: None,
+            active: None,
             keyring: None,
             session_sandbox: None,
+            known_sandboxes: KnownSandboxes::default(),
+            last_request: 0,
             token: TokenState::None,
             notices: Vec::new(),
             toasts: Vec::new(),
@@ -116,9 +129,9 @@ impl AepApp {
         app
     }
 
-    /// The active profile, if any.
+    /// The active profile as this session uses it, if any.
     pub fn active_profile(&self) -> Option<&Profile> {
-        self.config.as_ref()?.active()
+        self.active.as_ref()
     }
 
     /// The sandbox the active profile uses now (this session's choice, else its saved one).
@@ -131,28 +144,30 @@ impl AepApp {
         self.session_sandbox.is_some() && self.active_profile().is_some()
     }
 
-    /// The config as the window shows it: the active profile with the sandbox it uses this
-    /// session, so every view (the production badge and confirmation among them) follows the
-    /// sandbox in use; and which sandbox is saved, when that is another (the profiles screen is
-    /// told here, the top bar by the caller).
-    fn with_session_sandbox(&mut self, mut config: Config) -> (Config, Option<SessionSandbox>) {
-        let active = config.active_profile.clone();
-        let session = match (
-            &self.session_sandbox,
-            config
-                .profiles
-                .iter_mut()
-                .find(|p| Some(&p.name) == active.as_ref()),
-        ) {
-            (Some(sandbox), Some(p)) => Some(SessionSandbox {
-                profile: p.name.clone(),
-                saved: std::mem::replace(&mut p.sandbox, sandbox.clone()),
-                session: sandbox.clone(),
-            }),
-            _ => None,
-        };
-        self.profiles.on_session_sandbox(session.clone());
-        (config, session)
+    /// The profile and sandbox the window shows: answers for another are dropped.
+    pub fn scope(&self) -> Option<Scope> {
+        self.active_profile().map(Scope::of)
+    }
+
+    /// Whether `profile`'s sandbox is production, by the one rule on what AEP last listed.
+    fn kind_of(&self, profile: &Profile) -> SandboxKind {
+        self.known_sandboxes
+            .kind(&profile.platform_url, &profile.org_id, &profile.sandbox)
+    }
+
+    /// Sends a job on what exists in AEP; returns its request number.
+    fn manage(&mut self, job: ManageJob) -> u64 {
+        self.last_request += 1;
+        self.worker.send(Job::Manage {
+            request: self.last_request,
+            job,
+        });
+        self.last_request
+    }
+
+    /// The request of the Connections list shown or on its way (its answer must carry it).
+    pub fn connections_request(&self) -> u64 {
+        self.connections.list_request()
     }
 
     /// True once the worker has reported the config.
@@ -160,11 +175,10 @@ impl AepApp {
         self.config.is_some()
     }
 
-    /// True when the active profile's sandbox is a production one: named `prod` (AEP's default
-    /// production sandbox), or listed as production by the sandboxes API.
+    /// True when the active profile's sandbox is a production one ([`Self::kind_of`]).
     fn in_production(&self) -> bool {
         self.active_profile()
-            .is_some_and(|p| p.sandbox == "prod" || self.top_bar.is_production(&p.sandbox))
+            .is_some_and(|p| self.kind_of(p).production)
     }
 
     /// True while a create runs.
@@ -282,6 +296,9 @@ impl AepApp {
             tab: self.persisted.tab,
             theme: self.persisted.theme,
             config: self.config.as_ref(),
+            active: self.active.as_ref(),
+            kind: self.active.as_ref().map(|p| self.kind_of(p)),
+            session: self.session_sandbox.as_ref(),
             token: &self.token,
         };
         super::top_bar::top_bar_ui(ui, &self.top_bar, top_bar, &mut actions);
@@ -292,9 +309,10 @@ impl AepApp {
             self.history_panel_ui(ui, &mut actions);
         }
         let profiles: &[Profile] = self.config.as_ref().map_or(&[], |c| &c.profiles);
-        let active = self.config.as_ref().and_then(Config::active);
+        let active = self.active.as_ref();
         let connections = ConnectionsView {
             sandbox: active.map(|p| p.sandbox.as_str()),
+            production: active.is_some_and(|p| self.kind_of(p).production),
         };
         egui::CentralPanel::default().show(ui, |ui| {
             let Some(config) = &self.config else {
@@ -307,7 +325,12 @@ impl AepApp {
             }
             match self.persisted.tab {
                 Tab::NewConnection if self.history.selected().is_some() => {
-                    super::history::details_ui(ui, &mut self.history, &mut actions);
+                    super::history::details_ui(
+                        ui,
+                        &mut self.history,
+                        &self.known_sandboxes,
+                        &mut actions,
+                    );
                 }
                 Tab::NewConnection => super::form::form_ui(
                     ui,
@@ -324,6 +347,8 @@ impl AepApp {
                     ProfilesView {
                         profiles,
                         active: active.map(|p| p.name.as_str()),
+                        session: self.session_sandbox.as_ref(),
+                        known_sandboxes: &self.known_sandboxes,
                         keyring: self.keyring.as_ref(),
                     },
                     &mut actions,
@@ -343,10 +368,12 @@ impl AepApp {
             &mut actions,
         );
         if let Some(p) = active {
+            let kind = self.kind_of(p);
             super::confirm::production_confirm_ui(
                 &ctx,
                 &mut self.confirm_production,
                 &p.sandbox,
+                kind,
                 self.form.fields.name.trim(),
                 &mut actions,
             );

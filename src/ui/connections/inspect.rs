@@ -1,6 +1,6 @@
 //! The details window of one connection: as AEP returns it, and what the history knows.
 
-use crate::manage::Inspected;
+use crate::ops::connections::Inspected;
 use crate::ui::action::Action;
 use crate::ui::loadable::Loadable;
 use crate::ui::widgets::copy_row;

@@ -4,7 +4,7 @@ use egui_extras::{Column, TableBuilder};
 
 use super::ConnectionsView;
 use crate::api::Connection;
-use crate::manage::{MergedConnection, MergedKind};
+use crate::ops::connections::{MergedConnection, MergedKind};
 use crate::ui::action::Action;
 use crate::ui::loadable::Loadable;
 use crate::ui::{icons, style};

@@ -16,7 +16,7 @@ use rotate::RotateDialog;
 use super::action::Action;
 use super::loadable::Loadable;
 use crate::api::explore::{ExploreItem, Preview};
-use crate::manage::Inspected;
+use crate::ops::connections::Inspected;
 use crate::worker::{ConnectionsList, ErrorView, RotateFailure};
 
 /// The connections screen's state: the list, its filter and the open windows.
@@ -24,6 +24,8 @@ use crate::worker::{ConnectionsList, ErrorView, RotateFailure};
 pub struct ConnectionsScreen {
     /// The merged list, as the table shows it.
     list: Loadable<Vec<ConnectionRow>>,
+    /// The request of the list shown or on its way: an older answer is dropped.
+    list_request: u64,
     /// Why the list is only part of the sandbox's connections, when AEP's list stopped early.
     cut_short: Option<ErrorView>,
     /// Filter text.
@@ -43,19 +45,15 @@ pub struct ConnectionsScreen {
 pub struct ConnectionsView<'a> {
     /// The active profile's sandbox; `None` without a profile.
     pub sandbox: Option<&'a str>,
-}
-
-impl ConnectionsView<'_> {
-    /// The sandbox is the production one (deleting asks for the name).
-    pub fn production(&self) -> bool {
-        self.sandbox == Some("prod")
-    }
+    /// The sandbox is a production one (deleting asks for the name).
+    pub production: bool,
 }
 
 impl ConnectionsScreen {
-    /// The list was asked for.
-    pub(crate) fn list_loading(&mut self) {
+    /// The list was asked for, as `request`.
+    pub(crate) fn list_loading(&mut self, request: u64) {
         self.list = Loadable::Loading;
+        self.list_request = request;
     }
 
     /// Esc: closes the top-most open window or dialog; true when one was open.
@@ -76,8 +74,17 @@ impl ConnectionsScreen {
         self.list = Loadable::Idle;
     }
 
-    /// The list arrived (the worker's answer; tests hand it fixed rows).
-    pub fn on_list(&mut self, result: Result<ConnectionsList, ErrorView>) {
+    /// The request of the list shown or on its way.
+    pub(crate) fn list_request(&self) -> u64 {
+        self.list_request
+    }
+
+    /// The list of `request` arrived (the worker's answer; tests hand it fixed rows). The
+    /// answer to an older request than the last one is dropped.
+    pub fn on_list(&mut self, request: u64, result: Result<ConnectionsList, ErrorView>) {
+        if request != self.list_request {
+            return;
+        }
         self.cut_short = result.as_ref().ok().and_then(|l| l.cut_short.clone());
         self.list = Loadable::from_result(
             result.map(|list| list.rows.into_iter().map(ConnectionRow::new).collect()),
@@ -231,5 +238,5 @@ pub fn connection_windows_ui(
     inspect::inspect_window_ui(ctx, &mut screen.inspected, actions);
     explorer::explorer_window_ui(ctx, &mut screen.explorer, actions);
     rotate::rotate_dialog_ui(ctx, &mut screen.rotate, actions);
-    delete::delete_dialog_ui(ctx, &mut screen.delete, view.production(), actions);
+    delete::delete_dialog_ui(ctx, &mut screen.delete, view.production, actions);
 }

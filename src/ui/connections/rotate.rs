@@ -4,7 +4,7 @@ use zeroize::Zeroizing;
 
 use super::ConnectionRow;
 use crate::api::Connection;
-use crate::manage::NewCredentials;
+use crate::ops::connections::NewCredentials;
 use crate::secret::Secret;
 use crate::ui::action::Action;
 use crate::ui::widgets::{SecretText, labelled_text};

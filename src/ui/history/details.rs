@@ -4,12 +4,18 @@
 use super::HistoryScreen;
 use crate::model::EpochMs;
 use crate::store::history::{Attempt, AttemptStatus};
+use crate::store::sandboxes::KnownSandboxes;
 use crate::ui::action::Action;
 use crate::ui::widgets::copy_row;
 use crate::ui::{icons, style};
 
 /// Draws the selected record; does nothing when none is.
-pub fn details_ui(ui: &mut egui::Ui, screen: &mut HistoryScreen, actions: &mut Vec<Action>) {
+pub fn details_ui(
+    ui: &mut egui::Ui,
+    screen: &mut HistoryScreen,
+    known_sandboxes: &KnownSandboxes,
+    actions: &mut Vec<Action>,
+) {
     let Some(a) = &screen.selected else {
         return;
     };
@@ -39,8 +45,9 @@ pub fn details_ui(ui: &mut egui::Ui, screen: &mut HistoryScreen, actions: &mut V
                     a.sandbox,
                     EpochMs(a.started_at_ms).local()
                 ));
-                if a.sandbox == "prod" {
-                    style::production_badge(ui, &a.sandbox);
+                let kind = known_sandboxes.kind(&a.platform_url, &a.org_id, &a.sandbox);
+                if kind.production {
+                    style::production_badge(ui, &a.sandbox, kind);
                 }
             });
             ui.add_space(6.0);

@@ -241,8 +241,8 @@ pub fn history_panel_ui(ui: &mut egui::Ui, screen: &mut HistoryScreen, actions: 
 fn export_menu_ui(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
     let menu = ui.menu_button(icons::with(icons::EXPORT, "Export"), |ui| {
         for (label, format) in [
-            ("As CSV…", crate::export::ExportFormat::Csv),
-            ("As JSON…", crate::export::ExportFormat::Json),
+            ("As CSV…", crate::records::export::ExportFormat::Csv),
+            ("As JSON…", crate::records::export::ExportFormat::Json),
         ] {
             if ui.button(label).clicked() {
                 actions.push(Action::Pick(super::dialogs::FileRequest::export(format)));

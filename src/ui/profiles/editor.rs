@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use zeroize::Zeroizing;
 
 use super::ProfilesScreen;
-use crate::model::{DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES, EpochMs};
+use crate::model::{
+    DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_PRODUCTION_SANDBOX, DEFAULT_SCOPES, EpochMs,
+};
 use crate::secret::Secret;
 use crate::store::config::Profile;
 use crate::ui::action::Action;
@@ -68,7 +70,7 @@ impl ProfileDraft {
     /// A new profile, filled from the variables `var` gives, else the defaults.
     fn new_from(var: impl Fn(&str) -> Option<String>) -> Self {
         let mut draft = Self {
-            sandbox: "prod".to_owned(),
+            sandbox: DEFAULT_PRODUCTION_SANDBOX.to_owned(),
             platform_url: DEFAULT_PLATFORM_URL.to_owned(),
             ims_url: DEFAULT_IMS_URL.to_owned(),
             scopes: DEFAULT_SCOPES.to_owned(),
@@ -276,7 +278,7 @@ fn fields_ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &[crate::valid
             "stored in the keyring; empty keeps the stored one",
             None,
         ),
-        ("Sandbox", sandbox, false, "prod", Some(Field::Sandbox)),
+        ("Sandbox", sandbox, false, DEFAULT_PRODUCTION_SANDBOX, Some(Field::Sandbox)),
         ("Scopes", scopes, false, DEFAULT_SCOPES, Some(Field::Scopes)),
         (
             "Platform URL",

@@ -11,20 +11,11 @@ use super::action::Action;
 use super::dialogs::FileRequest;
 use super::{icons, style};
 use crate::import::console::ConsoleCredential;
+use crate::ops::profiles;
 use crate::store::config::{Config, Profile};
+use crate::store::sandboxes::KnownSandboxes;
 use crate::store::secrets::KeyringStatus;
-use crate::worker::ErrorView;
-
-/// The active profile's sandbox for this session, when it is not the one saved in its profile.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SessionSandbox {
-    /// The active profile.
-    pub profile: String,
-    /// Its sandbox in the config file.
-    pub saved: String,
-    /// The sandbox it uses this session.
-    pub session: String,
-}
+use crate::worker::{ErrorView, SessionSandbox};
 
 /// The profiles screen's state: the editor and the last test.
 #[derive(Default)]
@@ -35,8 +26,6 @@ pub struct ProfilesScreen {
     tested: Option<(String, Result<i64, ErrorView>)>,
     /// A test is running.
     testing: bool,
-    /// The active profile's sandbox for this session, when not its saved one.
-    session: Option<SessionSandbox>,
     /// The profile waiting for a remove confirmation.
     confirm_remove: Option<String>,
 }
@@ -48,6 +37,10 @@ pub struct ProfilesView<'a> {
     pub profiles: &'a [Profile],
     /// The active profile's name.
     pub active: Option<&'a str>,
+    /// The active profile's sandbox for this session, when not its saved one.
+    pub session: Option<&'a SessionSandbox>,
+    /// The sandbox lists read from AEP: whether a profile's sandbox is production.
+    pub known_sandboxes: &'a KnownSandboxes,
     /// The keyring in use, once known.
     pub keyring: Option<&'a KeyringStatus>,
 }
@@ -64,22 +57,23 @@ impl ProfilesScreen {
         }
     }
 
-    /// The active profile uses a sandbox for this session only (or, `None`, its saved one).
-    pub fn on_session_sandbox(&mut self, session: Option<SessionSandbox>) {
-        self.session = session;
-    }
-
     /// A test finished.
     pub fn on_tested(&mut self, name: String, result: Result<i64, ErrorView>) {
         self.testing = false;
         self.tested = Some((name, result));
     }
 
-    /// Opens the editor on the console JSON's values.
+    /// Opens the editor on the profile the console JSON makes ([`profiles::console_profile`],
+    /// as `profile add --from-console-json` makes it), named after its project.
     pub fn on_console_import(&mut self, c: ConsoleCredential) {
-        let mut draft = ProfileDraft::new();
+        // What a new profile starts with (the AEP_* variables, else the defaults), under what
+        // the file says.
+        let base = ProfileDraft::new().profile();
+        let profile = profiles::console_profile(&c, &c.suggested_profile_name(), Some(&base));
+        let mut draft = ProfileDraft::from_profile(&profile);
+        draft.original_name = None;
         // Of two secrets (a rotation) one is about to stop working: the user picks, none is
-        // filled in (issue 9e).
+        // filled in.
         match c.client_secret(None) {
             Ok(secret) => draft.client_secret = Zeroizing::new(secret.expose().to_owned()),
             Err(e) => {
@@ -88,22 +82,6 @@ impl ProfilesScreen {
                 ));
             }
         }
-        draft.name = c
-            .project_name
-            .as_deref()
-            .map(|n| {
-                n.chars()
-                    .filter(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(*ch))
-                    .collect()
-            })
-            .filter(|n: &String| !n.is_empty())
-            .unwrap_or_else(|| "adobe".to_owned());
-        draft.org_id = c.org_id;
-        draft.client_id = c.client_id;
-        if !c.scopes.is_empty() {
-            draft.scopes = c.scopes;
-        }
-        draft.technical_account_email = c.technical_account_email;
         self.editing = Some(draft);
         self.tested = None;
     }
@@ -132,7 +110,7 @@ pub fn profiles_ui(
         keyring_ui(ui, view.keyring);
         ui.add_space(6.0);
         for p in view.profiles {
-            profile_card_ui(ui, screen, p, view.active == Some(p.name.as_str()), actions);
+            profile_card_ui(ui, screen, p, view, actions);
         }
         ui.horizontal(|ui| {
             if ui.button("Add profile").clicked() {
@@ -157,10 +135,16 @@ fn profile_card_ui(
     ui: &mut egui::Ui,
     screen: &mut ProfilesScreen,
     p: &Profile,
-    is_active: bool,
+    view: ProfilesView<'_>,
     actions: &mut Vec<Action>,
 ) {
-    let session = screen.session.as_ref().filter(|s| s.profile == p.name);
+    let is_active = view.active == Some(p.name.as_str());
+    let session = view.session.filter(|s| s.profile == p.name);
+    // The sandbox in use: this session's, when the profile has one.
+    let sandbox = session.map_or(p.sandbox.as_str(), |s| s.session.as_str());
+    let kind = view
+        .known_sandboxes
+        .kind(&p.platform_url, &p.org_id, sandbox);
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.horizontal_wrapped(|ui| {
@@ -168,11 +152,7 @@ fn profile_card_ui(
             if is_active {
                 ui.label(icons::with(icons::CHECK, "active"));
             }
-            if p.sandbox == "prod" {
-                style::production_badge(ui, &p.sandbox);
-            } else {
-                ui.label(format!("sandbox {}", p.sandbox));
-            }
+            style::sandbox_label(ui, sandbox, kind);
             if let Some(s) = session {
                 ui.weak(format!("(this session only; saved: {})", s.saved));
             }
@@ -193,12 +173,8 @@ fn profile_card_ui(
                 .accessible_name(format!("Edit {}", p.name))
                 .clicked()
             {
-                let mut draft = ProfileDraft::from_profile(p);
                 // The editor edits the profile as saved, not this session's choice.
-                if let Some(s) = session {
-                    draft.sandbox.clone_from(&s.saved);
-                }
-                screen.editing = Some(draft);
+                screen.editing = Some(ProfileDraft::from_profile(p));
                 screen.tested = None;
             }
             if ui

@@ -134,7 +134,7 @@ pub fn find_key(history: &HistoryStore, access_key_id: &str) -> Result<Vec<KeyUs
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manage::ok_result;
+    use crate::ops::connections::ok_result;
     use crate::store::history::NewEvent;
 
     #[test]

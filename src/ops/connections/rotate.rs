@@ -2,9 +2,10 @@
 
 use crate::api::flow::{KEPT_ON_ROTATION, rotation_ops};
 use crate::api::{ClientError, Connection, PlatformClient};
+use crate::error::{ErrorClass, Problem};
 use crate::model::EpochMs;
 use crate::model::S3_AUTH_SPEC_ACCESS_KEY;
-use crate::ops::{ErrorClass, HistoryAccess, Problem};
+use crate::ops::HistoryAccess;
 use crate::secret::Secret;
 use crate::store::history::{EventId, EventKind, HistoryError};
 use crate::validate::{self, FieldError, FieldWarning};
@@ -161,14 +162,15 @@ impl Problem for RotateError {
         }
     }
 
-    fn client_error(&self) -> Option<&ClientError> {
+    fn behind(&self) -> Option<&dyn Problem> {
         match self {
             Self::Stale { error, .. }
             | Self::Client(error)
             | Self::OutcomeUnknown { error, .. }
             | Self::NotApplied { error, .. }
             | Self::Unverified { error, .. } => Some(error),
-            Self::Invalid(_) | Self::NotAccessKey { .. } | Self::Store(_) => None,
+            Self::Store(e) => Some(e),
+            Self::Invalid(_) | Self::NotAccessKey { .. } => None,
         }
     }
 

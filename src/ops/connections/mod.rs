@@ -8,6 +8,7 @@
 
 pub mod delete;
 pub mod keys;
+pub mod reconcile;
 pub mod rotate;
 
 use std::collections::{HashMap, HashSet};
@@ -15,8 +16,9 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use crate::api::{ClientError, Connection, PlatformClient};
+use crate::error::{ErrorClass, Problem};
 use crate::model::{Target, now_ms};
-use crate::ops::{ErrorClass, HistoryAccess, Problem};
+use crate::ops::HistoryAccess;
 use crate::store::history::{
     Attempt, AttemptId, AttemptStatus, Event, EventId, EventKind, EventOutcome, EventResult,
     HistoryError, HistoryQuery, HistoryStore, NewEvent,
@@ -238,17 +240,10 @@ impl Problem for InspectError {
         }
     }
 
-    fn client_error(&self) -> Option<&ClientError> {
+    fn behind(&self) -> Option<&dyn Problem> {
         match self {
             Self::Client(e) => Some(e),
-            Self::Store(_) => None,
-        }
-    }
-
-    fn summary(&self) -> String {
-        match self {
-            Self::Client(e) => e.summary(),
-            Self::Store(e) => e.to_string(),
+            Self::Store(e) => Some(e),
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::store::history::{
     InFlightState,
 };
 
-use super::history::HistoryAccess;
+use crate::ops::history::HistoryAccess;
 
 /// What reconciliation did with one pending record.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,7 +92,7 @@ pub const RECONCILE_WINDOW_MS: i64 = 10 * 60 * 1000;
 
 /// The client's timing bounds, copied so they can travel to the history's thread.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Clock {
+pub(crate) struct Clock {
     /// How long after leaving a request may still reach Adobe, ms.
     lands_within_ms: i64,
     /// How far Adobe's clock and ours may differ, ms.
@@ -100,7 +100,7 @@ pub(super) struct Clock {
 }
 
 impl Clock {
-    pub(super) fn of(client: &PlatformClient) -> Self {
+    pub(crate) fn of(client: &PlatformClient) -> Self {
         Self {
             lands_within_ms: client.lands_within_ms(),
             clock_slack_ms: client.clock_slack_ms(),
@@ -110,7 +110,7 @@ impl Clock {
 
 /// When pending attempt `id` may be called "not created": once the last request it sent can no
 /// longer reach Adobe, plus clock slack. `None` while its owner is alive (it settles it).
-pub(super) fn settles_after_ms(
+pub(crate) fn settles_after_ms(
     history: &HistoryStore,
     clock: Clock,
     id: AttemptId,

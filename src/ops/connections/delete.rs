@@ -1,7 +1,8 @@
 //! Deleting a connection, with the plain-language answer for one a dataflow uses (code 1418).
 
 use crate::api::{ClientError, PlatformClient};
-use crate::ops::{ErrorClass, HistoryAccess, Problem};
+use crate::error::{ErrorClass, Problem};
+use crate::ops::HistoryAccess;
 use crate::store::history::{EventId, EventKind, HistoryError};
 
 use super::{
@@ -72,22 +73,19 @@ impl Problem for DeleteError {
         }
     }
 
-    fn client_error(&self) -> Option<&ClientError> {
+    fn behind(&self) -> Option<&dyn Problem> {
         match self {
             Self::InUse { error, .. }
             | Self::Client(error)
             | Self::OutcomeUnknown { error, .. } => Some(error),
-            Self::Store(_) => None,
+            Self::Store(e) => Some(e),
         }
     }
 
     fn hint(&self) -> Option<String> {
         match self {
             Self::InUse { .. } => Some(IN_USE_FIX.to_owned()),
-            other => other
-                .client_error()
-                .and_then(ClientError::hint)
-                .map(str::to_owned),
+            other => other.behind().and_then(Problem::hint),
         }
     }
 }
