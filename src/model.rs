@@ -344,7 +344,7 @@ mod tests {
         );
     }
 
-    /// Regression (issue 11): "valid until 00:09" did not say it was tomorrow's 00:09.
+    /// Regression: "valid until 00:09" did not say it was tomorrow's 00:09.
     #[test]
     fn a_time_near_now_says_its_day_when_not_today() {
         let utc = time::UtcOffset::UTC;

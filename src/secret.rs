@@ -191,7 +191,7 @@ mod tests {
         );
     }
 
-    /// Regression (issue 9d): a non-UTF-8 value was taken as "not set".
+    /// Regression: a non-UTF-8 value was taken as "not set".
     #[test]
     fn env_secret_refuses_non_utf8_naming_the_variable() {
         assert!(secret_from_env_value("V", None).unwrap().is_none());

@@ -1,7 +1,7 @@
 //! One error type for everything Adobe (or a proxy in front of it) can answer, and for the ways a
 //! request can fail before an answer arrives.
 //!
-//! Every body shape of flow-service-api.md §4 is parsed into status, Adobe code, message, request
+//! Every body shape of docs/flow-service-api.md §4 is parsed into status, Adobe code, message, request
 //! ID and, for the codes whose cause is known, a plain-language hint.
 
 use std::fmt;
@@ -626,7 +626,7 @@ mod tests {
         assert_eq!(e.code.as_deref(), Some("400003"));
     }
 
-    /// Regression (issue 9b): a 429 whose Retry-After is longer than the client waits said only
+    /// Regression: a 429 whose Retry-After is longer than the client waits said only
     /// "wait a moment"; it must say how long Adobe asks for.
     #[test]
     fn too_many_requests_says_how_long_to_wait() {

@@ -1,4 +1,4 @@
-//! Browsing the storage behind a connection and previewing its files (flow-service-api.md §3,
+//! Browsing the storage behind a connection and previewing its files (docs/flow-service-api.md §3,
 //! `GET /connections/{id}/explore`).
 
 use reqwest::Method;

@@ -1,4 +1,4 @@
-//! Flow Service: create, read and list base connections, with the headers of flow-service-api.md §2.
+//! Flow Service: create, read and list base connections, with the headers of docs/flow-service-api.md §2.
 //!
 //! `POST /connections` is not idempotent, so it is never repeated blindly: after an ambiguous
 //! failure (timeout, dropped connection, 5xx, unreadable success) the client lists connections by
@@ -266,7 +266,7 @@ impl PlatformClient {
     }
 }
 
-/// Working with existing connections (flow-service-api.md §3).
+/// Working with existing connections (docs/flow-service-api.md §3).
 impl PlatformClient {
     /// Every S3 connection of the sandbox (`connectionSpec.id==` the S3 spec), every page; a
     /// list that could not be read to its end is an error.

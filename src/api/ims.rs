@@ -350,7 +350,7 @@ mod tests {
         }
     }
 
-    /// Regression (issue 9a): a token with a newline ended as a usage error (exit 2) when the
+    /// Regression: a token with a newline ended as a usage error (exit 2) when the
     /// first Platform request was built; it is IMS answering garbage (exit 4), said at the parse.
     #[test]
     fn a_token_no_header_can_carry_is_an_invalid_ims_answer() {

@@ -1,5 +1,5 @@
 //! The Platform client every Adobe Experience Platform call goes through: the headers of
-//! flow-service-api.md §2, the token (renewed once when the gateway rejects it), and paging by
+//! docs/flow-service-api.md §2, the token (renewed once when the gateway rejects it), and paging by
 //! `_links.next`. The calls themselves live beside it: [`super::flow`] (connections),
 //! [`super::explore`], [`super::sandboxes`].
 

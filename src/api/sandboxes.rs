@@ -1,5 +1,5 @@
 //! The sandboxes the credential may use: `GET /data/foundation/sandbox-management/`
-//! (flow-service-api.md §3). Open to every user, and sent without `x-sandbox-name`: the point is
+//! (docs/flow-service-api.md §3). Open to every user, and sent without `x-sandbox-name`: the point is
 //! to choose one.
 
 use reqwest::Method;

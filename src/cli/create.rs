@@ -236,7 +236,7 @@ fn imported_key(args: &CreateArgs) -> Result<Option<crate::import::aws::AwsCrede
     }
     if let Some(path) = &args.aws_csv {
         let name = path.display().to_string();
-        // Exactly one key: of several, the one meant cannot be known (issue 9e).
+        // Exactly one key: of several, the one meant cannot be known.
         let key = import::read_file(path)
             .and_then(|text| aws::parse_iam_csv(&text, &name))
             .and_then(|keys| aws::only_key(keys, &name))

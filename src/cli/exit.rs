@@ -1,8 +1,8 @@
-//! The exit codes of PRODUCT.md, decided in one place: from the class of a failure.
+//! The exit codes (README, "Command line"), decided in one place: from the class of a failure.
 
 use crate::error::{ErrorClass, Problem};
 
-/// Process exit codes of PRODUCT.md.
+/// Process exit codes, as the README's "Command line" section lists them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(i32)]
 pub enum Exit {

@@ -37,7 +37,7 @@ pub struct HistoryArgs {
 /// Runs `history`.
 pub fn run(global: &GlobalArgs, args: HistoryArgs) -> Result<(), Failure> {
     let ctx = Context::load(global).map_err(|f| f.with_json(args.json))?;
-    // Reading needs no write access: a read-only data folder is read as it is (issue 9c).
+    // Reading needs no write access: a read-only data folder is read as it is.
     let (history, read_only) = ctx
         .history_for_reading()
         .map_err(|f| f.with_json(args.json))?;

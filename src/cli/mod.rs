@@ -1,4 +1,4 @@
-//! The command-line interface: the contract of PRODUCT.md.
+//! The command-line interface: the contract the README's "Command line" section states.
 
 mod check_s3;
 mod connections;

@@ -1,4 +1,4 @@
-//! The error bodies Adobe's services answer with (flow-service-api.md §1 and §4), byte for byte
+//! The error bodies Adobe's services answer with (docs/flow-service-api.md §1 and §4), byte for byte
 //! where the doc gives them.
 
 use axum::http::{HeaderValue, StatusCode, header};

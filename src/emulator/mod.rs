@@ -1,7 +1,7 @@
 //! A local stand-in for Adobe IMS, Flow Service and sandbox management, served on 127.0.0.1.
 //!
 //! Used by the integration tests, by `aep-s3-connect emulator --port N` and by the app's demo
-//! mode. It follows `flow-service-api.md`: the same routes, headers, checks (in the gateway's
+//! mode. It follows `docs/flow-service-api.md`: the same routes, headers, checks (in the gateway's
 //! order) and error bodies, so that the client code exercised against it is the code that talks
 //! to Adobe. Faults ([`Fault`]) make it misbehave the way real gateways and proxies do.
 //!

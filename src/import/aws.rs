@@ -321,7 +321,7 @@ mod tests {
         assert_eq!(e.line, Some(3), "{e}");
     }
 
-    /// Regression (issue 9e): `[profile x]` (the ~/.aws/config syntax) was silently taken as
+    /// Regression: `[profile x]` (the ~/.aws/config syntax) was silently taken as
     /// profile `x`; it is reported with its line.
     #[test]
     fn ini_profile_prefix_is_reported_with_its_line() {
@@ -340,7 +340,7 @@ mod tests {
         assert!(!shown.contains("wJalrXUtnFEMI"), "{shown}");
     }
 
-    /// Regression (issue 9e): a section written twice was read as two profiles of one name, the
+    /// Regression: a section written twice was read as two profiles of one name, the
     /// first silently winning; it is reported with both lines.
     #[test]
     fn ini_duplicate_sections_are_reported_with_both_lines() {
@@ -357,7 +357,7 @@ mod tests {
         assert_eq!(e.line, Some(4), "{e}");
     }
 
-    /// Regression (issue 9e): `create --aws-csv` took the first of several keys silently.
+    /// Regression: `create --aws-csv` took the first of several keys silently.
     #[test]
     fn only_key_refuses_several_naming_their_lines() {
         let csv = "Access key ID,Secret access key\nAKIAONE,s3cr3t-one\n\nAKIATWO,s3cr3t-two\n";

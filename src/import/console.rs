@@ -1,6 +1,6 @@
 //! The project JSON the Adobe Developer Console downloads ("Download JSON" on a project).
 //!
-//! Layout (flow-service-api.md §1): `project.org.ims_org_id`, and under
+//! Layout (docs/flow-service-api.md §1): `project.org.ims_org_id`, and under
 //! `project.workspace.details.credentials[]` an entry with `"integration_type":
 //! "oauth_server_to_server"` whose `oauth_server_to_server` object holds `client_id`,
 //! `client_secrets` (up to two), `technical_account_email`, `technical_account_id`, `scopes`.
@@ -310,7 +310,7 @@ mod tests {
         assert_eq!(c.project_name.as_deref(), Some("aep-sources"));
     }
 
-    /// Regression (issue 9e): of two client secrets the first was taken silently; the caller
+    /// Regression: of two client secrets the first was taken silently; the caller
     /// gets both and must choose, and an error names the file and the line.
     #[test]
     fn two_client_secrets_must_be_chosen_between() {
@@ -332,7 +332,7 @@ mod tests {
         assert_eq!(one.client_secret(None).unwrap().expose(), "p8e-SECRET1");
     }
 
-    /// Regression (issue 9e): an empty `client_secrets` made a profile without a secret.
+    /// Regression: an empty `client_secrets` made a profile without a secret.
     #[test]
     fn no_client_secret_is_an_error_with_its_line() {
         let empty = SAMPLE.replace("[\"p8e-SECRET1\", \"p8e-SECRET2\"]", "[]");

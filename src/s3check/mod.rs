@@ -1,6 +1,6 @@
 //! Pre-flight check of S3 credentials, before anything is sent to Adobe.
 //!
-//! AEP needs five IAM permissions on the key (flow-service-api.md §2). Each is tried with the
+//! AEP needs five IAM permissions on the key (docs/flow-service-api.md §2). Each is tried with the
 //! request that needs it, SigV4-signed and sent with the project's HTTP client (so the URL
 //! policy, timeouts and retries of [`Http`] apply), straight to AWS or to the service URL given:
 //!

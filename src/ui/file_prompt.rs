@@ -1,7 +1,7 @@
 //! The in-window file prompt: every export and import picks its file here. A path field (with a
 //! suggested path), "Browse…" for the system's file dialog, and for an export the CSV/JSON
 //! choice. It exists because a native dialog cannot always open (Linux without an XDG desktop
-//! portal or zenity), and then picking a file did nothing at all (issue 11): here the user is
+//! portal or zenity), and then picking a file did nothing at all: here the user is
 //! told so, and types the path.
 //!
 //! The format chosen here is the format written, whatever the file is called: a name without
@@ -430,7 +430,7 @@ mod tests {
 
     #[test]
     fn the_chosen_format_wins_over_the_name() {
-        // Regression guard: "Export JSON" to a name without .json wrote CSV (issue 11).
+        // Regression guard: "Export JSON" to a name without .json wrote CSV.
         let dir = tempfile::tempdir().unwrap();
         let mut prompt = export_prompt(dir.path(), ExportFormat::Json);
         prompt.path = "history-without-extension".to_owned();

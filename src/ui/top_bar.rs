@@ -7,7 +7,7 @@ use super::loadable::Loadable;
 use super::persisted::{Tab, ThemeChoice};
 use super::{icons, style};
 use crate::api::sandboxes::{Sandbox, SandboxKind};
-use crate::model::{EpochMs, duration_text};
+use crate::model::EpochMs;
 use crate::store::config::{Config, Profile};
 use crate::worker::{ErrorView, SessionSandbox, TokenState};
 
@@ -255,7 +255,7 @@ fn token_ui(ui: &mut egui::Ui, token: &TokenState, has_profile: bool, actions: &
             };
             ui.label(text).on_hover_text(format!(
                 "The token is {}; it expires {}",
-                validity_text(expires, now),
+                crate::ui::widgets::validity_text(expires, now),
                 expires.local()
             ));
             // The text counts minutes: draw it again when the next one starts.
@@ -337,40 +337,26 @@ fn sandbox_row_ui(ui: &mut egui::Ui, s: &Sandbox, in_use: &str, saved: &str) -> 
     chosen
 }
 
-/// When a token stops being valid, with its day unless today, and how long that is from now:
-/// `valid until 00:09 tomorrow (23 h 59 min left)`, or `expired at 14:02`.
-pub fn validity_text(expires: EpochMs, now: EpochMs) -> String {
-    let at = expires.local_hh_mm_near(now);
-    if expires <= now {
-        format!("expired at {at}")
-    } else {
-        format!(
-            "valid until {at} ({} left)",
-            duration_text(expires.0 - now.0)
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Regression (issue 11): "token valid until 00:09" was tomorrow's 00:09.
+    /// Regression: "token valid until 00:09" was tomorrow's 00:09.
     #[test]
     fn the_token_says_how_long_and_until_which_day() {
         // 2026-04-12 00:10 UTC (unit tests show times in UTC).
         let now = EpochMs(1_775_952_600_000);
         let minute = 60_000;
         assert_eq!(
-            validity_text(EpochMs(now.0 + (23 * 60 + 59) * minute), now),
+            crate::ui::widgets::validity_text(EpochMs(now.0 + (23 * 60 + 59) * minute), now),
             "valid until 00:09 tomorrow (23 h 59 min left)"
         );
         assert_eq!(
-            validity_text(EpochMs(now.0 + 50 * minute), now),
+            crate::ui::widgets::validity_text(EpochMs(now.0 + 50 * minute), now),
             "valid until 01:00 (50 min left)"
         );
         assert_eq!(
-            validity_text(EpochMs(now.0 - 8 * minute), now),
+            crate::ui::widgets::validity_text(EpochMs(now.0 - 8 * minute), now),
             "expired at 00:02"
         );
     }

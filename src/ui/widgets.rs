@@ -137,6 +137,20 @@ pub fn errors_ui(ctx: &egui::Context, errors: &mut Vec<(String, String)>) {
     }
 }
 
+/// When a token stops being valid, with its day unless today, and how long that is from now:
+/// `valid until 00:09 tomorrow (23 h 59 min left)`, or `expired at 14:02`.
+pub fn validity_text(expires: crate::model::EpochMs, now: crate::model::EpochMs) -> String {
+    let at = expires.local_hh_mm_near(now);
+    if expires <= now {
+        format!("expired at {at}")
+    } else {
+        format!(
+            "valid until {at} ({} left)",
+            crate::model::duration_text(expires.0 - now.0)
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use egui::TextBuffer as _;

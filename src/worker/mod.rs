@@ -10,7 +10,7 @@
 //! unlock prompt:
 //! - keyring, config and file calls run with `spawn_blocking` (`blocking`);
 //! - the history store lives on a thread of its own (`history::HistoryThread`);
-//! - the config and the active profile's client sit behind an async lock (`Session`): a profile
+//! - the config and the active profile's client sit behind an async lock (`Setup`): a profile
 //!   change, which may wait on the keyring, finishes before a later job reads them, and jobs
 //!   that need neither (history pages, Cancel) never wait for it.
 
@@ -106,7 +106,7 @@ impl Notifier {
 }
 
 /// The config and the client built from its active profile.
-struct Session {
+struct Setup {
     config: Config,
     /// The active profile's scope and client, built on first use.
     client: Option<(Scope, PlatformClient)>,
@@ -122,7 +122,7 @@ struct SandboxOverride {
     sandbox: String,
 }
 
-impl Session {
+impl Setup {
     fn new() -> Self {
         Self {
             config: Config::default(),
@@ -173,7 +173,7 @@ impl Session {
 struct Worker {
     settings: WorkerSettings,
     notifier: Notifier,
-    session: Mutex<Session>,
+    session: Mutex<Setup>,
     /// The history's thread, once opened; `None` when it could not be.
     history: Mutex<Option<HistoryThread>>,
     /// The running create, if any: one at a time, and Cancel aborts it.
@@ -362,7 +362,7 @@ fn run(
     let w = Rc::new(Worker {
         settings,
         notifier,
-        session: Mutex::new(Session::new()),
+        session: Mutex::new(Setup::new()),
         history: Mutex::new(None),
         create_task: RefCell::new(None),
     });
@@ -577,7 +577,7 @@ mod tests {
         }
     }
 
-    /// Regression for issue 10: a keyring call (an unlock prompt) ran on the worker's loop, so
+    /// Regression: a keyring call (an unlock prompt) ran on the worker's loop, so
     /// history pages waited for the prompt. Now a profile save waiting on the keyring holds up
     /// only itself.
     #[test]
@@ -633,11 +633,11 @@ mod tests {
         assert_eq!(config.active_profile.as_deref(), Some("gated"));
     }
 
-    /// Regression (issue 11): "Switch sandbox" rewrote the saved profile. The session's sandbox
+    /// Regression: "Switch sandbox" rewrote the saved profile. The session's sandbox
     /// lives beside the config, never in it, and ends with the profile it was chosen for.
     #[test]
     fn a_session_sandbox_stays_out_of_the_config_and_ends_with_its_profile() {
-        let mut session = Session::new();
+        let mut session = Setup::new();
         session.config = Config {
             active_profile: Some("a".into()),
             profiles: vec![
@@ -674,6 +674,6 @@ mod tests {
         session.settle_override();
         assert_eq!(session.sandbox_override, None);
         assert_eq!(session.active_profile().unwrap().sandbox, "dev");
-        assert_eq!(Session::new().use_sandbox("dev".into()), None, "no profile");
+        assert_eq!(Setup::new().use_sandbox("dev".into()), None, "no profile");
     }
 }

@@ -158,7 +158,7 @@ pub(super) async fn test(w: &Worker, profile: Profile, client_secret: Option<Sec
             .token()
             .await
             .map(|t| t.expires_at_ms)
-            .map_err(|e| ErrorView::from_client(&e)),
+            .map_err(|e| ErrorView::of(&e)),
         Err(e) => Err(e),
     };
     w.send(Event::ProfileTested {

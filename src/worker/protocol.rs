@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
+use crate::api::Connection;
 use crate::api::explore::{ExploreItem, Preview};
 use crate::api::sandboxes::Sandbox;
-use crate::api::{ClientError, Connection};
 use crate::error::Problem;
 use crate::import::{aws::AwsCredential, console::ConsoleCredential};
 use crate::model::{CreatedConnection, S3ConnectionInput};
@@ -410,11 +410,6 @@ impl ErrorView {
             curl: None,
             offer_create_anyway: false,
         }
-    }
-
-    /// From a client error.
-    pub fn from_client(e: &ClientError) -> Self {
-        Self::of(e)
     }
 
     /// A plain message.

@@ -8,6 +8,10 @@
     clippy::expect_used,
     reason = "a test fails loudly on the first thing that is not as expected"
 )]
+#![expect(
+    clippy::too_many_lines,
+    reason = "a test is one scenario, read top to bottom: split, it would be harder to follow"
+)]
 
 mod common;
 

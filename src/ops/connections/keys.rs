@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::store::history::{
-    AttemptId, AttemptStatus, Event, EventId, EventKind, EventOutcome, HistoryError, HistoryQuery,
-    HistoryStore,
+    AttemptId, AttemptStatus, ConnectionEvent, EventId, EventKind, EventOutcome, HistoryError,
+    HistoryQuery, HistoryStore,
 };
 
 /// How a connection came to use an access key, as the history knows it.
@@ -102,7 +102,7 @@ pub fn find_key(history: &HistoryStore, access_key_id: &str) -> Result<Vec<KeyUs
         });
     }
     // Whether each use is still the connection's key: no later successful rotation, no deletion.
-    let mut events_of: HashMap<String, Vec<Event>> = HashMap::new();
+    let mut events_of: HashMap<String, Vec<ConnectionEvent>> = HashMap::new();
     for u in &uses {
         if !events_of.contains_key(&u.connection_id) {
             events_of.insert(

@@ -20,8 +20,8 @@ use crate::error::{ErrorClass, Problem};
 use crate::model::{Target, now_ms};
 use crate::ops::HistoryAccess;
 use crate::store::history::{
-    Attempt, AttemptId, AttemptStatus, Event, EventId, EventKind, EventOutcome, EventResult,
-    HistoryError, HistoryQuery, HistoryStore, NewEvent,
+    Attempt, AttemptId, AttemptStatus, ConnectionEvent, EventId, EventKind, EventOutcome,
+    EventResult, HistoryError, HistoryQuery, HistoryStore, NewEvent,
 };
 
 pub use delete::{DeleteError, DeleteSuccess, delete, in_use_message, is_in_use};
@@ -218,7 +218,7 @@ pub struct Inspected {
     /// The history record that created it, when made here.
     pub attempt: Option<Attempt>,
     /// Rotations and deletions recorded for it, newest first.
-    pub events: Vec<Event>,
+    pub events: Vec<ConnectionEvent>,
 }
 
 /// Why [`inspect`] failed.

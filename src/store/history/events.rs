@@ -146,7 +146,7 @@ pub struct EventResult {
 /// A recorded event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Event {
+pub struct ConnectionEvent {
     /// Row ID.
     pub id: EventId,
     /// Flow Service connection ID.
@@ -187,8 +187,8 @@ const SELECT_EVENT: &str = "SELECT id, connection_id, kind, outcome, profile, or
     platform_url, connection_name, access_key_id, at_ms, finished_at_ms, request_id, etag, \
     http_status, error_code, message FROM events";
 
-fn event_from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
-    Ok(Event {
+fn event_from_row(row: &Row<'_>) -> rusqlite::Result<ConnectionEvent> {
+    Ok(ConnectionEvent {
         id: EventId(row.get(0)?),
         connection_id: row.get(1)?,
         kind: row.get(2)?,
@@ -254,7 +254,7 @@ impl HistoryStore {
     }
 
     /// Every event of one connection, newest first.
-    pub fn events_for(&self, connection_id: &str) -> Result<Vec<Event>, HistoryError> {
+    pub fn events_for(&self, connection_id: &str) -> Result<Vec<ConnectionEvent>, HistoryError> {
         let sql = format!("{SELECT_EVENT} WHERE connection_id = ?1 ORDER BY at_ms DESC, id DESC");
         let mut statement = self.conn.prepare_cached(&sql)?;
         let rows = statement.query_map([connection_id], event_from_row)?;
@@ -262,7 +262,10 @@ impl HistoryStore {
     }
 
     /// Every rotation to access key `access_key_id` (ASCII case-insensitive), newest first.
-    pub fn events_by_access_key(&self, access_key_id: &str) -> Result<Vec<Event>, HistoryError> {
+    pub fn events_by_access_key(
+        &self,
+        access_key_id: &str,
+    ) -> Result<Vec<ConnectionEvent>, HistoryError> {
         let sql = format!(
             "{SELECT_EVENT} WHERE access_key_id = ?1 COLLATE NOCASE ORDER BY at_ms DESC, id DESC"
         );
@@ -272,7 +275,7 @@ impl HistoryStore {
     }
 
     /// The latest events of every connection, newest first, at most `limit` of them.
-    pub fn recent_events(&self, limit: usize) -> Result<Vec<Event>, HistoryError> {
+    pub fn recent_events(&self, limit: usize) -> Result<Vec<ConnectionEvent>, HistoryError> {
         let sql = format!("{SELECT_EVENT} ORDER BY at_ms DESC, id DESC LIMIT ?1");
         let mut statement = self.conn.prepare_cached(&sql)?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);

@@ -158,7 +158,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 5,
-        // Why: the Name sort compared characters, so "test 10" came before "test 2" (issue 11).
+        // Why: the Name sort compared characters, so "test 10" came before "test 2".
         // The natural order ("test 2" < "test 10", case ignored) cannot be an SQLite collation
         // without a function registered on every connection that ever reads the file, so it is
         // a stored key (`natural::natural_key`), written with the name and indexed like the

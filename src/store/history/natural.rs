@@ -64,7 +64,7 @@ mod tests {
 
     #[test]
     fn numbers_sort_by_value_not_by_character() {
-        // Regression guard: "test 10" came before "test 2" (issue 11).
+        // Regression guard: "test 10" came before "test 2".
         assert_eq!(
             sorted(&["test 10", "test 2", "test 1", "Test 3", "test 100", "test"]),
             ["test", "test 1", "test 2", "Test 3", "test 10", "test 100"]

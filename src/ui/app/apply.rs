@@ -42,7 +42,7 @@ impl AepApp {
             Action::Picked(request, path) => self.worker.send(match request {
                 FileRequest::ConsoleJson => Job::ImportConsoleJson(path),
                 FileRequest::AwsCredentials => Job::ImportAwsFile(path),
-                // The format the user chose, whatever the file is called (issue 11).
+                // The format the user chose, whatever the file is called.
                 FileRequest::Export { .. } => Job::Export {
                     format: request.export_format().unwrap_or(ExportFormat::Csv),
                     path,

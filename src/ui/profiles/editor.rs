@@ -187,7 +187,7 @@ pub(super) fn editor_ui(ui: &mut egui::Ui, screen: &mut ProfilesScreen, actions:
                         egui::Color32::from_rgb(40, 160, 70),
                         format!(
                             "Token obtained, {}",
-                            crate::ui::top_bar::validity_text(EpochMs(*expiry), EpochMs::now())
+                            crate::ui::widgets::validity_text(EpochMs(*expiry), EpochMs::now())
                         ),
                     );
                 }
@@ -278,7 +278,13 @@ fn fields_ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &[crate::valid
             "stored in the keyring; empty keeps the stored one",
             None,
         ),
-        ("Sandbox", sandbox, false, DEFAULT_PRODUCTION_SANDBOX, Some(Field::Sandbox)),
+        (
+            "Sandbox",
+            sandbox,
+            false,
+            DEFAULT_PRODUCTION_SANDBOX,
+            Some(Field::Sandbox),
+        ),
         ("Scopes", scopes, false, DEFAULT_SCOPES, Some(Field::Scopes)),
         (
             "Platform URL",
@@ -339,7 +345,7 @@ mod tests {
         }
     }
 
-    /// Regression (issue 11): the new-profile form ignored the `AEP_*` variables.
+    /// Regression: the new-profile form ignored the `AEP_*` variables.
     #[test]
     fn a_new_profile_starts_from_the_aep_variables() {
         let env = |name: &str| match name {
@@ -366,7 +372,7 @@ mod tests {
         assert!(plain.prefilled_from.is_empty());
     }
 
-    /// Regression (issue 9e): of two client secrets the first was filled in silently.
+    /// Regression: of two client secrets the first was filled in silently.
     #[test]
     fn a_console_json_with_two_secrets_fills_none_and_says_why() {
         let mut state = ProfilesScreen::default();

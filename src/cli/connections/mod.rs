@@ -192,19 +192,19 @@ fn spec(global: &GlobalArgs, args: SpecArgs) -> Result<(), Failure> {
 }
 
 /// What every remote subcommand needs.
-struct Session {
+struct Remote {
     ctx: Context,
     history: HistoryStore,
     client: PlatformClient,
     runtime: tokio::runtime::Runtime,
 }
 
-fn session(global: &GlobalArgs, json_out: bool) -> Result<Session, Failure> {
+fn session(global: &GlobalArgs, json_out: bool) -> Result<Remote, Failure> {
     let ctx = Context::load(global).map_err(|f| f.with_json(json_out))?;
     let history = ctx.history().map_err(|f| f.with_json(json_out))?;
     let client = ctx.client().map_err(|f| f.with_json(json_out))?;
     let runtime = super::token::runtime()?;
-    Ok(Session {
+    Ok(Remote {
         ctx,
         history,
         client,

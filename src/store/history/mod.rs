@@ -32,7 +32,7 @@ use query::SearchPlan;
 use search_text::SearchText;
 
 pub use error::{HistoryError, OpenNotice};
-pub use events::{Event, EventId, EventKind, EventOutcome, EventResult, NewEvent};
+pub use events::{ConnectionEvent, EventId, EventKind, EventOutcome, EventResult, NewEvent};
 pub use in_flight::{InFlight, InFlightState, NameLock};
 pub use natural::{natural_cmp, natural_key, natural_sort};
 pub use types::{
@@ -531,7 +531,7 @@ mod tests {
 
     #[test]
     fn names_sort_naturally_and_restore_keeps_the_key() {
-        // Regression guard: the Name sort put "test 10" before "test 2" (issue 11).
+        // Regression guard: the Name sort put "test 10" before "test 2".
         let store = HistoryStore::open_in_memory().unwrap();
         let mut ids = Vec::new();
         for (i, name) in ["test 10", "Test 2", "test 1", "test 2b"]
