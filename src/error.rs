@@ -32,6 +32,23 @@ pub struct Answer<'a> {
     pub raw_body: Option<&'a str>,
 }
 
+/// A way out that each front end offers in its own terms (a flag or a variable on the command
+/// line, a button in the window): data, so that the sentence around it is written once and
+/// each front end words only its own part.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Remedy {
+    /// Give the secrets without the keyring (the command line: variables and stdin; the window:
+    /// for this session only, or the demo, which needs none).
+    SecretsWithoutKeyring,
+    /// Store the client secret of `profile` (`None`: no profile is stored yet).
+    StoreClientSecret {
+        /// The profile that has none.
+        profile: Option<String>,
+    },
+    /// Create although a connection of that name exists, or although that could not be checked.
+    CreateAnyway,
+}
+
 /// A domain error as the front ends show it. Its `Display` is the message.
 pub trait Problem: std::error::Error {
     /// What kind of failure it is.
@@ -51,6 +68,12 @@ pub trait Problem: std::error::Error {
     /// What to do about it, when known (by default the hint of the failure behind it).
     fn hint(&self) -> Option<String> {
         self.behind().and_then(Problem::hint)
+    }
+
+    /// The way out a front end offers in its own terms, if any (by default the one of the
+    /// failure behind it).
+    fn remedy(&self) -> Option<Remedy> {
+        self.behind().and_then(Problem::remedy)
     }
 
     /// The message for a display that shows Adobe's status, code and request ID beside it (the

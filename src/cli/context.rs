@@ -6,7 +6,7 @@ use super::GlobalArgs;
 use super::output::Failure;
 use crate::api::{HttpSettings, PlatformClient};
 use crate::model::{DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES, Target};
-use crate::ops::token::{self, ClientSpec, Credential, TokenError};
+use crate::ops::token::{self, ClientSpec, Credential};
 use crate::secret::Secret;
 use crate::store::config::{Config, Profile};
 use crate::store::history::HistoryStore;
@@ -170,27 +170,8 @@ Reading it read-only failed too: {read_only}"
             credential,
             settings: self.http_settings(),
         };
-        token::client(spec, || self.secrets().clone()).map_err(|e| {
-            let how = "set AEP_CLIENT_SECRET (or AEP_ACCESS_TOKEN)";
-            match &e {
-                TokenError::NoProfile => Failure::advised(
-                    &e,
-                    format!(
-                        "{how}, or store a profile with `aep-s3-connect profile add NAME --client-secret-stdin ...`"
-                    ),
-                    false,
-                ),
-                TokenError::NoSecret { profile } => Failure::advised(
-                    &e,
-                    format!(
-                        "store it with `aep-s3-connect profile add {profile} --client-secret-stdin ...`, or {how}"
-                    ),
-                    false,
-                ),
-                TokenError::Keyring(_) => Failure::advised(&e, format!("or {how}"), false),
-                TokenError::Client(_) => Failure::of(&e, false),
-            }
-        })
+        // The error's own way out (store the secret, or give it directly) is its remedy.
+        token::client(spec, || self.secrets().clone()).map_err(|e| Failure::of(&e, false))
     }
 }
 

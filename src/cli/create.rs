@@ -175,7 +175,7 @@ pub fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
         Err(ref e @ CreateError::Duplicate { ref existing, .. }) => Err(Failure::advised(
             e,
             format!(
-                "to look at it: aep-s3-connect connections show {}\nTo create another one with the same name anyway: add --allow-duplicate",
+                "to look at it: aep-s3-connect connections show {}",
                 existing.id
             ),
             json_out,
@@ -191,16 +191,10 @@ pub fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
             let advice = if e.exit() == Exit::Rejected {
                 error.hint().unwrap_or_default().to_owned()
             } else {
-                "Try again when AEP answers; to create without the check: add --allow-duplicate"
-                    .to_owned()
+                "Try again when AEP answers".to_owned()
             };
             Err(Failure::advised(e, advice, json_out))
         }
-        Err(e @ CreateError::EarlierAttemptPending { .. }) => Err(Failure::advised(
-            &e,
-            "to create another one anyway: add --allow-duplicate",
-            json_out,
-        )),
         Err(e) => Err(Failure::of(&e, json_out)),
     }
 }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::Exit;
 use crate::api::ClientError;
-use crate::error::{Problem, join_hint};
+use crate::error::{Problem, Remedy, join_hint};
 
 /// A command's failure: the exit code and what to tell the user.
 #[derive(Debug)]
@@ -82,6 +82,12 @@ impl Failure {
 
     fn build(problem: &(impl Problem + ?Sized), hint: Option<String>, json: bool) -> Self {
         let text = problem.to_string();
+        // The error's way out, in this front end's terms, after its own hint.
+        let hint = match (hint, problem.remedy().map(|r| remedy_text(&r))) {
+            (Some(h), Some(r)) if !h.contains(&r) => Some(format!("{h}; {r}")),
+            (None, Some(r)) => Some(r),
+            (h, _) => h,
+        };
         let mut failure = Self::new(Exit::of(problem), join_hint(text.clone(), hint.as_deref()));
         if json {
             let answer = problem.answer();
@@ -119,6 +125,23 @@ impl Failure {
         let label = if self.warning { "warning" } else { "error" };
         eprintln!("{label}: {}", self.message);
         self.exit as i32
+    }
+}
+
+/// A [`Remedy`] as the command line offers it: the flags and variables to use.
+pub fn remedy_text(remedy: &Remedy) -> String {
+    const DIRECT: &str = "set AEP_CLIENT_SECRET (or AEP_ACCESS_TOKEN)";
+    match remedy {
+        Remedy::SecretsWithoutKeyring => "or pass secrets directly with AEP_CLIENT_SECRET / AWS_SECRET_ACCESS_KEY / --secret-key-stdin, which do not use the keyring".to_owned(),
+        Remedy::StoreClientSecret { profile: Some(p) } => format!(
+            "store it with `aep-s3-connect profile add {p} --client-secret-stdin ...`, or {DIRECT}"
+        ),
+        Remedy::StoreClientSecret { profile: None } => format!(
+            "{DIRECT}, or store a profile with `aep-s3-connect profile add NAME --client-secret-stdin ...`"
+        ),
+        Remedy::CreateAnyway => {
+            "to create another one with the same name anyway: add --allow-duplicate".to_owned()
+        }
     }
 }
 

@@ -6,13 +6,13 @@ use std::time::Duration;
 use crate::api::{ClientError, Connection, PlatformClient, redacted_create_body};
 use crate::model::{CreatedConnection, EpochMs, S3ConnectionInput, now_ms};
 use crate::store::history::{
-    AttemptId, CreatedOutcome, FailedOutcome, HistoryError, NameLock, NewAttempt,
+    AttemptId, CreatedOutcome, FailedOutcome, HistoryError, InFlight, NameLock, NewAttempt,
 };
 use crate::validate::{self, FieldError, FieldWarning};
 
 use super::connections::reconcile::{Clock, settles_after_ms};
 use super::history::HistoryAccess;
-use crate::error::{ErrorClass, Problem};
+use crate::error::{ErrorClass, Problem, Remedy};
 
 /// The start of the message of [`CreateError::Token`].
 const NO_TOKEN: &str = "could not get an access token from IMS, so nothing was sent to AEP";
@@ -123,6 +123,20 @@ impl Problem for CreateError {
         }
     }
 
+    fn remedy(&self) -> Option<Remedy> {
+        match self {
+            // The user may judge that a second connection of the name is what they want.
+            Self::Duplicate { .. } | Self::EarlierAttemptPending { .. } => {
+                Some(Remedy::CreateAnyway)
+            }
+            // Not when Adobe refused the credential: a create would be refused too.
+            Self::DuplicateCheck { error, .. } if error.class() != ErrorClass::Rejected => {
+                Some(Remedy::CreateAnyway)
+            }
+            other => other.behind().and_then(Problem::remedy),
+        }
+    }
+
     fn summary(&self) -> String {
         match self {
             Self::Token { error, .. } => format!("{NO_TOKEN}: {}", error.summary()),
@@ -224,7 +238,6 @@ pub async fn create_connection(
     allow_duplicate: bool,
 ) -> Result<CreateSuccess, CreateError> {
     let warnings = validate::s3_input(input).map_err(CreateError::Invalid)?;
-    let target = client.target();
     // The token first: when IMS is down nothing is sent, so the attempt has certainly failed
     // (inside the create, the same failure would count as ambiguous and leave it pending), and
     // the duplicate check could not run anyway.
@@ -240,34 +253,13 @@ pub async fn create_connection(
             Ok(()) => (lock, Ok(())),
         }
     };
-    let new = NewAttempt {
-        profile: profile.to_owned(),
-        org_id: target.org_id.clone(),
-        sandbox: target.sandbox.clone(),
-        platform_url: target.platform_url.clone(),
-        name: input.name.clone(),
-        description: input.description.clone(),
-        access_key_id: input.access_key_id.clone(),
-        bucket_name: input.bucket_name.clone(),
-        folder_path: input.folder_path.clone(),
-        service_url: input.service_url.clone(),
-        has_session_token: input.session_token.is_some(),
-        request_body_redacted: redacted_create_body(input).to_string(),
-        started_at_ms: now_ms(),
-    };
-    // Until the guard is dropped (settled, cancelled or the process ends), reconciliation
-    // elsewhere leaves the record alone. Taken in the same call as the insert, so nothing
-    // settles the record in between.
-    let (attempt, in_flight) = history
-        .try_run(move |h| {
-            let attempt = h.insert_pending(&new)?;
-            Ok((attempt, h.hold_in_flight(attempt)))
-        })
-        .await?;
+    // Until the in-flight guard is dropped (settled, cancelled or the process ends),
+    // reconciliation elsewhere leaves the record alone.
+    let (attempt, in_flight) = record_pending(history, client, profile, input).await?;
     if let Err(error) = token {
         let message = format!(
             "could not get an access token from IMS ({}), so nothing was sent to AEP: {error}",
-            target.ims_url
+            client.target().ims_url
         );
         record_failed(history, attempt, &error, message).await;
         return Err(CreateError::Token { attempt, error });
@@ -283,46 +275,11 @@ pub async fn create_connection(
             in_flight.note_lands_by(lands_by_ms);
         }
     };
-    match client.create_s3_connection_observed(input, &note).await {
-        Ok(connection) => {
-            let after = if allow_duplicate {
-                AfterCreate::NotChecked
-            } else {
-                match client.connections_named(&input.name).await {
-                    Ok(mut found) => {
-                        found.retain(|c| c.id != connection.id);
-                        found.sort_by_key(|c| std::cmp::Reverse(c.created_at));
-                        if found.is_empty() {
-                            AfterCreate::Alone
-                        } else {
-                            AfterCreate::Duplicates(found)
-                        }
-                    }
-                    Err(e) => AfterCreate::CheckFailed(e),
-                }
-            };
-            let outcome = CreatedOutcome {
-                connection_id: connection.id.clone(),
-                etag: connection.etag.clone(),
-                request_id: connection.request_id.clone(),
-                finished_at_ms: now_ms(),
-                reconciled: connection.reconciled,
-            };
-            let history_error = history
-                .try_run(move |h| h.complete_created(attempt, &outcome))
-                .await
-                .err();
-            Ok(CreateSuccess {
-                attempt,
-                connection,
-                warnings,
-                history_error,
-                after,
-            })
-        }
+    let connection = match client.create_s3_connection_observed(input, &note).await {
+        Ok(connection) => connection,
         // Unknown outcome: the record stays pending and the next start settles it.
         Err(error @ ClientError::OutcomeUnknown { .. }) => {
-            Err(CreateError::Client { attempt, error })
+            return Err(CreateError::Client { attempt, error });
         }
         Err(error) => {
             let message = if error.is_ambiguous() {
@@ -334,8 +291,79 @@ pub async fn create_connection(
                 error.to_string()
             };
             record_failed(history, attempt, &error, message).await;
-            Err(CreateError::Client { attempt, error })
+            return Err(CreateError::Client { attempt, error });
         }
+    };
+    let after = if allow_duplicate {
+        AfterCreate::NotChecked
+    } else {
+        look_again(client, &input.name, &connection.id).await
+    };
+    let outcome = CreatedOutcome {
+        connection_id: connection.id.clone(),
+        etag: connection.etag.clone(),
+        request_id: connection.request_id.clone(),
+        finished_at_ms: now_ms(),
+        reconciled: connection.reconciled,
+    };
+    let history_error = history
+        .try_run(move |h| h.complete_created(attempt, &outcome))
+        .await
+        .err();
+    Ok(CreateSuccess {
+        attempt,
+        connection,
+        warnings,
+        history_error,
+        after,
+    })
+}
+
+/// Writes the attempt `pending` and marks it in flight, in one call to the store so that nothing
+/// settles the record in between.
+async fn record_pending(
+    history: &impl HistoryAccess,
+    client: &PlatformClient,
+    profile: &str,
+    input: &S3ConnectionInput,
+) -> Result<(AttemptId, Option<InFlight>), CreateError> {
+    let target = client.target();
+    let new = NewAttempt {
+        profile: profile.to_owned(),
+        org_id: target.org_id.clone(),
+        sandbox: target.sandbox.clone(),
+        platform_url: target.platform_url.clone(),
+        name: input.name.clone(),
+        description: input.description.clone(),
+        access_key_id: input.access_key_id.clone(),
+        bucket_name: input.bucket_name.clone(),
+        folder_path: input.folder_path.clone(),
+        service_url: input.service_url.clone(),
+        has_session_token: input.session_token.is_some(),
+        request_body_redacted: redacted_create_body(input).to_string(),
+        started_at_ms: now_ms(),
+    };
+    Ok(history
+        .try_run(move |h| {
+            let attempt = h.insert_pending(&new)?;
+            Ok((attempt, h.hold_in_flight(attempt)))
+        })
+        .await?)
+}
+
+/// Looks `name` up again right after `created` was made: another machine may have made one too.
+async fn look_again(client: &PlatformClient, name: &str, created: &str) -> AfterCreate {
+    match client.connections_named(name).await {
+        Ok(mut found) => {
+            found.retain(|c| c.id != created);
+            found.sort_by_key(|c| std::cmp::Reverse(c.created_at));
+            if found.is_empty() {
+                AfterCreate::Alone
+            } else {
+                AfterCreate::Duplicates(found)
+            }
+        }
+        Err(e) => AfterCreate::CheckFailed(e),
     }
 }
 

@@ -40,9 +40,9 @@ impl Problem for ProfileError {
         }
     }
 
-    fn hint(&self) -> Option<String> {
+    fn behind(&self) -> Option<&dyn Problem> {
         match self {
-            Self::Keyring(e) => e.hint(),
+            Self::Keyring(e) => Some(e),
             _ => None,
         }
     }

@@ -15,7 +15,7 @@ use crate::model::{Target, now_ms};
 use crate::secret::Secret;
 use crate::store::secrets::{CachedToken, KeyringError, SecretKind, SecretStore};
 
-use crate::error::{ErrorClass, Problem};
+use crate::error::{ErrorClass, Problem, Remedy};
 
 /// What feeds the token.
 #[derive(Clone, Debug)]
@@ -73,11 +73,21 @@ impl Problem for TokenError {
         }
     }
 
-    fn hint(&self) -> Option<String> {
+    fn behind(&self) -> Option<&dyn Problem> {
         match self {
-            Self::Keyring(e) => e.hint(),
-            Self::Client(e) => e.hint().map(str::to_owned),
+            Self::Keyring(e) => Some(e),
+            Self::Client(e) => Some(e),
             Self::NoProfile | Self::NoSecret { .. } => None,
+        }
+    }
+
+    fn remedy(&self) -> Option<Remedy> {
+        match self {
+            Self::NoProfile => Some(Remedy::StoreClientSecret { profile: None }),
+            Self::NoSecret { profile } => Some(Remedy::StoreClientSecret {
+                profile: Some(profile.clone()),
+            }),
+            other => other.behind().and_then(Problem::remedy),
         }
     }
 }

@@ -64,6 +64,8 @@ pub enum Action {
         client_secret: Option<Secret>,
         /// Its old name when renamed.
         previous_name: Option<String>,
+        /// Keep the secret for this session only, not in the keyring.
+        secret_for_session_only: bool,
     },
     /// Get a token with a profile being edited.
     TestProfile {

@@ -303,6 +303,41 @@ pub fn on_dialog_answer(
     action
 }
 
+/// The path field and "Browse…"; true when Enter confirmed the path.
+fn path_row_ui(ui: &mut egui::Ui, open: &mut FilePrompt, actions: &mut Vec<Action>) -> bool {
+    ui.horizontal(|ui| {
+        let label = ui.label("File path:");
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut open.path)
+                    .desired_width(380.0)
+                    .hint_text("/path/to/file"),
+            )
+            .labelled_by(label.id);
+        if std::mem::take(&mut open.focus) {
+            field.request_focus();
+        }
+        if field.changed() {
+            open.error = None;
+        }
+        let browse = ui
+            .add_enabled(
+                open.dialog.is_ok() && !open.browsing,
+                egui::Button::new("Browse…"),
+            )
+            .on_hover_text("Choose the file in the system's file dialog")
+            .on_disabled_hover_text(match &open.dialog {
+                Err(why) => why.as_str(),
+                Ok(()) => "The file dialog is open",
+            });
+        if browse.clicked() {
+            actions.push(Action::BrowseFile);
+        }
+        field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
+    })
+    .inner
+}
+
 /// Draws the open prompt, if any, over the window. Confirming pushes the import or export;
 /// "Browse…" pushes [`Action::BrowseFile`]; Cancel closes it (Esc too, through the app).
 pub fn file_prompt_ui(
@@ -331,37 +366,7 @@ pub fn file_prompt_ui(
                 open.set_format(format);
             });
         }
-        let mut confirm = false;
-        ui.horizontal(|ui| {
-            let label = ui.label("File path:");
-            let field = ui
-                .add(
-                    egui::TextEdit::singleline(&mut open.path)
-                        .desired_width(380.0)
-                        .hint_text("/path/to/file"),
-                )
-                .labelled_by(label.id);
-            if std::mem::take(&mut open.focus) {
-                field.request_focus();
-            }
-            if field.changed() {
-                open.error = None;
-            }
-            confirm |= field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            let browse = ui
-                .add_enabled(
-                    open.dialog.is_ok() && !open.browsing,
-                    egui::Button::new("Browse…"),
-                )
-                .on_hover_text("Choose the file in the system's file dialog")
-                .on_disabled_hover_text(match &open.dialog {
-                    Err(why) => why.as_str(),
-                    Ok(()) => "The file dialog is open",
-                });
-            if browse.clicked() {
-                actions.push(Action::BrowseFile);
-            }
-        });
+        let mut confirm = path_row_ui(ui, open, actions);
         if open.browsing {
             ui.horizontal(|ui| {
                 ui.spinner();

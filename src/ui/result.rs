@@ -7,6 +7,7 @@ use super::action::Action;
 use super::widgets::copy_row;
 use super::{icons, style};
 use crate::api::Connection;
+use crate::error::Remedy;
 use crate::worker::{CreatedView, ErrorView};
 
 /// A create in progress or finished.
@@ -223,7 +224,7 @@ fn failed_ui(ui: &mut egui::Ui, error: &ErrorView, actions: &mut Vec<Action>) {
         if let Some(id) = &error.request_id {
             copy_row(ui, "Request ID", id, actions);
         }
-        if error.offer_create_anyway
+        if error.remedy == Some(Remedy::CreateAnyway)
             && ui
                 .button("Create anyway")
                 .on_hover_text("Create without checking for a connection of the same name")

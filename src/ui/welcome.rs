@@ -2,9 +2,16 @@
 
 use super::action::Action;
 use super::dialogs::FileRequest;
+use crate::store::secrets::KeyringStatus;
 
-/// Shown while there is no profile. `demo`: this window is the demo.
-pub fn welcome_ui(ui: &mut egui::Ui, demo: bool, actions: &mut Vec<Action>) {
+/// Shown while there is no profile. `demo`: this window is the demo; `keyring`: whether the
+/// system's keyring opened (without one, the screen says what that means and what still works).
+pub fn welcome_ui(
+    ui: &mut egui::Ui,
+    demo: bool,
+    keyring: Option<&KeyringStatus>,
+    actions: &mut Vec<Action>,
+) {
     ui.vertical_centered(|ui| {
         ui.add_space(40.0);
         ui.heading("Welcome to aep-s3-connect");
@@ -17,6 +24,14 @@ pub fn welcome_ui(ui: &mut egui::Ui, demo: bool, actions: &mut Vec<Action>) {
             "Your Adobe client secret and AWS keys are kept in the operating system's keyring, \
              never in a file.",
         );
+        if let Some(KeyringStatus::Unavailable { reason, .. }) = keyring {
+            ui.add_space(8.0);
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!("This computer has no keyring the app can use ({reason})."),
+            );
+            ui.label(super::widgets::KEYRING_EXPLAINED);
+        }
         ui.add_space(20.0);
         if ui.button("Import Adobe Developer Console JSON…").clicked() {
             actions.push(Action::Pick(FileRequest::ConsoleJson));

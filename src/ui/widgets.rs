@@ -137,6 +137,12 @@ pub fn errors_ui(ctx: &egui::Context, errors: &mut Vec<(String, String)>) {
     }
 }
 
+/// What a keyring is, and what to do without one, for the window (the first run, a failed save).
+pub const KEYRING_EXPLAINED: &str = "A keyring is your computer's safe store for passwords: \
+    Credential Manager on Windows, Keychain on macOS, GNOME Keyring or KWallet on Linux (on \
+    Debian or Ubuntu: `sudo apt install gnome-keyring`, then log in again). Without one, the \
+    client secret can be kept for this session only, and the demo needs none.";
+
 /// When a token stops being valid, with its day unless today, and how long that is from now:
 /// `valid until 00:09 tomorrow (23 h 59 min left)`, or `expired at 14:02`.
 pub fn validity_text(expires: crate::model::EpochMs, now: crate::model::EpochMs) -> String {

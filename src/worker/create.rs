@@ -105,28 +105,14 @@ fn created_view(
     }
 }
 
-/// A create's failure as the result card shows it: the error's own message and hint, with the
-/// window's way out where there is one (Create anyway).
+/// A create's failure as the result card shows it: the error's own message and hint; its way
+/// out (Create anyway) is its remedy, drawn as a button.
 fn create_error_view(e: &CreateError, curl: String) -> ErrorView {
     let view = ErrorView::of(e);
     match e {
         // Adobe's (or the network's) answer to the request itself: offer its cURL.
         CreateError::Client { .. } => ErrorView {
             curl: Some(curl),
-            ..view
-        },
-        CreateError::DuplicateCheck { .. } => ErrorView {
-            message: sentence(&view.message),
-            hint: Some(
-                "Nothing was created. Try again when AEP answers, or use Create anyway to skip the check."
-                    .to_owned(),
-            ),
-            offer_create_anyway: true,
-            ..view
-        },
-        CreateError::EarlierAttemptPending { .. } => ErrorView {
-            message: sentence(&view.message),
-            offer_create_anyway: true,
             ..view
         },
         _ => ErrorView {

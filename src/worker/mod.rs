@@ -178,6 +178,8 @@ struct Worker {
     history: Mutex<Option<HistoryThread>>,
     /// The running create, if any: one at a time, and Cancel aborts it.
     create_task: RefCell<Option<tokio::task::JoinHandle<()>>>,
+    /// Client secrets kept in memory for this session only, by profile: never written.
+    session_secrets: RefCell<std::collections::HashMap<String, Secret>>,
 }
 
 impl Worker {
@@ -219,26 +221,30 @@ impl Worker {
         };
         let file = self.settings.paths.sandboxes_file();
         let known_sandboxes = blocking(move || KnownSandboxes::load(&file)).await;
+        let session_secrets = self.session_secrets.borrow().keys().cloned().collect();
         self.send(Event::Setup {
             config,
             active,
             session_sandbox,
             known_sandboxes,
+            session_secrets,
             keyring: self.settings.secrets.status(),
             history_notice,
         });
     }
 
-    /// What feeds the token of a profile being tested with `typed` (a secret typed in the
-    /// editor), else of the active one: the typed secret, the demo's, or the keyring's.
-    fn credential(&self, typed: Option<Secret>) -> Credential {
+    /// What feeds the token of `profile` (being tested with `typed`, a secret typed in the
+    /// editor, or in use): the typed secret, the demo's, the one kept for this session, or the
+    /// keyring's.
+    fn credential(&self, profile: &str, typed: Option<Secret>) -> Credential {
+        let kept = || self.session_secrets.borrow().get(profile).cloned();
         match (
             typed.filter(|s| !s.is_empty()),
             &self.settings.demo_client_secret,
         ) {
             (Some(secret), _) => Credential::ClientSecret(secret),
             (None, Some(demo)) => Credential::ClientSecret(demo.clone()),
-            (None, None) => Credential::Keyring,
+            (None, None) => kept().map_or(Credential::Keyring, Credential::ClientSecret),
         }
     }
 
@@ -300,7 +306,7 @@ impl Worker {
         })?;
         let credential = match &self.settings.access_token {
             Some(token) => Credential::Token(token.clone()),
-            None => self.credential(None),
+            None => self.credential(&profile.name, None),
         };
         let client = self
             .client_for(&profile, &session.config, credential)
@@ -365,6 +371,7 @@ fn run(
         session: Mutex::new(Setup::new()),
         history: Mutex::new(None),
         create_task: RefCell::new(None),
+        session_secrets: RefCell::default(),
     });
     let local = tokio::task::LocalSet::new();
     local.block_on(&runtime, async move {
@@ -398,6 +405,10 @@ fn run(
 const IDLE_BEFORE_WARMING: Duration = Duration::from_millis(300);
 
 /// Starts the task that does `job`. Never waits: the loop is free for the next job at once.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the dispatch table: one arm per job, each naming the task it runs"
+)]
 fn dispatch(w: &Rc<Worker>, job: Job) {
     match job {
         Job::LoadSetup => {
@@ -410,9 +421,15 @@ fn dispatch(w: &Rc<Worker>, job: Job) {
             profile,
             client_secret,
             previous_name,
+            secret_for_session_only,
         } => {
             spawn(w, |w| async move {
-                profiles::save(&w, profile, client_secret, previous_name).await;
+                let secret = if secret_for_session_only {
+                    profiles::SecretPlace::SessionOnly(client_secret)
+                } else {
+                    profiles::SecretPlace::Keyring(client_secret)
+                };
+                profiles::save(&w, profile, secret, previous_name).await;
             });
         }
         Job::RemoveProfile(name) => {
@@ -610,6 +627,7 @@ mod tests {
             profile: Profile::new("gated", "ABC123@AdobeOrg", "client", "dev"),
             client_secret: Some(Secret::new("s3cret")),
             previous_name: None,
+            secret_for_session_only: false,
         });
         events.handle.send(Job::LoadHistory {
             query: HistoryQuery::default(),

@@ -77,15 +77,30 @@ pub(super) async fn switch(w: &Worker, name: &str) {
     }
 }
 
-/// Adds, replaces or renames a profile; its client secret goes to the keyring when given.
+/// Where a saved profile's client secret goes.
+pub(super) enum SecretPlace {
+    /// To the keyring, when one was typed.
+    Keyring(Option<Secret>),
+    /// Kept in memory for this session only (no keyring); never written.
+    SessionOnly(Option<Secret>),
+}
+
+/// Adds, replaces or renames a profile; its client secret goes to the keyring, or is kept for
+/// this session only. The answer is [`Event::ProfileSaved`]: on a failure the window keeps
+/// what was typed.
 pub(super) async fn save(
     w: &Worker,
     profile: Profile,
-    client_secret: Option<Secret>,
+    secret: SecretPlace,
     previous_name: Option<String>,
 ) {
+    let name = profile.name.clone();
     let file = w.settings.paths.config_file();
     let secrets = w.settings.secrets.clone();
+    let (client_secret, kept) = match secret {
+        SecretPlace::Keyring(s) => (s, None),
+        SecretPlace::SessionOnly(s) => (None, s),
+    };
     let change = SaveProfile {
         profile,
         client_secret,
@@ -96,15 +111,22 @@ pub(super) async fn save(
         profiles::save(config, &file, || secrets, change)
     })
     .await;
-    match saved {
+    let result = match saved {
         Ok(saved) => {
+            if let Some(secret) = kept {
+                w.session_secrets.borrow_mut().insert(name.clone(), secret);
+                // The client built before used no secret, or another one.
+                w.session.lock().await.client = None;
+            }
             w.send_setup(None).await;
             for warning in saved.warnings {
-                w.error("saving the profile", warning);
+                w.send(Event::Notice(warning));
             }
+            Ok(())
         }
-        Err(e) => w.error("saving the profile", e),
-    }
+        Err(e) => Err(ErrorView::of(&e)),
+    };
+    w.send(Event::ProfileSaved { name, result });
 }
 
 /// Removes a profile and its keyring entries.
@@ -142,7 +164,7 @@ pub(super) async fn save_sandbox(w: &Worker, sandbox: String) {
         return w.error("saving the sandbox", "no profile is active");
     };
     profile.sandbox = sandbox;
-    save(w, profile, None, None).await;
+    save(w, profile, SecretPlace::Keyring(None), None).await;
 }
 
 /// Tries a profile (saved or being edited) out and reports the token's expiry or the error.
@@ -151,7 +173,7 @@ pub(super) async fn save_sandbox(w: &Worker, sandbox: String) {
 /// saved must leave nothing in the keyring.
 pub(super) async fn test(w: &Worker, profile: Profile, client_secret: Option<Secret>) {
     let config = w.session.lock().await.config.clone();
-    let credential = w.credential(client_secret);
+    let credential = w.credential(&profile.name, client_secret);
     let result = match w.test_client_for(&profile, &config, credential).await {
         Ok(client) => client
             .tokens()

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::api::Connection;
 use crate::api::explore::{ExploreItem, Preview};
 use crate::api::sandboxes::Sandbox;
-use crate::error::Problem;
+use crate::error::{Problem, Remedy};
 use crate::import::{aws::AwsCredential, console::ConsoleCredential};
 use crate::model::{CreatedConnection, S3ConnectionInput};
 use crate::ops::Reconciled;
@@ -47,6 +47,9 @@ pub enum Job {
         client_secret: Option<Secret>,
         /// The profile's old name when it is renamed.
         previous_name: Option<String>,
+        /// Keep `client_secret` in memory for this session only, not in the keyring (a machine
+        /// without a usable keyring): it is never written anywhere.
+        secret_for_session_only: bool,
     },
     /// Remove a profile and its keyring entries.
     RemoveProfile(String),
@@ -244,10 +247,20 @@ pub enum Event {
         /// The sandbox lists last read from AEP, for every organisation (the production rule's
         /// input until the active one is read again).
         known_sandboxes: KnownSandboxes,
+        /// The profiles whose client secret is held in memory for this session only.
+        session_secrets: Vec<String>,
         /// The keyring.
         keyring: KeyringStatus,
         /// Message when the history file was moved aside or could not be opened.
         history_notice: Option<String>,
+    },
+    /// A profile save finished: the editor closes on success, and keeps what was typed on a
+    /// failure.
+    ProfileSaved {
+        /// The profile's name.
+        name: String,
+        /// What went wrong, if anything.
+        result: Result<(), ErrorView>,
     },
     /// Token state of a profile.
     Token {
@@ -391,8 +404,8 @@ pub struct ErrorView {
     pub raw_body: Option<String>,
     /// The redacted cURL of the request, when there was one.
     pub curl: Option<String>,
-    /// Nothing was created because the duplicate check could not run: offer to create without it.
-    pub offer_create_anyway: bool,
+    /// The way out the window offers for it (a button, a choice), if any.
+    pub remedy: Option<Remedy>,
 }
 
 impl ErrorView {
@@ -408,7 +421,7 @@ impl ErrorView {
             hint: problem.hint(),
             raw_body: answer.raw_body.map(str::to_owned),
             curl: None,
-            offer_create_anyway: false,
+            remedy: problem.remedy(),
         }
     }
 

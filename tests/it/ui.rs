@@ -269,7 +269,7 @@ fn result_card_buttons_emit_actions() {
     }
 
     h.state_mut().0 = ResultCard::finished(Err(ErrorView {
-        offer_create_anyway: true,
+        remedy: Some(aep_s3_connect::error::Remedy::CreateAnyway),
         ..ErrorView::message("the duplicate check could not run")
     }));
     h.step();

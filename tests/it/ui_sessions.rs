@@ -306,3 +306,67 @@ fn validation_shows_once_edited_and_is_read_with_its_field() {
     let config = Config::load(&AppPaths::under(w.home.path()).config_file()).unwrap();
     assert_eq!(config.profiles.len(), 1, "nothing was saved");
 }
+
+/// Regression: with no keyring on the machine, *Save* failed with raw text and closed the
+/// editor, losing what was typed; no config was written and the welcome screen (with *Try the
+/// demo*) did not come back. Now the editor keeps the fields, says what a keyring is, and can
+/// keep the client secret for this session only (in memory: never in a file).
+#[test]
+fn without_a_keyring_the_first_profile_can_still_be_made_and_used() {
+    let w = World::new();
+    let url = w.emu().base_url();
+    let paths = AppPaths::under(w.home.path());
+    paths.create_dirs().unwrap();
+    let mut h = harness(
+        WorkerSettings {
+            paths: paths.clone(),
+            secrets: SecretStore::unavailable("no Secret Service answers on the session D-Bus"),
+            demo_client_secret: None,
+            access_token: None,
+        },
+        PresetDialogs::default(),
+    );
+    step_until(&mut h, "the welcome screen", |h| {
+        has_label(h, "Try the demo") && has_label(h, "no keyring the app can use")
+    });
+    click(&mut h, "Enter credentials");
+    step_until(&mut h, "the editor", |h| has_label(h, "New profile"));
+    for (field, value) in [
+        ("Profile name", "solo"),
+        ("Organization ID", DEMO_ORG_ID),
+        ("Client ID", DEMO_CLIENT_ID),
+        ("Client secret", DEMO_CLIENT_SECRET),
+    ] {
+        erase(&mut h, field, 80);
+        type_into(&mut h, field, value);
+    }
+    for field in ["Platform URL", "IMS URL"] {
+        erase(&mut h, field, 80);
+        type_into(&mut h, field, &url);
+    }
+    click(&mut h, "Save profile");
+    step_until(&mut h, "the reason", |h| has_label(h, "Not saved:"));
+    assert!(
+        has_label(&h, "safe store for passwords"),
+        "{}",
+        window_text(&h)
+    );
+    assert!(has_label(&h, "New profile"), "the editor stays open");
+    assert!(
+        h.query_by_role_and_label(Role::TextInput, "Profile name")
+            .is_some_and(|n| n.accesskit_node().value().as_deref() == Some("solo")),
+        "what was typed is kept"
+    );
+    click(&mut h, "Keep the secret for this session only");
+    step_until(&mut h, "the saved profile", |h| {
+        has_label(h, "client secret: this session only")
+    });
+    let config = Config::load(&paths.config_file()).unwrap();
+    assert_eq!(config.profiles.len(), 1, "the profile is written");
+    let text = std::fs::read_to_string(paths.config_file()).unwrap();
+    assert!(!text.contains(DEMO_CLIENT_SECRET), "the secret never is");
+    // The only profile is the active one; its token comes from the secret kept in memory.
+    step_until(&mut h, "a token from the session's secret", |h| {
+        has_label(h, "token valid until")
+    });
+}

@@ -197,19 +197,7 @@ pub async fn rotate(
     credentials: &NewCredentials,
 ) -> Result<RotateSuccess, RotateError> {
     let warnings = credentials.validate().map_err(RotateError::Invalid)?;
-    let current = client
-        .get_connection(id)
-        .await
-        .map_err(RotateError::Client)?;
-    if let Some(spec) = current
-        .auth_spec_name()
-        .filter(|s| *s != S3_AUTH_SPEC_ACCESS_KEY)
-    {
-        return Err(RotateError::NotAccessKey {
-            id: id.to_owned(),
-            spec: spec.to_owned(),
-        });
-    }
+    let current = access_key_connection(client, id).await?;
     let before = seen.unwrap_or(&current);
     let etag = before
         .etag
@@ -236,95 +224,139 @@ pub async fn rotate(
     )
     .await
     .map_err(RotateError::Store)?;
-    let outcome = client.patch_connection_full(id, &etag, &ops).await;
-    let success = |etag: String, request_id: Option<String>, confirmed: bool| RotateSuccess {
+    let (etag, request_id, confirmed) = match client.patch_connection_full(id, &etag, &ops).await {
+        Ok(patched) => (patched.etag, patched.request_id, false),
+        Err(error) => {
+            let patch = FailedPatch {
+                event,
+                id,
+                before,
+                current: &current,
+                credentials,
+            };
+            (patch.settle(history, client, error).await?, None, true)
+        }
+    };
+    let history_error = complete(history, event, ok_result(&etag, &request_id)).await;
+    Ok(RotateSuccess {
         id: id.to_owned(),
         etag,
         request_id,
         confirmed_by_lookup: confirmed,
         name: before.name.clone(),
-        warnings: warnings.clone(),
+        warnings,
         event,
-        history_error: None,
-    };
-    let error = match outcome {
-        Ok(patched) => {
-            let mut done = success(patched.etag, patched.request_id, false);
-            done.history_error =
-                complete(history, event, ok_result(&done.etag, &done.request_id)).await;
-            return Ok(done);
-        }
-        Err(error) => error,
-    };
-    if is_stale(&error) {
-        complete_failed(
-            history,
-            event,
-            &error,
-            "the connection was changed since it was read",
-        )
-        .await;
-        let fresh = client
-            .get_connection(id)
-            .await
-            .map_err(|_| RotateError::Client(error.clone()))?;
-        let changes = describe_changes(before, &fresh);
-        return Err(RotateError::Stale {
-            current: Box::new(fresh),
-            changes,
-            error,
+        history_error,
+    })
+}
+
+/// Connection `id` as it is now, when it uses access keys (else there is nothing to rotate).
+async fn access_key_connection(
+    client: &PlatformClient,
+    id: &str,
+) -> Result<Connection, RotateError> {
+    let current = client
+        .get_connection(id)
+        .await
+        .map_err(RotateError::Client)?;
+    if let Some(spec) = current
+        .auth_spec_name()
+        .filter(|s| *s != S3_AUTH_SPEC_ACCESS_KEY)
+    {
+        return Err(RotateError::NotAccessKey {
+            id: id.to_owned(),
+            spec: spec.to_owned(),
         });
     }
-    if !error.is_ambiguous() {
-        complete_failed(history, event, &error, "").await;
-        return Err(RotateError::Client(error));
-    }
-    // The PATCH may or may not have been applied: read the connection back. A new etag proves
-    // nothing (someone else may have edited it meanwhile); only the new key shown does.
-    let after = match client.get_connection(id).await {
-        Ok(after) => after,
-        Err(lookup) => {
-            complete_unknown(history, event, &error, lookup_failed(&error, &lookup)).await;
-            return Err(RotateError::OutcomeUnknown {
-                id: id.to_owned(),
-                error,
-                lookup,
-            });
-        }
-    };
-    let shown = |c: &Connection| c.auth_param("s3AccessKey").unwrap_or("(none)").to_owned();
-    match read_back(&current, &after, credentials) {
-        ReadBack::Applied => {
-            let mut done = success(after.etag.clone().unwrap_or_default(), None, true);
-            done.history_error = complete(history, event, ok_result(&done.etag, &None)).await;
-            Ok(done)
-        }
-        ReadBack::NotApplied => {
+    Ok(current)
+}
+
+/// A rotation's `PATCH` that got no success answer, and what is needed to tell what it did.
+struct FailedPatch<'a> {
+    event: EventId,
+    id: &'a str,
+    /// The version the user confirmed.
+    before: &'a Connection,
+    /// The version read just before the `PATCH`.
+    current: &'a Connection,
+    credentials: &'a NewCredentials,
+}
+
+impl FailedPatch<'_> {
+    /// The connection's new etag when the `PATCH` was applied after all (its answer was lost and
+    /// AEP shows the new key), else why it was not or cannot be known; the event is completed
+    /// accordingly (a success is completed by the caller).
+    async fn settle(
+        &self,
+        history: &impl HistoryAccess,
+        client: &PlatformClient,
+        error: ClientError,
+    ) -> Result<String, RotateError> {
+        let (event, id) = (self.event, self.id);
+        if is_stale(&error) {
             complete_failed(
                 history,
                 event,
                 &error,
-                &format!(
-                    "reading the connection back showed access key {}, not the new one",
-                    shown(&after)
-                ),
+                "the connection was changed since it was read",
             )
             .await;
-            Err(RotateError::NotApplied {
-                id: id.to_owned(),
+            let fresh = client
+                .get_connection(id)
+                .await
+                .map_err(|_| RotateError::Client(error.clone()))?;
+            let changes = describe_changes(self.before, &fresh);
+            return Err(RotateError::Stale {
+                current: Box::new(fresh),
+                changes,
                 error,
-                shown: shown(&after),
-                new: credentials.access_key_id.clone(),
-            })
+            });
         }
-        ReadBack::CannotTell => {
-            let failure = RotateError::Unverified {
-                id: id.to_owned(),
-                error: error.clone(),
-                shown: shown(&after),
-            };
-            complete_unknown(history, event, &error, failure.to_string()).await;
-            Err(failure)
+        if !error.is_ambiguous() {
+            complete_failed(history, event, &error, "").await;
+            return Err(RotateError::Client(error));
+        }
+        // The PATCH may or may not have been applied: read the connection back. A new etag
+        // proves nothing (someone else may have edited it meanwhile); only the new key shown
+        // does.
+        let after = match client.get_connection(id).await {
+            Ok(after) => after,
+            Err(lookup) => {
+                complete_unknown(history, event, &error, lookup_failed(&error, &lookup)).await;
+                return Err(RotateError::OutcomeUnknown {
+                    id: id.to_owned(),
+                    error,
+                    lookup,
+                });
+            }
+        };
+        let shown = after
+            .auth_param("s3AccessKey")
+            .unwrap_or("(none)")
+            .to_owned();
+        match read_back(self.current, &after, self.credentials) {
+            ReadBack::Applied => Ok(after.etag.clone().unwrap_or_default()),
+            ReadBack::NotApplied => {
+                let note = format!(
+                    "reading the connection back showed access key {shown}, not the new one"
+                );
+                complete_failed(history, event, &error, &note).await;
+                Err(RotateError::NotApplied {
+                    id: id.to_owned(),
+                    error,
+                    shown,
+                    new: self.credentials.access_key_id.clone(),
+                })
+            }
+            ReadBack::CannotTell => {
+                let failure = RotateError::Unverified {
+                    id: id.to_owned(),
+                    error: error.clone(),
+                    shown,
+                };
+                complete_unknown(history, event, &error, failure.to_string()).await;
+                Err(failure)
+            }
         }
     }
 }

@@ -7,9 +7,6 @@ use zeroize::Zeroize;
 use super::{BACKEND_MACOS, BACKEND_NONE, BACKEND_SECRET_SERVICE, BACKEND_WINDOWS};
 use super::{KeyringError, Op, SERVICE, SecretKind};
 
-/// The part of every fix that always works: secrets given directly never touch the keyring.
-pub(super) const DIRECT_SECRETS: &str = "or pass secrets directly with AEP_CLIENT_SECRET / AWS_SECRET_ACCESS_KEY / --secret-key-stdin, which do not use the keyring";
-
 /// Maps a keyring-core error to one a user can act on. Byte payloads (which may hold the
 /// secret) are zeroized and never shown.
 pub(super) fn keyring_error(
@@ -81,11 +78,10 @@ pub(super) fn stall_fix(backend: &str) -> String {
 
 /// How to unlock the Secret Service's default keyring.
 fn unlock_fix() -> String {
-    format!(
-        "unlock the default keyring (log in to the desktop session, or unlock it in Passwords and \
-         Keys / KeePassXC; headless: `printf %s PASSWORD | gnome-keyring-daemon --unlock`), then try \
-         again; {DIRECT_SECRETS}"
-    )
+    "unlock the default keyring (log in to the desktop session, or unlock it in Passwords and \
+     Keys / KeePassXC; headless: `printf %s PASSWORD | gnome-keyring-daemon --unlock`), then try \
+     again"
+        .to_owned()
 }
 
 /// Which secret, for messages, e.g. "OAuth client secret for `acme`".
@@ -96,19 +92,19 @@ pub(super) fn what(scope: &str, kind: SecretKind) -> String {
 /// What a user can do when the backend cannot be reached or refuses.
 pub(super) fn fix_for(backend: &str) -> String {
     match backend {
-        BACKEND_SECRET_SERVICE => format!(
-            "run inside a desktop session (or `dbus-run-session`) with a Secret Service provider: \
-             install and start gnome-keyring (`gnome-keyring-daemon --start --components=secrets`) \
-             or KeePassXC with Secret Service integration enabled; {DIRECT_SECRETS}"
-        ),
-        BACKEND_MACOS => format!(
-            "unlock the login keychain in Keychain Access and allow aep-s3-connect when macOS asks; {DIRECT_SECRETS}"
-        ),
-        BACKEND_WINDOWS => format!(
-            "check that Credential Manager works for this user (it is missing for some service accounts); {DIRECT_SECRETS}"
-        ),
-        BACKEND_NONE => DIRECT_SECRETS.trim_start_matches("or ").to_owned(),
-        other => format!("check that the {other} is available and unlocked; {DIRECT_SECRETS}"),
+        BACKEND_SECRET_SERVICE => "run inside a desktop session (or `dbus-run-session`) with a \
+             Secret Service provider: install and start gnome-keyring (`gnome-keyring-daemon \
+             --start --components=secrets`) or KeePassXC with Secret Service integration enabled"
+            .to_owned(),
+        BACKEND_MACOS => {
+            "unlock the login keychain in Keychain Access and allow aep-s3-connect when macOS asks"
+                .to_owned()
+        }
+        BACKEND_WINDOWS => "check that Credential Manager works for this user (it is missing for \
+             some service accounts)"
+            .to_owned(),
+        BACKEND_NONE => "this system has no keyring this app supports".to_owned(),
+        other => format!("check that the {other} is available and unlocked"),
     }
 }
 
@@ -136,7 +132,7 @@ fn explain_platform_error(backend: &str, detail: &str) -> (String, String) {
             format!("the Secret Service has no default collection to keep secrets in ({detail})"),
             format!(
                 "create a default keyring (a \"Login\" keyring set as default in Passwords and Keys; \
-                 `gnome-keyring-daemon --unlock` creates one headless); {DIRECT_SECRETS}"
+                 `gnome-keyring-daemon --unlock` creates one headless)"
             ),
         )
     } else if lower.contains("serviceunknown")
@@ -177,7 +173,10 @@ mod tests {
         );
         assert!(reason.contains("no Secret Service"));
         assert!(fix.contains("gnome-keyring"));
-        assert!(fix.contains("AEP_CLIENT_SECRET"));
+        assert!(
+            !fix.contains("AEP_CLIENT_SECRET"),
+            "a front end's own part is not in the fix"
+        );
         let (_, fix) = explain_platform_error("mock", "boom");
         assert!(fix.contains("mock"));
     }

@@ -27,7 +27,7 @@ use keyring_core::{CredentialStore, Entry};
 use serde::{Deserialize, Serialize};
 
 use crate::secret::Secret;
-use hints::{DIRECT_SECRETS, fix_for, stall_fix, what};
+use hints::{fix_for, stall_fix, what};
 use platform::{open_platform_store, platform_backend};
 use timeout::{Stall, default_timeout, run_bounded};
 
@@ -302,7 +302,7 @@ impl SecretStore {
         Self::unavailable_in(
             platform_backend(),
             reason.to_owned(),
-            format!("{} instead", DIRECT_SECRETS.trim_start_matches("or ")),
+            "it is turned off for this run, so secrets must come another way".to_owned(),
         )
     }
 
@@ -478,6 +478,10 @@ impl crate::error::Problem for KeyringError {
 
     fn hint(&self) -> Option<String> {
         self.fix().map(str::to_owned)
+    }
+
+    fn remedy(&self) -> Option<crate::error::Remedy> {
+        Some(crate::error::Remedy::SecretsWithoutKeyring)
     }
 }
 

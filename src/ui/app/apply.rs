@@ -5,6 +5,7 @@ use crate::records::export::ExportFormat;
 use crate::ui::action::Action;
 use crate::ui::dialogs::FileRequest;
 use crate::ui::file_prompt::FilePrompt;
+use crate::ui::form::CreateStep;
 use crate::ui::persisted::{Tab, apply_theme};
 use crate::worker::{Job, ManageJob};
 
@@ -58,7 +59,6 @@ impl AepApp {
                     .push(("starting the demo".to_owned(), e.to_string())),
             },
             Action::EnterCredentials => {
-                self.first_run_dismissed = true;
                 self.profiles.start_new();
                 self.persisted.tab = Tab::Profiles;
             }
@@ -87,12 +87,14 @@ impl AepApp {
                 profile,
                 client_secret,
                 previous_name,
+                secret_for_session_only,
             } => {
-                self.first_run_dismissed = true;
+                self.profiles.save_started();
                 self.worker.send(Job::SaveProfile {
                     profile,
                     client_secret,
                     previous_name,
+                    secret_for_session_only,
                 });
             }
             Action::TestProfile {
@@ -106,38 +108,9 @@ impl AepApp {
                 });
             }
             Action::RemoveProfile(name) => self.worker.send(Job::RemoveProfile(name)),
-            Action::Create | Action::CreateAnyway if self.in_production() => {
-                if !self.form.is_creating() && self.form.fields.to_input().is_ok() {
-                    self.confirm_production = Some(matches!(action, Action::CreateAnyway));
-                } else if let Err(why) = self.form.fields.to_input() {
-                    self.toast(why);
-                }
-            }
-            Action::Create | Action::CreateAnyway | Action::CreateConfirmed { .. } => {
-                if self.form.is_creating() {
-                    return;
-                }
-                match self.form.fields.to_input() {
-                    Ok(input) => {
-                        self.form.create_started();
-                        self.worker.send(Job::Create {
-                            input,
-                            allow_duplicate: matches!(
-                                action,
-                                Action::CreateAnyway
-                                    | Action::CreateConfirmed {
-                                        allow_duplicate: true
-                                    }
-                            ),
-                            remember_aws_as: self.form.fields.remember_label(),
-                        });
-                    }
-                    Err(why) => {
-                        self.form.result.duplicate = None;
-                        self.toast(why);
-                    }
-                }
-            }
+            Action::Create => self.create(false, false),
+            Action::CreateAnyway => self.create(true, false),
+            Action::CreateConfirmed { allow_duplicate } => self.create(allow_duplicate, true),
             Action::CancelCreate => {
                 self.form.cancel_started();
                 self.worker.send(Job::Cancel);
@@ -204,6 +177,19 @@ impl AepApp {
                     name: Some(name),
                 });
             }
+        }
+    }
+
+    /// Asks the form for a create and does what it says.
+    fn create(&mut self, allow_duplicate: bool, confirmed: bool) {
+        let in_production = self.in_production();
+        match self
+            .form
+            .request_create(allow_duplicate, confirmed, in_production)
+        {
+            CreateStep::Send(job) => self.worker.send(job),
+            CreateStep::Wait => {}
+            CreateStep::Refused(why) => self.toast(why),
         }
     }
 }

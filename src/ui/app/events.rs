@@ -17,6 +17,7 @@ impl AepApp {
                 active,
                 session_sandbox,
                 known_sandboxes,
+                session_secrets,
                 keyring,
                 history_notice,
             } => {
@@ -24,7 +25,7 @@ impl AepApp {
                 if let Some(notice) = history_notice {
                     self.notices.push(notice);
                 }
-                self.profiles.on_config(&config);
+                self.session_secrets = session_secrets;
                 let before = self.scope();
                 let after = active.as_ref().map(Scope::of);
                 if before != after {
@@ -41,8 +42,9 @@ impl AepApp {
                         self.top_bar = TopBar::default();
                         self.token = crate::worker::TokenState::None;
                     }
-                    if after.is_some() {
+                    if after.is_some() && !first_load {
                         self.actions.push(Action::ListSandboxes);
+                        self.actions.push(Action::RefreshToken);
                     }
                 }
                 self.known_sandboxes = known_sandboxes;
@@ -54,6 +56,7 @@ impl AepApp {
                     self.actions.push(Action::LoadHistoryFacets);
                 }
                 if first_load && self.active.is_some() {
+                    self.actions.push(Action::ListSandboxes);
                     self.actions.push(Action::RefreshToken);
                     self.actions.push(Action::Reconcile);
                 }
@@ -64,6 +67,7 @@ impl AepApp {
                 }
             }
             Event::ProfileTested { name, result } => self.profiles.on_tested(name, result),
+            Event::ProfileSaved { name, result } => self.profiles.on_saved(&name, result),
             Event::CreateFinished(result) => {
                 if result.is_ok() {
                     // The Connections view has a new row: it reloads when shown.

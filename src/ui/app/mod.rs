@@ -57,12 +57,13 @@ pub struct AepApp {
     known_sandboxes: KnownSandboxes,
     /// The number of the last [`Job::Manage`] sent: answers echo it.
     last_request: u64,
+    /// The profiles whose client secret is kept for this session only.
+    session_secrets: Vec<String>,
     token: TokenState,
     notices: Vec<String>,
     toasts: Vec<(String, Instant)>,
     /// Failures outside a create: what was being done, and the message.
     errors: Vec<(String, String)>,
-    first_run_dismissed: bool,
     top_bar: TopBar,
     form: FormScreen,
     history: HistoryScreen,
@@ -70,8 +71,6 @@ pub struct AepApp {
     profiles: ProfilesScreen,
     /// Actions from worker events, applied with the frame's own.
     actions: Vec<Action>,
-    /// A create into a production sandbox waiting for the user's yes: whether it may duplicate.
-    confirm_production: Option<bool>,
     /// The file prompt of an export or import, while it is open.
     file_prompt: Option<FilePrompt>,
     /// The window width the history panel was last sized for.
@@ -106,11 +105,11 @@ impl AepApp {
             session_sandbox: None,
             known_sandboxes: KnownSandboxes::default(),
             last_request: 0,
+            session_secrets: Vec::new(),
             token: TokenState::None,
             notices: Vec::new(),
             toasts: Vec::new(),
             errors: Vec::new(),
-            first_run_dismissed: false,
             top_bar: TopBar::default(),
             form: if config.demo {
                 FormScreen::demo()
@@ -120,7 +119,6 @@ impl AepApp {
             connections: ConnectionsScreen::default(),
             profiles: ProfilesScreen::default(),
             actions: Vec::new(),
-            confirm_production: None,
             panel_for_width: 0.0,
             file_prompt: None,
         };
@@ -233,7 +231,7 @@ impl AepApp {
         if self.file_prompt.take().is_some() {
             return;
         }
-        if self.confirm_production.take().is_some() {
+        if self.form.confirm_production.take().is_some() {
             return;
         }
         if !self.errors.is_empty() {
@@ -303,8 +301,10 @@ impl AepApp {
         };
         super::top_bar::top_bar_ui(ui, &self.top_bar, top_bar, &mut actions);
         super::widgets::status_bar_ui(ui, self.status_line());
+        // While there is no profile to work with, the welcome screen (with the demo) comes back
+        // whenever the profile editor is not open.
         let welcome = self.config.as_ref().is_some_and(|c| c.profiles.is_empty())
-            && !self.first_run_dismissed;
+            && !(self.persisted.tab == Tab::Profiles && self.profiles.is_editing());
         if self.config.is_some() && !welcome && self.persisted.tab == Tab::NewConnection {
             self.history_panel_ui(ui, &mut actions);
         }
@@ -320,7 +320,7 @@ impl AepApp {
                 return;
             };
             if welcome {
-                super::welcome::welcome_ui(ui, self.demo, &mut actions);
+                super::welcome::welcome_ui(ui, self.demo, self.keyring.as_ref(), &mut actions);
                 return;
             }
             match self.persisted.tab {
@@ -349,6 +349,7 @@ impl AepApp {
                         active: active.map(|p| p.name.as_str()),
                         session: self.session_sandbox.as_ref(),
                         known_sandboxes: &self.known_sandboxes,
+                        session_secrets: &self.session_secrets,
                         keyring: self.keyring.as_ref(),
                     },
                     &mut actions,
@@ -371,7 +372,7 @@ impl AepApp {
             let kind = self.kind_of(p);
             super::confirm::production_confirm_ui(
                 &ctx,
-                &mut self.confirm_production,
+                &mut self.form.confirm_production,
                 &p.sandbox,
                 kind,
                 self.form.fields.name.trim(),

@@ -15,15 +15,28 @@ use super::result::{CreateState, ResultCard};
 use super::widgets::{SecretText, labelled_text};
 use crate::api::Connection;
 use crate::store::config::SavedAwsKey;
-use crate::worker::{CreatedView, ErrorView};
+use crate::worker::{CreatedView, ErrorView, Job};
 
-/// The new-connection screen's state: the fields and the last create.
+/// The new-connection screen's state: the fields, the last create, and a create waiting for
+/// the user's yes to a production sandbox.
 #[derive(Default)]
 pub struct FormScreen {
     /// What the user typed.
     pub(crate) fields: FormState,
     /// The last create, as the card shows it.
     pub(crate) result: ResultCard,
+    /// A create into a production sandbox waiting for the user's yes: whether it may duplicate.
+    pub(crate) confirm_production: Option<bool>,
+}
+
+/// What asking for a create leads to.
+pub(crate) enum CreateStep {
+    /// Send this job.
+    Send(Job),
+    /// Nothing to send now (one is running, or the production question is asked).
+    Wait,
+    /// The form cannot be sent: say why.
+    Refused(String),
 }
 
 /// What the screen shows from outside it.
@@ -49,6 +62,37 @@ impl FormScreen {
     /// True while a create runs.
     pub fn is_creating(&self) -> bool {
         self.result.is_running()
+    }
+
+    /// The create flow: `allow_duplicate` when the user asked to create despite a connection of
+    /// that name; `confirmed` once the user said yes to a production sandbox (`in_production`),
+    /// which is asked first. Never two creates at once.
+    pub(crate) fn request_create(
+        &mut self,
+        allow_duplicate: bool,
+        confirmed: bool,
+        in_production: bool,
+    ) -> CreateStep {
+        if self.is_creating() {
+            return CreateStep::Wait;
+        }
+        let input = match self.fields.to_input() {
+            Ok(input) => input,
+            Err(why) => {
+                self.result.duplicate = None;
+                return CreateStep::Refused(why);
+            }
+        };
+        if in_production && !confirmed {
+            self.confirm_production = Some(allow_duplicate);
+            return CreateStep::Wait;
+        }
+        self.create_started();
+        CreateStep::Send(Job::Create {
+            input,
+            allow_duplicate,
+            remember_aws_as: self.fields.remember_label(),
+        })
     }
 
     /// A create was sent.
@@ -155,86 +199,71 @@ pub fn form_ui(
     });
 }
 
+/// A text field of the form: its label, its hint and the key of its validation messages.
+struct Field<'a> {
+    label: &'a str,
+    hint: &'a str,
+    key: &'a str,
+}
+
+const fn field<'a>(label: &'a str, hint: &'a str, key: &'a str) -> Field<'a> {
+    Field { label, hint, key }
+}
+
+/// Plain text rows of the grid.
+fn text_rows<const N: usize>(
+    ui: &mut egui::Ui,
+    rows: [(Field<'_>, &mut String); N],
+    validation: &FormValidation,
+) {
+    for (f, value) in rows {
+        row(ui, f.label, value, false, f.hint, validation, f.key);
+    }
+}
+
+/// An empty first cell of a grid row (no widget: nothing for a screen reader to announce).
+fn empty_cell(ui: &mut egui::Ui) {
+    ui.allocate_space(egui::Vec2::ZERO);
+}
+
 /// The grid of fields and the collapsed "Advanced" one.
 fn fields_ui(ui: &mut egui::Ui, f: &mut FormState, validation: &FormValidation) {
     egui::Grid::new("form")
         .num_columns(2)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
-            row(
+            text_rows(
                 ui,
-                "Name",
-                &mut f.name,
-                false,
-                "e.g. Landing bucket (prod)",
+                [
+                    (
+                        field("Name", "e.g. Landing bucket (prod)", "name"),
+                        &mut f.name,
+                    ),
+                    (
+                        field("Description", "optional", "description"),
+                        &mut f.description,
+                    ),
+                    (
+                        field("Access key ID", "AKIA… or ASIA…", "access_key_id"),
+                        &mut f.access_key_id,
+                    ),
+                ],
                 validation,
-                "name",
             );
-            row(
+            secret_rows_ui(ui, f, validation);
+            text_rows(
                 ui,
-                "Description",
-                &mut f.description,
-                false,
-                "optional",
+                [
+                    (
+                        field("Bucket name", "optional: restrict to one bucket", "bucket"),
+                        &mut f.bucket,
+                    ),
+                    (
+                        field("Folder path", "optional: restrict to one folder", "folder"),
+                        &mut f.folder_path,
+                    ),
+                ],
                 validation,
-                "description",
-            );
-            row(
-                ui,
-                "Access key ID",
-                &mut f.access_key_id,
-                false,
-                "AKIA… or ASIA…",
-                validation,
-                "access_key_id",
-            );
-            let reveal = f.reveal_secret;
-            row(
-                ui,
-                "Secret access key",
-                &mut SecretText(&mut f.secret_key),
-                !reveal,
-                "",
-                validation,
-                "secret_key",
-            );
-            ui.label("");
-            ui.checkbox(&mut f.reveal_secret, "Show secret key");
-            ui.end_row();
-            if f.shows_session_token() {
-                row(
-                    ui,
-                    "Session token",
-                    &mut SecretText(&mut f.session_token),
-                    !reveal,
-                    "required for ASIA keys",
-                    validation,
-                    "session_token",
-                );
-            } else {
-                ui.label("");
-                if ui.link("Add a session token").clicked() {
-                    f.want_session_token = true;
-                }
-                ui.end_row();
-            }
-            row(
-                ui,
-                "Bucket name",
-                &mut f.bucket,
-                false,
-                "optional: restrict to one bucket",
-                validation,
-                "bucket",
-            );
-            row(
-                ui,
-                "Folder path",
-                &mut f.folder_path,
-                false,
-                "optional: restrict to one folder",
-                validation,
-                "folder",
             );
         });
     egui::CollapsingHeader::new("Advanced")
@@ -244,17 +273,54 @@ fn fields_ui(ui: &mut egui::Ui, f: &mut FormState, validation: &FormValidation) 
                 .num_columns(2)
                 .spacing([12.0, 6.0])
                 .show(ui, |ui| {
-                    row(
+                    text_rows(
                         ui,
-                        "Service URL",
-                        &mut f.service_url,
-                        false,
-                        "https://s3.eu-west-1.amazonaws.com",
+                        [(
+                            field(
+                                "Service URL",
+                                "https://s3.eu-west-1.amazonaws.com",
+                                "service_url",
+                            ),
+                            &mut f.service_url,
+                        )],
                         validation,
-                        "service_url",
                     );
                 });
         });
+}
+
+/// The secret key (masked unless shown), and the session token or the link that adds one.
+fn secret_rows_ui(ui: &mut egui::Ui, f: &mut FormState, validation: &FormValidation) {
+    let reveal = f.reveal_secret;
+    row(
+        ui,
+        "Secret access key",
+        &mut SecretText(&mut f.secret_key),
+        !reveal,
+        "",
+        validation,
+        "secret_key",
+    );
+    empty_cell(ui);
+    ui.checkbox(&mut f.reveal_secret, "Show secret key");
+    ui.end_row();
+    if f.shows_session_token() {
+        row(
+            ui,
+            "Session token",
+            &mut SecretText(&mut f.session_token),
+            !reveal,
+            "required for ASIA keys",
+            validation,
+            "session_token",
+        );
+    } else {
+        empty_cell(ui);
+        if ui.link("Add a session token").clicked() {
+            f.want_session_token = true;
+        }
+        ui.end_row();
+    }
 }
 
 fn create_row_ui(

@@ -1,6 +1,8 @@
 //! The profile editor: a profile being edited ([`ProfileDraft`], prefilled from the `AEP_*`
 //! variables for a new one), its fields with their errors, Save and Test.
 
+use crate::error::Remedy;
+use crate::worker::ErrorView;
 use std::collections::HashSet;
 
 use zeroize::Zeroizing;
@@ -131,16 +133,23 @@ impl ProfileDraft {
     }
 }
 
+/// What the editor's buttons asked for this frame.
+#[derive(Default)]
+struct Asked {
+    save: bool,
+    save_for_session: bool,
+    test: bool,
+    cancel: bool,
+}
+
 pub(super) fn editor_ui(ui: &mut egui::Ui, screen: &mut ProfilesScreen, actions: &mut Vec<Action>) {
-    let testing = screen.testing;
+    let (testing, saving) = (screen.testing, screen.saving);
     let Some(draft) = &mut screen.editing else {
         return;
     };
-    let mut save = false;
-    let mut test = false;
-    let mut cancel = false;
     let profile = draft.profile();
     let errors = profile.validate().err().unwrap_or_default();
+    let mut asked = Asked::default();
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.heading(match &draft.original_name {
             Some(name) => format!("Edit profile {name}"),
@@ -161,13 +170,15 @@ pub(super) fn editor_ui(ui: &mut egui::Ui, screen: &mut ProfilesScreen, actions:
             ui.colored_label(ui.visuals().warn_fg_color, note);
         }
         ui.horizontal(|ui| {
-            save = ui.button("Save profile").clicked();
-            test = ui
+            asked.save = ui
+                .add_enabled(!saving, egui::Button::new("Save profile"))
+                .clicked();
+            asked.test = ui
                 .add_enabled(!testing, egui::Button::new("Test"))
                 .on_hover_text("Ask Adobe IMS for a token with these credentials")
                 .clicked();
-            cancel = ui.button("Cancel").clicked();
-            if testing {
+            asked.cancel = ui.button("Cancel").clicked();
+            if testing || saving {
                 ui.spinner();
             }
         });
@@ -178,48 +189,97 @@ pub(super) fn editor_ui(ui: &mut egui::Ui, screen: &mut ProfilesScreen, actions:
                 format!("Fix: {}.", fields.join(", ")),
             );
         }
+        if let Some(e) = &screen.save_error {
+            let typed = !draft.client_secret.is_empty();
+            asked.save_for_session = save_error_ui(ui, e, typed, actions);
+        }
         if let Some((name, result)) = &screen.tested
             && *name == profile.name
         {
-            match result {
-                Ok(expiry) => {
-                    ui.colored_label(
-                        egui::Color32::from_rgb(40, 160, 70),
-                        format!(
-                            "Token obtained, {}",
-                            crate::ui::widgets::validity_text(EpochMs(*expiry), EpochMs::now())
-                        ),
-                    );
-                }
-                Err(e) => {
-                    ui.colored_label(
-                        ui.visuals().error_fg_color,
-                        format!("Test failed: {}", e.message),
-                    );
-                    if let Some(hint) = &e.hint {
-                        ui.label(hint.as_str());
-                    }
-                }
-            }
+            test_result_ui(ui, result);
         }
     });
-    if (save || test) && !errors.is_empty() {
+    if (asked.save || asked.save_for_session || asked.test) && !errors.is_empty() {
         // Nothing is sent: every field now says what is wrong with it.
         draft.attempted = true;
-    } else if save {
+    } else if asked.save || asked.save_for_session {
+        // The editor stays open until the save is answered: a failure keeps what was typed.
         actions.push(Action::SaveProfile {
             profile,
             client_secret: draft.secret(),
             previous_name: draft.original_name.clone(),
+            secret_for_session_only: asked.save_for_session,
         });
-        screen.editing = None;
-    } else if test {
+    } else if asked.test {
         actions.push(Action::TestProfile {
             profile,
             client_secret: draft.secret(),
         });
-    } else if cancel {
+    } else if asked.cancel {
         screen.editing = None;
+        screen.save_error = None;
+    }
+}
+
+/// Why the save failed and, when the keyring is the cause, the ways out that need none: keep
+/// the typed secret for this session only, or try the demo. True when the first was chosen.
+fn save_error_ui(
+    ui: &mut egui::Ui,
+    e: &ErrorView,
+    typed_secret: bool,
+    actions: &mut Vec<Action>,
+) -> bool {
+    ui.colored_label(
+        ui.visuals().error_fg_color,
+        format!("Not saved: {}", e.message),
+    );
+    if let Some(hint) = e.hint.as_ref().filter(|h| !e.message.contains(h.as_str())) {
+        ui.label(format!("To fix: {hint}."));
+    }
+    if e.remedy != Some(Remedy::SecretsWithoutKeyring) {
+        return false;
+    }
+    ui.label(crate::ui::widgets::KEYRING_EXPLAINED);
+    let mut keep = false;
+    ui.horizontal_wrapped(|ui| {
+        keep = ui
+            .add_enabled(
+                typed_secret,
+                egui::Button::new("Keep the secret for this session only"),
+            )
+            .on_hover_text(
+                "The profile is saved without it; the secret stays in memory until the app closes, and is never written",
+            )
+            .on_disabled_hover_text("Type the client secret first")
+            .clicked();
+        if ui.button("Try the demo").clicked() {
+            actions.push(Action::LaunchDemo);
+        }
+    });
+    keep
+}
+
+/// The last Test's answer: the token's expiry, or why there is none.
+fn test_result_ui(ui: &mut egui::Ui, result: &Result<i64, ErrorView>) {
+    match result {
+        Ok(expiry) => {
+            ui.colored_label(
+                egui::Color32::from_rgb(40, 160, 70),
+                format!(
+                    "Token obtained, {}",
+                    crate::ui::widgets::validity_text(EpochMs(*expiry), EpochMs::now())
+                ),
+            );
+        }
+        Err(e) => {
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                format!("Test failed: {}", e.message),
+            );
+            if let Some(hint) = &e.hint {
+                ui.label(hint.as_str());
+            }
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use super::dialogs::FileRequest;
 use super::{icons, style};
 use crate::import::console::ConsoleCredential;
 use crate::ops::profiles;
-use crate::store::config::{Config, Profile};
+use crate::store::config::Profile;
 use crate::store::sandboxes::KnownSandboxes;
 use crate::store::secrets::KeyringStatus;
 use crate::worker::{ErrorView, SessionSandbox};
@@ -26,6 +26,10 @@ pub struct ProfilesScreen {
     tested: Option<(String, Result<i64, ErrorView>)>,
     /// A test is running.
     testing: bool,
+    /// A save is on its way: the editor stays open until it is answered.
+    saving: bool,
+    /// Why the last save failed: shown in the editor, which keeps what was typed.
+    save_error: Option<ErrorView>,
     /// The profile waiting for a remove confirmation.
     confirm_remove: Option<String>,
 }
@@ -41,19 +45,35 @@ pub struct ProfilesView<'a> {
     pub session: Option<&'a SessionSandbox>,
     /// The sandbox lists read from AEP: whether a profile's sandbox is production.
     pub known_sandboxes: &'a KnownSandboxes,
+    /// The profiles whose client secret is kept for this session only.
+    pub session_secrets: &'a [String],
     /// The keyring in use, once known.
     pub keyring: Option<&'a KeyringStatus>,
 }
 
 impl ProfilesScreen {
-    /// Closes an editor whose profile was saved.
-    pub fn on_config(&mut self, config: &Config) {
-        if let Some(draft) = &self.editing
-            && draft.original_name.is_none()
-            && config.profile(draft.name.trim()).is_some()
-            && self.tested.is_none()
-        {
-            self.editing = None;
+    /// True while the profile editor is open.
+    pub fn is_editing(&self) -> bool {
+        self.editing.is_some()
+    }
+
+    /// A save was sent.
+    pub(crate) fn save_started(&mut self) {
+        self.saving = true;
+        self.save_error = None;
+    }
+
+    /// A save was answered: the editor closes on success and keeps what was typed on a
+    /// failure, with the reason and the ways out.
+    pub fn on_saved(&mut self, name: &str, result: Result<(), ErrorView>) {
+        self.saving = false;
+        match result {
+            Ok(()) => {
+                if self.editing.as_ref().is_some_and(|d| d.name.trim() == name) {
+                    self.editing = None;
+                }
+            }
+            Err(e) => self.save_error = Some(e),
         }
     }
 
@@ -90,6 +110,7 @@ impl ProfilesScreen {
     pub fn start_new(&mut self) {
         self.editing = Some(ProfileDraft::new());
         self.tested = None;
+        self.save_error = None;
     }
 
     /// A test was sent.
@@ -155,6 +176,12 @@ fn profile_card_ui(
             style::sandbox_label(ui, sandbox, kind);
             if let Some(s) = session {
                 ui.weak(format!("(this session only; saved: {})", s.saved));
+            }
+            if view.session_secrets.contains(&p.name) {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    "client secret: this session only (not stored; gone when the app closes)",
+                );
             }
         });
         ui.add(egui::Label::new(egui::RichText::new(p.org_id.as_str()).weak()).truncate());
