@@ -197,7 +197,7 @@ expect_exit 0 w "$app" profile show --json </dev/null
 [ "$(echo "$out" | json 'd["clientSecret"]')" = "stored in Windows Credential Manager" ] ||
   fail "profile show: $out"
 creds="$(w reg query 'HKCU\Software\Wine\Credential Manager' /s | tr -d '\r')"
-echo "$creds" | grep -q 'profile:wine-test:client-secret.aep-s3-connect' ||
+grep -q 'profile:wine-test:client-secret.aep-s3-connect' <<<"$creds" ||
   fail "no Credential Manager entry for the client secret: $creds"
 echo "Credential Manager: $(echo "$creds" | grep -c '^HKEY_CURRENT_USER.*Generic:') generic entr(y/ies)"
 
@@ -272,10 +272,13 @@ windows() {
     printf '%s\t%s\n' "$id" "$(xdotool getwindowname "$id" 2>/dev/null)"
   done
 }
+# Their titles. (Pipelines end in a variable before grep -q: an early exit of grep would
+# otherwise fail the pipeline under pipefail.)
+titles() { windows | cut -f2; }
 wait_window() { # title regex, seconds
   local i
   for i in $(seq $(($2 * 2))); do
-    windows | cut -f2 | grep -Eq "$1" && return 0
+    grep -Eq "$1" <<<"$(titles)" && return 0
     sleep 0.5
   done
   return 1
@@ -289,14 +292,14 @@ step "the launcher: the window without a console"
 w "$inst/aep-s3-connect-window.exe" --demo &
 wait_window "$demo_title" 120 || fail "the window did not open from aep-s3-connect-window.exe: $(windows)"
 sleep 2
-echo "visible windows: $(windows | cut -f2 | paste -sd '|')"
-! windows | cut -f2 | grep -Eq "$console_title" || fail "a console window opened with the launcher: $(windows)"
+echo "visible windows: $(titles | paste -sd '|')"
+! grep -Eq "$console_title" <<<"$(titles)" || fail "a console window opened with the launcher: $(windows)"
 stop_wine
 # The same program started as a shortcut would start it without the launcher: a console opens.
 w start "$(winpath "$app")" --demo
 wait_window "$demo_title" 120 || fail "the window did not open from aep-s3-connect.exe: $(windows)"
 wait_window "$console_title" 10 || fail "the console check sees no console window even without the launcher: $(windows)"
-echo "without the launcher (start aep-s3-connect.exe): $(windows | cut -f2 | paste -sd '|')"
+echo "without the launcher (start aep-s3-connect.exe): $(titles | paste -sd '|')"
 stop_wine
 
 step "the launcher: an error from the app in a message box"
@@ -408,7 +411,8 @@ HOME="$work/home" wineserver -w
 for f in config.toml history.sqlite3; do
   [ -s "$appdata/aep-s3-connect/$f" ] || fail "the uninstall removed the user's $f"
 done
-w reg query 'HKCU\Software\Wine\Credential Manager' /s | tr -d '\r' | grep -q 'profile:wine-test:client-secret.aep-s3-connect' ||
+creds="$(w reg query 'HKCU\Software\Wine\Credential Manager' /s | tr -d '\r')"
+grep -q 'profile:wine-test:client-secret.aep-s3-connect' <<<"$creds" ||
   fail "the uninstall removed the Credential Manager entry"
 echo "removed: $inst, the shortcut, the uninstall entry; kept: $(ls "$appdata/aep-s3-connect" | paste -sd ' ') in %APPDATA%\\aep-s3-connect and the Credential Manager entries"
 echo "== wine: all checks passed ($((SECONDS - start)) s)"

@@ -45,7 +45,7 @@ for tool in x86_64-w64-mingw32-gcc x86_64-w64-mingw32-windres x86_64-w64-mingw32
 done
 [ ${#missing[@]} -eq 0 ] ||
   fail "missing ${missing[*]}: apt-get install mingw-w64 nsis zip (and osslsigncode to sign)"
-if [ "$build" -eq 1 ] && ! rustup target list --installed | grep -qx "$TARGET"; then
+if [ "$build" -eq 1 ] && ! rustup target list --installed | grep -x "$TARGET" >/dev/null; then
   fail "the Rust target $TARGET is not installed: rustup target add $TARGET"
 fi
 
