@@ -26,7 +26,8 @@
 #      secret, the README names it);
 #   5. the portable zip: its files, `--version` from it;
 #   6. the silent uninstall: the program files, shortcut and registry entry gone; config, history
-#      and the Credential Manager entries kept.
+#      and the Credential Manager entries kept; then /S /DESKTOPSHORTCUT adds the desktop shortcut
+#      and the uninstall removes it.
 #
 # Needs: wine (Debian: wine wine64), xvfb-run, xdotool, x86_64-w64-mingw32-gcc, curl, python3,
 # unzip, and the Linux release binary (built here if missing); osslsigncode, if there, checks
@@ -415,4 +416,14 @@ creds="$(w reg query 'HKCU\Software\Wine\Credential Manager' /s | tr -d '\r')"
 grep -q 'profile:wine-test:client-secret.aep-s3-connect' <<<"$creds" ||
   fail "the uninstall removed the Credential Manager entry"
 echo "removed: $inst, the shortcut, the uninstall entry; kept: $(ls "$appdata/aep-s3-connect" | paste -sd ' ') in %APPDATA%\\aep-s3-connect and the Credential Manager entries"
+step "silent install with /DESKTOPSHORTCUT, then silent uninstall"
+expect_exit 0 w "$setup" /S /DESKTOPSHORTCUT
+# Wine's Desktop is the home folder (see HOME above).
+desktop_lnk="$work/home/AEP S3 Connect.lnk"
+[ -f "$desktop_lnk" ] || fail "no desktop shortcut after /S /DESKTOPSHORTCUT"
+grep -qa 'aep-s3-connect-window.exe' "$desktop_lnk" || fail "the desktop shortcut does not start aep-s3-connect-window.exe"
+expect_exit 0 w "$inst/uninstall.exe" /S
+HOME="$work/home" wineserver -w
+[ ! -e "$desktop_lnk" ] && [ ! -e "$inst" ] || fail "the uninstall left the desktop shortcut or the install folder"
+echo "desktop shortcut made, and removed with the rest"
 echo "== wine: all checks passed ($((SECONDS - start)) s)"

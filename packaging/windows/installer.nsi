@@ -37,7 +37,7 @@ SetCompressor /SOLID lzma
 !define LAUNCHER_EXE "aep-s3-connect-window.exe"
 !define UNINSTALL_EXE "uninstall.exe"
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APP_ID}"
-!define DATA_KEPT "Your profiles and history (%APPDATA%\${APP_ID}) and the secrets saved in Windows Credential Manager (entries named ${APP_ID}) are kept. Delete them by hand if you no longer need them: README, $\"Windows$\"."
+!define DATA_KEPT "Your profiles and history (%APPDATA%\${APP_ID}) and the secrets saved in Windows Credential Manager (the entries ending in .${APP_ID}) are kept. To remove them too, see $\"Windows$\" in the README."
 
 !include "MUI2.nsh"
 !include "FileFunc.nsh"
