@@ -54,7 +54,7 @@ for tool in wine wineserver winepath xvfb-run xdotool x86_64-w64-mingw32-gcc cur
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 [ ${#missing[@]} -eq 0 ] ||
-  fail "missing ${missing[*]}: apt-get install wine wine64 xvfb xauth xdotool mingw-w64 curl python3 unzip"
+  fail "missing ${missing[*]}: apt-get install wine wine64 xvfb xauth xdotool gcc-mingw-w64-x86-64 curl python3 unzip"
 
 # One X server for the whole run: Wine's processes in a prefix share a display.
 if [ -z "${AEP_WINE_TEST_DISPLAY:-}" ]; then

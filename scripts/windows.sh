@@ -7,7 +7,7 @@
 #   scripts/windows.sh [--no-build]
 #     --no-build  package the .exe files already built instead of building them
 #
-# Needs (Debian/Ubuntu): apt-get install mingw-w64 nsis zip osslsigncode, and
+# Needs (Debian/Ubuntu): apt-get install gcc-mingw-w64-x86-64 nsis zip osslsigncode, and
 # `rustup target add x86_64-pc-windows-gnu`. Anything missing stops it with what to install: a
 # release without its Windows build must not pass quietly.
 #
@@ -44,7 +44,7 @@ for tool in x86_64-w64-mingw32-gcc x86_64-w64-mingw32-windres x86_64-w64-mingw32
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 [ ${#missing[@]} -eq 0 ] ||
-  fail "missing ${missing[*]}: apt-get install mingw-w64 nsis zip (and osslsigncode to sign)"
+  fail "missing ${missing[*]}: apt-get install gcc-mingw-w64-x86-64 nsis zip (and osslsigncode to sign)"
 if [ "$build" -eq 1 ] && ! rustup target list --installed | grep -x "$TARGET" >/dev/null; then
   fail "the Rust target $TARGET is not installed: rustup target add $TARGET"
 fi
