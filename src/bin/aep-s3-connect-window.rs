@@ -30,11 +30,9 @@ fn main() {
 
 #[cfg(windows)]
 mod launcher {
-    use std::ffi::OsString;
     use std::io::Read as _;
     use std::os::windows::process::CommandExt as _;
-    use std::path::PathBuf;
-    use std::process::{Command, Stdio};
+    use std::process::{ChildStderr, Command, Stdio};
     use std::sync::{Arc, Mutex, mpsc};
     use std::thread;
     use std::time::Duration;
@@ -53,13 +51,12 @@ mod launcher {
 
     /// Starts the app, waits for it, and returns its exit code (shown in a message box when not 0).
     pub fn run() -> i32 {
-        let exe = match app_exe() {
-            Ok(exe) => exe,
+        let exe = match std::env::current_exe() {
+            Ok(launcher) => launcher.with_file_name(APP_EXE),
             Err(e) => return fail(&format!("could not find {APP_EXE}: {e}"), 2),
         };
-        let args: Vec<OsString> = std::env::args_os().skip(1).collect();
         let child = Command::new(&exe)
-            .args(&args)
+            .args(std::env::args_os().skip(1))
             .creation_flags(CREATE_NO_WINDOW)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -69,57 +66,64 @@ mod launcher {
             Ok(child) => child,
             Err(e) => return fail(&format!("could not start {}: {e}", exe.display()), 2),
         };
-        // The app's stderr is read on a thread, keeping its end, and the app's exit is what ends
-        // the wait, not the pipe's end: a process the app starts can inherit the pipe and keep it
-        // open after the app has gone (under Wine the desktop process does, when the app is the
-        // first program of the session).
-        let tail = Arc::new(Mutex::new(Vec::new()));
-        let (ended, pipe_ended) = mpsc::channel::<()>();
-        if let Some(mut stderr) = child.stderr.take() {
-            let tail = Arc::clone(&tail);
-            // If the thread cannot start, the message box has the exit code only.
-            let _reader = thread::Builder::new()
-                .name("app-stderr".to_owned())
-                .spawn(move || {
-                    let mut buf = [0u8; 4096];
-                    while let Ok(n) = stderr.read(&mut buf) {
-                        if n == 0 {
-                            break;
-                        }
-                        if let Ok(mut tail) = tail.lock() {
-                            tail.extend_from_slice(&buf[..n]);
-                            let excess = tail.len().saturating_sub(KEEP_STDERR);
-                            tail.drain(..excess);
-                        }
-                    }
-                    let _ = ended.send(());
-                });
-        }
+        let stderr = child.stderr.take().map(StderrTail::start);
         let status = match child.wait() {
             Ok(status) => status,
             Err(e) => return fail(&format!("could not wait for {APP_EXE}: {e}"), 2),
         };
-        // What the app wrote before it ended is in the pipe already: the reader takes it and
-        // stops at the pipe's end, or is left behind after a moment.
-        let _ = pipe_ended.recv_timeout(DRAIN);
-        let tail = tail.lock().map(|t| t.clone()).unwrap_or_default();
         let code = status.code().unwrap_or(1);
         if code != 0 {
-            let text = String::from_utf8_lossy(&tail);
+            let text = stderr.map(StderrTail::finish).unwrap_or_default();
             let text = text.trim();
-            let message = if text.is_empty() {
+            show_error(&if text.is_empty() {
                 format!("{APP_EXE} ended with exit code {code}.")
             } else {
                 format!("{text}\n\n({APP_EXE} ended with exit code {code}.)")
-            };
-            show_error(&message);
+            });
         }
         code
     }
 
-    /// `aep-s3-connect.exe` in this program's folder.
-    fn app_exe() -> std::io::Result<PathBuf> {
-        Ok(std::env::current_exe()?.with_file_name(APP_EXE))
+    /// The end of the app's stderr, read on a thread while the app runs.
+    ///
+    /// The app's exit ends the wait, not the pipe's end: a process the app starts can inherit
+    /// the pipe and keep it open after the app has gone (under Wine the desktop process does,
+    /// when the app is the first program of the session).
+    struct StderrTail {
+        tail: Arc<Mutex<Vec<u8>>>,
+        pipe_ended: mpsc::Receiver<()>,
+    }
+
+    impl StderrTail {
+        /// Starts reading `stderr`. If the thread cannot start, the message box has the exit
+        /// code only.
+        fn start(mut stderr: ChildStderr) -> StderrTail {
+            let tail = Arc::new(Mutex::new(Vec::new()));
+            let (ended, pipe_ended) = mpsc::channel();
+            let kept = Arc::clone(&tail);
+            let _reader = thread::Builder::new()
+                .name("app-stderr".to_owned())
+                .spawn(move || {
+                    let mut buf = [0u8; 4096];
+                    while let Ok(n @ 1..) = stderr.read(&mut buf) {
+                        if let Ok(mut kept) = kept.lock() {
+                            kept.extend_from_slice(&buf[..n]);
+                            let excess = kept.len().saturating_sub(KEEP_STDERR);
+                            kept.drain(..excess);
+                        }
+                    }
+                    let _ = ended.send(());
+                });
+            StderrTail { tail, pipe_ended }
+        }
+
+        /// What the app wrote, once it has ended: it is in the pipe already, so the reader
+        /// takes it and stops at the pipe's end, or is left behind after [`DRAIN`].
+        fn finish(self) -> String {
+            let _ = self.pipe_ended.recv_timeout(DRAIN);
+            let tail = self.tail.lock().map(|t| t.clone()).unwrap_or_default();
+            String::from_utf8_lossy(&tail).into_owned()
+        }
     }
 
     /// Shows `message` and returns `code`.
