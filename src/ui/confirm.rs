@@ -19,7 +19,10 @@ pub fn production_confirm_ui(
     let (mut create, mut cancel) = (false, false);
     let modal = egui::Modal::new(egui::Id::unique("confirm-production")).show(ctx, |ui| {
         ui.set_max_width(460.0);
-        ui.heading(icons::with(icons::PRODUCTION, "Create in production?"));
+        ui.horizontal(|ui| {
+            crate::ui::widgets::icon(ui, icons::PRODUCTION, ui.visuals().warn_fg_color);
+            ui.heading("Create in production?");
+        });
         ui.horizontal_wrapped(|ui| {
             ui.label(format!("\"{name}\" will be created in"));
             style::production_badge(ui, sandbox, kind);

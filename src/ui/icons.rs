@@ -19,6 +19,10 @@ pub const TRASH: &str = "\u{e4a6}";
 pub const REFRESH: &str = "\u{e094}";
 /// Search.
 pub const SEARCH: &str = "\u{e30c}";
+/// A folder (the explorer).
+pub const FOLDER: &str = "\u{e24a}";
+/// A file (the explorer).
+pub const FILE: &str = "\u{e230}";
 /// Browse a bucket.
 pub const FOLDER_OPEN: &str = "\u{e256}";
 /// Export.

@@ -99,17 +99,25 @@ pub fn production_badge(
     sandbox: &str,
     kind: crate::api::sandboxes::SandboxKind,
 ) -> egui::Response {
-    ui.label(
-        RichText::new(format!(" {} PRODUCTION: {sandbox} ", icons::PRODUCTION))
-            .strong()
-            .color(Color32::WHITE)
-            .background_color(danger_fill(ui.visuals())),
-    )
-    .accessible_name(format!("PRODUCTION: {sandbox}"))
-    .on_hover_text(format!(
-        "Connections made here land in a production sandbox: {}.",
-        kind.basis_text()
-    ))
+    let fill = danger_fill(ui.visuals());
+    egui::Frame::new()
+        .fill(fill)
+        .inner_margin(egui::Margin::symmetric(4, 1))
+        .corner_radius(3.0)
+        .show(ui, |ui| {
+            ui.spacing_mut().item_spacing.x = 4.0;
+            super::widgets::icon(ui, icons::PRODUCTION, Color32::WHITE);
+            ui.label(
+                RichText::new(format!("PRODUCTION: {sandbox}"))
+                    .strong()
+                    .color(Color32::WHITE),
+            )
+        })
+        .inner
+        .on_hover_text(format!(
+            "Connections made here land in a production sandbox: {}.",
+            kind.basis_text()
+        ))
 }
 
 /// The sandbox's name, with the production badge when [`SandboxKind`] says so.

@@ -137,6 +137,51 @@ pub fn errors_ui(ctx: &egui::Context, errors: &mut Vec<(String, String)>) {
     }
 }
 
+/// Paints an icon of the icon font at the cursor, in `color`, as a picture only: no widget, so
+/// a screen reader never reads the font's private-use character. The text beside it says what
+/// it means.
+pub fn icon(ui: &mut egui::Ui, icon: &str, color: egui::Color32) {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let galley = ui.painter().layout_no_wrap(icon.to_owned(), font, color);
+    let size = galley.size();
+    let top = ui.cursor().min.y + (ui.spacing().interact_size.y - size.y).max(0.0) / 2.0;
+    let at = egui::pos2(ui.cursor().min.x, top);
+    ui.painter().galley(at, galley, color);
+    ui.add_space(size.x);
+}
+
+/// An icon standing alone for a word: painted, and read by a screen reader as `name`.
+pub fn icon_named(
+    ui: &mut egui::Ui,
+    glyph: &str,
+    name: &str,
+    color: egui::Color32,
+) -> egui::Response {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let galley = ui.painter().layout_no_wrap(glyph.to_owned(), font, color);
+    let size = egui::vec2(galley.size().x, ui.spacing().interact_size.y);
+    let (rect, response) = ui.allocate_exact_size(size, egui::Sense::hover());
+    let at = rect.center() - galley.size() / 2.0;
+    ui.painter().galley(at, galley, color);
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, name));
+    response.on_hover_text(name)
+}
+
+/// `text` in `color` after its [`icon`]: one label, read as `text` alone.
+pub fn icon_label(
+    ui: &mut egui::Ui,
+    glyph: &str,
+    text: impl Into<egui::RichText>,
+    color: egui::Color32,
+) -> egui::Response {
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        icon(ui, glyph, color);
+        ui.colored_label(color, text)
+    })
+    .inner
+}
+
 /// What a keyring is, and what to do without one, for the window (the first run, a failed save).
 pub const KEYRING_EXPLAINED: &str = "A keyring is your computer's safe store for passwords: \
     Credential Manager on Windows, Keychain on macOS, GNOME Keyring or KWallet on Linux (on \

@@ -128,10 +128,10 @@ fn explorer_walks_the_tree_and_previews_a_file() {
     let mut h = app(&w, "dev", false);
     open_connections(&mut h);
     manage(&mut h, "Explore");
-    step_until(&mut h, "the bucket", |h| has_label(h, "[folder] landing"));
-    h.get_by_label("[folder] landing").click();
+    step_until(&mut h, "the bucket", |h| has_label(h, "Folder landing"));
+    h.get_by_label("Folder landing").click();
     step_until(&mut h, "the bucket's files", |h| {
-        has_label(h, "[file] customers.csv")
+        has_label(h, "customers.csv")
     });
     h.get_by_role_and_label(Role::Button, "Preview customers.csv")
         .click();
@@ -285,9 +285,9 @@ fn snapshots_of_connections_explorer_and_rotate_dialog() {
         open_connections(&mut h);
         // The explorer on the real (random-ID) connection, then fixed rows behind it.
         manage(&mut h, "Explore");
-        step_until(&mut h, "the bucket", |h| has_label(h, "[folder] landing"));
-        h.get_by_label("[folder] landing").click();
-        step_until(&mut h, "files", |h| has_label(h, "[file] customers.csv"));
+        step_until(&mut h, "the bucket", |h| has_label(h, "Folder landing"));
+        h.get_by_label("Folder landing").click();
+        step_until(&mut h, "files", |h| has_label(h, "customers.csv"));
         h.get_by_role_and_label(Role::Button, "Preview customers.csv")
             .click();
         step_until(&mut h, "the preview", |h| has_label(h, "Email (string)"));

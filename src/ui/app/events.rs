@@ -100,7 +100,8 @@ impl AepApp {
             } => self.history.on_facets(profiles, sandboxes),
             Event::Deleted(attempt) => self.history.on_deleted(*attempt),
             Event::Exported { path, rows } => {
-                self.toast(format!("Exported {rows} records to {}", path.display()));
+                let records = if rows == 1 { "record" } else { "records" };
+                self.toast(format!("Exported {rows} {records} to {}", path.display()));
             }
             Event::ConsoleImported(c) => {
                 self.profiles.on_console_import(*c);

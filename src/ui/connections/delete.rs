@@ -19,6 +19,8 @@ pub struct DeleteDialog {
     pub busy: bool,
     /// The last failure.
     pub error: Option<ErrorView>,
+    /// The name field was given the keyboard focus (once, when the dialog opened).
+    focused: bool,
 }
 
 impl DeleteDialog {
@@ -53,7 +55,11 @@ pub(super) fn delete_dialog_ui(
         let ready = if production {
             ui.label("This is the production sandbox: type the connection's name to confirm.");
             let l = ui.label("Connection name");
-            labelled_text(ui, &l, &mut dialog.typed, false, dialog.name.as_str());
+            let field = labelled_text(ui, &l, &mut dialog.typed, false, dialog.name.as_str());
+            // Typing the name is the next thing to do: the field has the focus from the start.
+            if !std::mem::replace(&mut dialog.focused, true) {
+                field.request_focus();
+            }
             dialog.typed.trim() == dialog.name
         } else {
             true

@@ -1,6 +1,7 @@
 //! The explorer window: a connection's storage as a tree whose folders load when opened, and a
 //! preview of a file's first rows.
 
+use crate::ui::icons;
 use std::collections::HashMap;
 
 use crate::api::explore::{ExploreItem, ExploreItemType, Preview};
@@ -82,10 +83,15 @@ fn folder_ui(ui: &mut egui::Ui, explorer: &Explorer, path: &str, actions: &mut V
             for item in items {
                 match item.item_type {
                     ExploreItemType::Folder => {
-                        let header = egui::CollapsingHeader::new(format!("[folder] {}", item.name))
-                            .id_salt(&item.path)
-                            .show(ui, |ui| folder_ui(ui, explorer, &item.path, actions));
-                        if (header.fully_open() || header.header_response.clicked())
+                        let header =
+                            egui::CollapsingHeader::new(icons::with(icons::FOLDER, &item.name))
+                                .id_salt(&item.path)
+                                .show(ui, |ui| folder_ui(ui, explorer, &item.path, actions));
+                        let header_response = header
+                            .header_response
+                            .clone()
+                            .accessible_name(format!("Folder {}", item.name));
+                        if (header.fully_open() || header_response.clicked())
                             && !explorer.folders.contains_key(&item.path)
                         {
                             actions.push(Action::ExploreFolder {
@@ -96,7 +102,11 @@ fn folder_ui(ui: &mut egui::Ui, explorer: &Explorer, path: &str, actions: &mut V
                     }
                     _ => {
                         ui.horizontal(|ui| {
-                            ui.label(format!("[file] {}", item.name));
+                            // In line with the folders' names, past their open/close arrow.
+                            ui.add_space(ui.spacing().icon_width + ui.spacing().icon_spacing);
+                            let color = ui.visuals().text_color();
+                            crate::ui::widgets::icon(ui, icons::FILE, color);
+                            ui.label(item.name.as_str());
                             if item.can_preview
                                 && ui.small_button(format!("Preview {}", item.name)).clicked()
                             {

@@ -77,9 +77,11 @@ fn incomplete_banner_ui(ui: &mut egui::Ui, e: &ErrorView) {
         .inner_margin(8.0)
         .corner_radius(4.0)
         .show(ui, |ui| {
-            ui.colored_label(
+            crate::ui::widgets::icon_label(
+                ui,
+                icons::WARNING,
+                "Incomplete list: only part of this sandbox's connections could be read.",
                 ui.visuals().warn_fg_color,
-                format!("{} Incomplete list: only part of this sandbox's connections could be read.", icons::WARNING),
             );
             ui.label(e.message.as_str());
             ui.label("Connections made here that are not in this part are not shown, and none is called deleted. Refresh to try again.");

@@ -38,8 +38,7 @@ pub fn details_ui(
                     AttemptStatus::Failed => (icons::FAILED, ui.visuals().error_fg_color),
                     AttemptStatus::Pending => (icons::PENDING, ui.visuals().warn_fg_color),
                 };
-                ui.colored_label(color, icons::with(icon, a.status.as_str()))
-                    .accessible_name(a.status.as_str());
+                crate::ui::widgets::icon_label(ui, icon, a.status.as_str(), color);
                 ui.label(format!(
                     "in {} · {}",
                     a.sandbox,

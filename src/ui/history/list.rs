@@ -275,14 +275,12 @@ fn status_ui(ui: &mut egui::Ui, status: AttemptStatus, with_word: bool) {
         AttemptStatus::Failed => (icons::FAILED, ui.visuals().error_fg_color),
         AttemptStatus::Pending => (icons::PENDING, ui.visuals().warn_fg_color),
     };
-    let text = if with_word {
-        icons::with(icon, status.as_str())
+    if with_word {
+        crate::ui::widgets::icon_label(ui, icon, status.as_str(), color)
+            .on_hover_text(status.as_str());
     } else {
-        icon.to_owned()
-    };
-    ui.colored_label(color, text)
-        .accessible_name(status.as_str())
-        .on_hover_text(status.as_str());
+        crate::ui::widgets::icon_named(ui, icon, status.as_str(), color);
+    }
 }
 
 /// "Copy ID" and "More", each named with the row's record for screen readers.

@@ -171,7 +171,8 @@ fn profile_card_ui(
         ui.horizontal_wrapped(|ui| {
             ui.strong(p.name.as_str());
             if is_active {
-                ui.label(icons::with(icons::CHECK, "active"));
+                let color = ui.visuals().text_color();
+                crate::ui::widgets::icon_label(ui, icons::CHECK, "active", color);
             }
             style::sandbox_label(ui, sandbox, kind);
             if let Some(s) = session {
