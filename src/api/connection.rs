@@ -89,7 +89,7 @@ fn mask_admits(shown: &str, value: &str) -> bool {
             .all(|(s, v)| s == '*' || s == v)
 }
 
-/// True when `shown` proves `value`: [`mask_admits`] with at least one character unmasked (an
+/// True when `shown` proves `value`: `mask_admits` with at least one character unmasked (an
 /// all-`*` mask proves nothing).
 pub fn masked_matches(shown: &str, value: &str) -> bool {
     shown.chars().any(|c| c != '*') && mask_admits(shown, value)
@@ -285,6 +285,8 @@ pub struct PatchedConnection {
 }
 
 /// A connection found by [`PlatformClient::find_created`], with the request ID of the lookup.
+///
+/// [`PlatformClient::find_created`]: super::PlatformClient::find_created
 #[derive(Clone, Debug)]
 pub struct FoundConnection {
     /// The connection.
@@ -296,6 +298,8 @@ pub struct FoundConnection {
 /// What [`PlatformClient::find_created`] found of one create: the connection it made, if AEP
 /// has it, and the connections of the same name from the same time that another request made
 /// (another client, or settings other than the ones sent).
+///
+/// [`PlatformClient::find_created`]: super::PlatformClient::find_created
 #[derive(Clone, Debug, Default)]
 pub struct CreatedLookup {
     /// The create's own connection (the newest, if several qualify).

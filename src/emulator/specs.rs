@@ -56,18 +56,8 @@ const ACCESS_KEY_PROPERTIES: &[(&str, &str, bool)] = &[
     ),
 ];
 
-/// The Amazon S3 connection spec document.
+/// The Amazon S3 connection spec document, section by section as Flow Service returns it.
 fn s3_spec() -> Value {
-    let access_key_properties: serde_json::Map<String, Value> = ACCESS_KEY_PROPERTIES
-        .iter()
-        .map(|(name, description, secret)| {
-            let mut p = json!({"type": "string", "description": description});
-            if *secret && let Some(obj) = p.as_object_mut() {
-                obj.insert("format".into(), json!("password"));
-            }
-            ((*name).to_owned(), p)
-        })
-        .collect();
     json!({
         "id": S3_CONNECTION_SPEC_ID,
         "name": "amazon-s3",
@@ -79,64 +69,91 @@ fn s3_spec() -> Value {
             "isPreview": false,
             "isBeta": false,
         },
-        "authSpec": [
-            {
-                "name": "Access Key",
-                "type": "AccessKey",
-                "spec": {
-                    "$schema": "http://json-schema.org/draft-07/schema#",
-                    "type": "object",
-                    "description": "Defines the auth params required for connecting to Amazon S3 with an access key.",
-                    "properties": access_key_properties,
-                    "required": ["s3AccessKey", "s3SecretKey"],
-                },
+        "authSpec": [access_key_auth_spec(), iam_role_auth_spec()],
+        "sourceSpec": source_spec(),
+        "exploreSpec": explore_spec(),
+    })
+}
+
+/// The `Access Key` auth spec: the params create accepts ([`ACCESS_KEY_PROPERTIES`]).
+fn access_key_auth_spec() -> Value {
+    let properties: serde_json::Map<String, Value> = ACCESS_KEY_PROPERTIES
+        .iter()
+        .map(|(name, description, secret)| {
+            let mut p = json!({"type": "string", "description": description});
+            if *secret && let Some(obj) = p.as_object_mut() {
+                obj.insert("format".into(), json!("password"));
+            }
+            ((*name).to_owned(), p)
+        })
+        .collect();
+    json!({
+        "name": "Access Key",
+        "type": "AccessKey",
+        "spec": {
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "type": "object",
+            "description": "Defines the auth params required for connecting to Amazon S3 with an access key.",
+            "properties": properties,
+            "required": ["s3AccessKey", "s3SecretKey"],
+        },
+    })
+}
+
+/// The `IAMRole Based` auth spec (Platform on AWS only): a role Platform assumes.
+fn iam_role_auth_spec() -> Value {
+    json!({
+        "name": "IAMRole Based",
+        "type": "IAMRoleBased",
+        "spec": {
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "type": "object",
+            "description": "Defines the auth params required for connecting to Amazon S3 through an IAM role Platform assumes (Platform on AWS only).",
+            "properties": {
+                "bucketName": {"type": "string", "description": "The bucket Platform reads."},
+                "roleArn": {"type": "string", "description": "ARN of the role in your account that trusts Platform's role."},
             },
-            {
-                "name": "IAMRole Based",
-                "type": "IAMRoleBased",
-                "spec": {
-                    "$schema": "http://json-schema.org/draft-07/schema#",
-                    "type": "object",
-                    "description": "Defines the auth params required for connecting to Amazon S3 through an IAM role Platform assumes (Platform on AWS only).",
-                    "properties": {
-                        "bucketName": {"type": "string", "description": "The bucket Platform reads."},
-                        "roleArn": {"type": "string", "description": "ARN of the role in your account that trusts Platform's role."},
-                    },
-                    "required": ["bucketName"],
-                },
-            },
-        ],
-        "sourceSpec": {
-            "attributes": {
-                "uiAttributes": {
-                    "isSource": true,
-                    "isPreview": false,
-                    "isBeta": false,
-                    "category": {"key": "cloudStorage"},
-                    "icon": {"key": "amazonS3Icon"},
-                    "description": {"key": "amazonS3Description"},
-                    "label": {"key": "amazonS3Label"},
-                },
-            },
-            "spec": {
-                "$schema": "http://json-schema.org/draft-07/schema#",
-                "type": "object",
-                "description": "Defines the path of the bucket a dataflow reads.",
-                "properties": {
-                    "path": {"type": "string", "description": "Path of the file or folder to read."},
-                },
+            "required": ["bucketName"],
+        },
+    })
+}
+
+/// The source spec: how the Platform UI shows the source, and the path a dataflow reads.
+fn source_spec() -> Value {
+    json!({
+        "attributes": {
+            "uiAttributes": {
+                "isSource": true,
+                "isPreview": false,
+                "isBeta": false,
+                "category": {"key": "cloudStorage"},
+                "icon": {"key": "amazonS3Icon"},
+                "description": {"key": "amazonS3Description"},
+                "label": {"key": "amazonS3Label"},
             },
         },
-        "exploreSpec": {
-            "name": "FileSystem",
-            "type": "FileSystem",
-            "requestSpec": {
-                "$schema": "http://json-schema.org/draft-07/schema#",
-                "type": "object",
-                "properties": {
-                    "objectType": {"type": "string", "enum": ["root", "folder", "file"]},
-                    "object": {"type": "string", "description": "Path of the folder or file, /bucket/path."},
-                },
+        "spec": {
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "type": "object",
+            "description": "Defines the path of the bucket a dataflow reads.",
+            "properties": {
+                "path": {"type": "string", "description": "Path of the file or folder to read."},
+            },
+        },
+    })
+}
+
+/// The explore spec: the file-system browsing the explore routes answer.
+fn explore_spec() -> Value {
+    json!({
+        "name": "FileSystem",
+        "type": "FileSystem",
+        "requestSpec": {
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "type": "object",
+            "properties": {
+                "objectType": {"type": "string", "enum": ["root", "folder", "file"]},
+                "object": {"type": "string", "description": "Path of the folder or file, /bucket/path."},
             },
         },
     })

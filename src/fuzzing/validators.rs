@@ -274,6 +274,35 @@ fn loopback_rule(url: &Url) -> bool {
 /// The whole create form: errors are exactly the fields whose own check fails; accepted input
 /// builds a request whose redacted forms and cURL carry no secret.
 fn s3_input(v: &str) {
+    let input = form(v);
+    let failing = failing_fields(&input);
+    match validate::s3_input(&input) {
+        Ok(warnings) => {
+            assert!(
+                failing.is_empty(),
+                "accepted although {failing:?} fail alone"
+            );
+            for w in &warnings {
+                assert!(!w.to_string().contains(CANARY), "a warning shows a secret");
+            }
+            assert_request_hides_secrets(&input);
+        }
+        Err(errors) => {
+            let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
+            assert_eq!(
+                fields, failing,
+                "the form's errors differ from the fields' own"
+            );
+            for e in &errors {
+                assert!(!e.to_string().contains(CANARY), "an error shows a secret");
+            }
+        }
+    }
+}
+
+/// The form the fuzz input fills in: its fields in order, separated by U+001E, with the canary
+/// planted in both secrets; an empty optional field is left out.
+fn form(v: &str) -> S3ConnectionInput {
     let mut parts = v.split('\u{1e}');
     let mut next = || parts.next().map(str::to_owned);
     let opt = |s: Option<String>| s.filter(|s| !s.is_empty());
@@ -282,7 +311,7 @@ fn s3_input(v: &str) {
     let access_key_id = next().unwrap_or_default();
     let secret_key = Secret::new(format!("{}{CANARY}", next().unwrap_or_default()));
     let session_token = opt(next()).map(|t| Secret::new(format!("{t}{CANARY}")));
-    let input = S3ConnectionInput {
+    S3ConnectionInput {
         name,
         description,
         access_key_id,
@@ -291,7 +320,12 @@ fn s3_input(v: &str) {
         bucket_name: opt(next()),
         folder_path: opt(next()),
         service_url: opt(next()),
-    };
+    }
+}
+
+/// The fields whose own validator refuses them, in the form's order: what the whole form must
+/// report, no more and no less.
+fn failing_fields(input: &S3ConnectionInput) -> Vec<Field> {
     let blank = |s: &Option<String>| s.as_deref().is_none_or(str::is_empty);
     let mut failing: Vec<Field> = Vec::new();
     let mut note = |f: Field, r: Result<(), FieldError>| {
@@ -332,37 +366,21 @@ fn s3_input(v: &str) {
             note(field, check(text_of(value)));
         }
     }
-    match validate::s3_input(&input) {
-        Ok(warnings) => {
-            assert!(
-                failing.is_empty(),
-                "accepted although {failing:?} fail alone"
-            );
-            for w in &warnings {
-                assert!(!w.to_string().contains(CANARY), "a warning shows a secret");
-            }
-            let redacted = redacted_create_body(&input).to_string();
-            assert!(!redacted.contains(CANARY), "a secret in the redacted body");
-            let curl = crate::records::curl::create_connection_curl(
-                "https://platform.adobe.io",
-                Some("client"),
-                "ORG@AdobeOrg",
-                "dev",
-                &create_body(&input),
-            );
-            assert!(!curl.contains(CANARY), "a secret in the cURL command");
-        }
-        Err(errors) => {
-            let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
-            assert_eq!(
-                fields, failing,
-                "the form's errors differ from the fields' own"
-            );
-            for e in &errors {
-                assert!(!e.to_string().contains(CANARY), "an error shows a secret");
-            }
-        }
-    }
+    failing
+}
+
+/// An accepted form's request, as it is logged (redacted) and copied (cURL), carries no secret.
+fn assert_request_hides_secrets(input: &S3ConnectionInput) {
+    let redacted = redacted_create_body(input).to_string();
+    assert!(!redacted.contains(CANARY), "a secret in the redacted body");
+    let curl = crate::records::curl::create_connection_curl(
+        "https://platform.adobe.io",
+        Some("client"),
+        "ORG@AdobeOrg",
+        "dev",
+        &create_body(input),
+    );
+    assert!(!curl.contains(CANARY), "a secret in the cURL command");
 }
 
 fn text_of(v: &Option<String>) -> &str {

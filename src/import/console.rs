@@ -71,6 +71,9 @@ impl ConsoleCredential {
     }
 }
 
+/// Where the credentials list sits in the project JSON.
+const CREDENTIALS: &str = "/project/workspace/details/credentials";
+
 /// Parses the console JSON. `source_name` names the file in errors; every error names a line
 /// (for a missing field, the line of the object that should hold it).
 pub fn parse(text: &str, source_name: &str) -> Result<ConsoleCredential, ImportError> {
@@ -78,86 +81,36 @@ pub fn parse(text: &str, source_name: &str) -> Result<ConsoleCredential, ImportE
     let json: Value = serde_json::from_str(text).map_err(|e| {
         ImportError::new(source_name, Some(e.line()), format!("not valid JSON: {e}"))
     })?;
-    let lines = value_lines(text);
-    // The line of `pointer`, or of its nearest ancestor that exists.
-    let line = |pointer: &str| {
-        let mut at = pointer;
-        loop {
-            if let Some(&line) = lines.get(at) {
-                return Some(line);
-            }
-            at = &at[..at.rfind('/')?];
-        }
+    let at = Located {
+        source_name,
+        lines: value_lines(text),
     };
-    let err = |pointer: &str, m: &str| ImportError::new(source_name, line(pointer), m.to_owned());
     let project = json
         .get("project")
-        .ok_or_else(|| err("", "no `project` object: is this the JSON from Developer Console > project > Download JSON?"))?;
+        .ok_or_else(|| at.err("", "no `project` object: is this the JSON from Developer Console > project > Download JSON?"))?;
     let org_id = project
         .pointer("/org/ims_org_id")
         .and_then(Value::as_str)
-        .ok_or_else(|| err("/project/org/ims_org_id", "no `project.org.ims_org_id`"))?;
-    const CREDENTIALS: &str = "/project/workspace/details/credentials";
-    let credentials = json
-        .pointer(CREDENTIALS)
-        .and_then(Value::as_array)
-        .ok_or_else(|| {
-            err(
-                CREDENTIALS,
-                "no `project.workspace.details.credentials` list",
-            )
-        })?;
-    let (index, oauth) = credentials
-        .iter()
-        .enumerate()
-        .find(|(_, c)| c.get("integration_type").and_then(Value::as_str) == Some("oauth_server_to_server"))
-        .and_then(|(i, c)| Some((i, c.get("oauth_server_to_server")?)))
-        .ok_or_else(|| {
-            let kinds: Vec<&str> = credentials
-                .iter()
-                .filter_map(|c| c.get("integration_type").and_then(Value::as_str))
-                .collect();
-            err(CREDENTIALS, &format!(
-                "no OAuth Server-to-Server credential (found: {}); JWT credentials reached end of life in 2025: add an OAuth Server-to-Server credential to the project",
-                if kinds.is_empty() { "none".to_owned() } else { kinds.join(", ") }
-            ))
-        })?;
+        .ok_or_else(|| at.err("/project/org/ims_org_id", "no `project.org.ims_org_id`"))?;
+    let (index, oauth) = oauth_credential(&json, &at)?;
     let oauth_at = format!("{CREDENTIALS}/{index}/oauth_server_to_server");
     let text_field = |key: &str| oauth.get(key).and_then(Value::as_str).map(str::to_owned);
     let client_id = text_field("client_id")
         .filter(|s| !s.is_empty())
         .ok_or_else(|| {
-            err(
+            at.err(
                 &format!("{oauth_at}/client_id"),
                 "the OAuth credential has no `client_id`",
             )
         })?;
     let secrets_at = format!("{oauth_at}/client_secrets");
-    let client_secrets: Vec<Secret> = match oauth.get("client_secrets") {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(Secret::new)
-            .collect(),
-        Some(Value::String(s)) if !s.is_empty() => vec![Secret::new(s.as_str())],
-        _ => Vec::new(),
-    };
+    let client_secrets = client_secrets(oauth);
     if client_secrets.is_empty() {
-        return Err(err(
+        return Err(at.err(
             &secrets_at,
             "the OAuth credential has no client secret (`client_secrets` is missing or empty): generate one in the Developer Console (project > OAuth Server-to-Server > Retrieve client secret) and download the JSON again",
         ));
     }
-    let scopes = match oauth.get("scopes") {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .collect::<Vec<_>>()
-            .join(","),
-        Some(Value::String(s)) => s.clone(),
-        _ => String::new(),
-    };
     Ok(ConsoleCredential {
         source_name: source_name.to_owned(),
         project_name: project
@@ -167,10 +120,93 @@ pub fn parse(text: &str, source_name: &str) -> Result<ConsoleCredential, ImportE
         org_id: org_id.to_owned(),
         client_id,
         client_secrets,
-        client_secrets_line: line(&secrets_at),
-        scopes,
+        client_secrets_line: at.line(&secrets_at),
+        scopes: scopes(oauth),
         technical_account_email: text_field("technical_account_email"),
     })
+}
+
+/// The parsed file's name and where its values start, so an error names a line.
+struct Located<'a> {
+    source_name: &'a str,
+    lines: HashMap<String, usize>,
+}
+
+impl Located<'_> {
+    /// The line of `pointer`, or of its nearest ancestor that exists.
+    fn line(&self, pointer: &str) -> Option<usize> {
+        let mut at = pointer;
+        loop {
+            if let Some(&line) = self.lines.get(at) {
+                return Some(line);
+            }
+            at = &at[..at.rfind('/')?];
+        }
+    }
+
+    /// An error about the value at `pointer`, at its line.
+    fn err(&self, pointer: &str, message: &str) -> ImportError {
+        ImportError::new(self.source_name, self.line(pointer), message.to_owned())
+    }
+}
+
+/// The first OAuth Server-to-Server credential, with its index in the credentials list; without
+/// one, an error that lists the kinds the project has instead.
+fn oauth_credential<'j>(
+    json: &'j Value,
+    at: &Located<'_>,
+) -> Result<(usize, &'j Value), ImportError> {
+    let credentials = json
+        .pointer(CREDENTIALS)
+        .and_then(Value::as_array)
+        .ok_or_else(|| {
+            at.err(
+                CREDENTIALS,
+                "no `project.workspace.details.credentials` list",
+            )
+        })?;
+    credentials
+        .iter()
+        .enumerate()
+        .find(|(_, c)| c.get("integration_type").and_then(Value::as_str) == Some("oauth_server_to_server"))
+        .and_then(|(i, c)| Some((i, c.get("oauth_server_to_server")?)))
+        .ok_or_else(|| {
+            let kinds: Vec<&str> = credentials
+                .iter()
+                .filter_map(|c| c.get("integration_type").and_then(Value::as_str))
+                .collect();
+            at.err(CREDENTIALS, &format!(
+                "no OAuth Server-to-Server credential (found: {}); JWT credentials reached end of life in 2025: add an OAuth Server-to-Server credential to the project",
+                if kinds.is_empty() { "none".to_owned() } else { kinds.join(", ") }
+            ))
+        })
+}
+
+/// The credential's non-empty client secrets, whether the file holds a list or one string.
+fn client_secrets(oauth: &Value) -> Vec<Secret> {
+    match oauth.get("client_secrets") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(Secret::new)
+            .collect(),
+        Some(Value::String(s)) if !s.is_empty() => vec![Secret::new(s.as_str())],
+        _ => Vec::new(),
+    }
+}
+
+/// The credential's scopes, comma-separated, whether the file holds a list or one string.
+fn scopes(oauth: &Value) -> String {
+    match oauth.get("scopes") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(","),
+        Some(Value::String(s)) => s.clone(),
+        _ => String::new(),
+    }
 }
 
 /// The 1-based line where each value of `text` (JSON that parsed) starts, by JSON pointer:

@@ -44,7 +44,8 @@ pub struct PermissionCheck {
     pub detail: String,
 }
 
-/// Every permission AEP needs, in [`PERMISSIONS`] order, and the region finally signed for.
+/// Every permission AEP needs, in [`PERMISSIONS`](super::PERMISSIONS) order, and the region
+/// finally signed for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct S3CheckReport {
     /// One entry per permission.

@@ -130,10 +130,9 @@ fn explain_platform_error(backend: &str, detail: &str) -> (String, String) {
     } else if lower.contains("result not returned") {
         (
             format!("the Secret Service has no default collection to keep secrets in ({detail})"),
-            format!(
-                "create a default keyring (a \"Login\" keyring set as default in Passwords and Keys; \
-                 `gnome-keyring-daemon --unlock` creates one headless)"
-            ),
+            "create a default keyring (a \"Login\" keyring set as default in Passwords and Keys; \
+             `gnome-keyring-daemon --unlock` creates one headless)"
+                .to_owned(),
         )
     } else if lower.contains("serviceunknown")
         || lower.contains("no secret service")

@@ -221,6 +221,24 @@ pub fn check(w: &World, case: &Case, message: &str) -> Attempt {
         case.posts,
         "{name}: create POSTs sent"
     );
+    check_message(case, message);
+    let record = the_record(w, name);
+    check_outcome(case, &record, &remote);
+    if case.ims_unreachable || case.posts == 0 {
+        let text = record
+            .error_message
+            .clone()
+            .unwrap_or_default()
+            .to_lowercase();
+        assert!(text.contains("ims"), "{name}: the record names IMS: {text}");
+    }
+    record
+}
+
+/// The message says what the case expects, and shows no internals (a panic, a Rust debug
+/// print, a backtrace, a proxy's HTML).
+fn check_message(case: &Case, message: &str) {
+    let name = case.name;
     let text = message.to_lowercase();
     for part in case.says {
         assert!(
@@ -241,6 +259,10 @@ pub fn check(w: &World, case: &Case, message: &str) -> Attempt {
             "{name}: the message shows {bad:?}:\n{message}"
         );
     }
+}
+
+/// The one history record of the create named `name`.
+fn the_record(w: &World, name: &str) -> Attempt {
     let (db, _) = HistoryStore::open(&w.home.path().join("data").join("history.sqlite3")).unwrap();
     let records: Vec<Attempt> = db
         .search(&HistoryQuery::default())
@@ -249,7 +271,12 @@ pub fn check(w: &World, case: &Case, message: &str) -> Attempt {
         .filter(|a| a.name == name)
         .collect();
     assert_eq!(records.len(), 1, "{name}: one history record per attempt");
-    let record = records.into_iter().next().unwrap();
+    records.into_iter().next().unwrap()
+}
+
+/// The connections in AEP and the history record agree with how the case must end.
+fn check_outcome(case: &Case, record: &Attempt, remote: &[serde_json::Value]) {
+    let name = case.name;
     match case.outcome {
         Outcome::Created { reconciled } => {
             assert_eq!(remote.len(), 1, "{name}: exactly one connection exists");
@@ -284,15 +311,6 @@ pub fn check(w: &World, case: &Case, message: &str) -> Attempt {
             assert_eq!(record.status, AttemptStatus::Pending, "{name}: {record:?}");
         }
     }
-    if case.ims_unreachable || case.posts == 0 {
-        let text = record
-            .error_message
-            .clone()
-            .unwrap_or_default()
-            .to_lowercase();
-        assert!(text.contains("ims"), "{name}: the record names IMS: {text}");
-    }
-    record
 }
 
 /// Declares one `#[test]` per case of [`CASES`], each calling `runner(case)`, and a test that
