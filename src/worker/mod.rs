@@ -20,6 +20,7 @@ mod manage;
 mod profiles;
 mod protocol;
 mod records;
+mod setup;
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -35,6 +36,7 @@ use crate::secret::Secret;
 use crate::store::config::{Config, Profile};
 use crate::store::sandboxes::KnownSandboxes;
 use history::HistoryThread;
+use setup::Setup;
 
 pub use protocol::{
     ConnectionsList, CreatedView, ErrorView, Event, Job, ManageAnswer, ManageJob, RotateFailure,
@@ -102,70 +104,6 @@ impl Notifier {
         if self.tx.send(event).is_ok() {
             (self.waker)();
         }
-    }
-}
-
-/// The config and the client built from its active profile.
-struct Setup {
-    config: Config,
-    /// The active profile's scope and client, built on first use.
-    client: Option<(Scope, PlatformClient)>,
-    /// A sandbox the active profile uses for this session instead of its saved one. Kept apart
-    /// from `config`, which is what gets saved: it never reaches the config file.
-    sandbox_override: Option<SandboxOverride>,
-}
-
-/// A sandbox used for this session only, and the profile it was chosen for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct SandboxOverride {
-    profile: String,
-    sandbox: String,
-}
-
-impl Setup {
-    fn new() -> Self {
-        Self {
-            config: Config::default(),
-            client: None,
-            sandbox_override: None,
-        }
-    }
-
-    /// The active profile as this session uses it: with its session-only sandbox, if any.
-    fn active_profile(&self) -> Option<Profile> {
-        let mut profile = self.config.active().cloned()?;
-        if let Some(sandbox) = self.session_sandbox() {
-            profile.sandbox = sandbox.to_owned();
-        }
-        Some(profile)
-    }
-
-    /// The session-only sandbox of the active profile, when it differs from the saved one.
-    fn session_sandbox(&self) -> Option<&str> {
-        let o = self.sandbox_override.as_ref()?;
-        let active = self.config.active()?;
-        (active.name == o.profile && active.sandbox != o.sandbox).then_some(o.sandbox.as_str())
-    }
-
-    /// Drops a session sandbox that no longer applies: another profile became active (or this
-    /// one was renamed or removed), or the profile was saved with that sandbox.
-    fn settle_override(&mut self) {
-        if self.session_sandbox().is_none() {
-            self.sandbox_override = None;
-        }
-    }
-
-    /// Uses `sandbox` for the active profile for this session (its saved sandbox: back to it).
-    /// Returns the profile's name, or `None` when no profile is active.
-    fn use_sandbox(&mut self, sandbox: String) -> Option<String> {
-        let name = self.config.active()?.name.clone();
-        self.sandbox_override = Some(SandboxOverride {
-            profile: name.clone(),
-            sandbox,
-        });
-        self.settle_override();
-        self.client = None;
-        Some(name)
     }
 }
 

@@ -393,3 +393,73 @@ fn keyboard_only_selects_a_record_and_copies_its_id() {
     h.key_press(egui::Key::Escape);
     step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
 }
+
+/// Regression: Esc with a ⋮ menu open closed the menu and the record's details at once. Esc
+/// closes exactly one thing. And the shortcuts the README lists: Ctrl+C copies the selected
+/// record's ID, Ctrl+N goes to the form with the name field focused, F5 refreshes.
+#[test]
+fn esc_closes_one_thing_and_the_shortcuts_work() {
+    let w = World::new();
+    let mut h = app_on(w.home.path(), &w.emu().base_url(), "dev", |_| {});
+    step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+    create(&mut h, "Shortcut");
+    step_until(&mut h, "the row", |h| has_label(h, "Copy ID of Shortcut"));
+    h.get_by_role_and_label(Role::Button, "Shortcut").click();
+    let details = |h: &Harness<'_, AepApp>| has_label(h, "Request body (secrets redacted)");
+    step_until(&mut h, "the details", details);
+
+    h.get_by_label("More actions for Shortcut").click();
+    step_until(&mut h, "the menu", |h| has_label(h, "Copy etag"));
+    h.key_press(egui::Key::Escape);
+    for _ in 0..3 {
+        h.step();
+    }
+    assert!(!has_label(&h, "Copy etag"), "the menu closed");
+    assert!(details(&h), "the details stay: one Esc, one thing");
+
+    // Ctrl+C outside a text field: the selected record's connection ID.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::C);
+    h.event(egui::Event::Copy);
+    step_until(&mut h, "the copy", |h| has_label(h, "Copied connection ID"));
+
+    h.key_press(egui::Key::Escape);
+    step_until(&mut h, "the form again", |h| !details(h));
+
+    h.get_by_role_and_label(Role::Button, "Connections").click();
+    step_until(&mut h, "the list", |h| {
+        has_label(h, "S3 connections in dev")
+    });
+    step_until(&mut h, "the list loaded", |h| {
+        !has_label(h, "Loading connections")
+    });
+    let lists = || crate::common::cli::list_requests(w.emu()).len();
+    let before = lists();
+    h.key_press(egui::Key::F5);
+    step_until(&mut h, "a refresh", |_| lists() > before);
+
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    step_until(&mut h, "the name field focused", |h| {
+        h.query_by_role_and_label(Role::TextInput, "Name")
+            .is_some_and(|n| n.is_focused())
+    });
+}
+
+/// Regression: the Connections list kept its rows after a create made here, until Refresh.
+#[test]
+fn the_connections_list_follows_a_create_made_here() {
+    let w = World::new();
+    let mut h = app_on(w.home.path(), &w.emu().base_url(), "dev", |_| {});
+    step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+    h.get_by_role_and_label(Role::Button, "Connections").click();
+    step_until(&mut h, "the empty list", |h| {
+        has_label(h, "No S3 connections in this sandbox yet")
+    });
+    h.get_by_role_and_label(Role::Button, "New connection")
+        .click();
+    step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+    create(&mut h, "Fresh from the form");
+    h.get_by_role_and_label(Role::Button, "Connections").click();
+    step_until(&mut h, "the new row, without Refresh", |h| {
+        has_label(h, "Fresh from the form") && has_label(h, "1 connection")
+    });
+}

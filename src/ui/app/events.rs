@@ -10,6 +10,10 @@ impl AepApp {
     /// Takes one message from the worker: the one way worker results reach the screens (each
     /// goes to the screen that owns the data). What it leads to is applied with the next frame's
     /// actions.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the routing table: one arm per event, each handing it to the screen that owns it"
+    )]
     pub fn on_event(&mut self, event: Event) {
         match event {
             Event::Setup {

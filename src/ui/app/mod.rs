@@ -201,6 +201,9 @@ impl AepApp {
         }
     }
 
+    /// The shortcuts (README, "The window"): Ctrl+N new connection, Ctrl+F search the history,
+    /// Ctrl+Enter create, F5 refresh, Ctrl+C (outside a text field) copy the selected record's
+    /// connection ID, Esc close one thing.
     fn keyboard(&mut self, ctx: &egui::Context) {
         let (create, find, escape) = ctx.input(|i| {
             (
@@ -209,6 +212,34 @@ impl AepApp {
                 i.key_pressed(egui::Key::Escape),
             )
         });
+        let (new, refresh) = ctx.input(|i| {
+            (
+                i.modifiers.command && i.key_pressed(egui::Key::N),
+                i.key_pressed(egui::Key::F5),
+            )
+        });
+        // Ctrl+C in a text field copies its text, as everywhere.
+        let copy = !ctx.egui_wants_keyboard_input()
+            && ctx.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Copy)));
+        if new {
+            self.persisted.tab = Tab::NewConnection;
+            self.history.deselect();
+            self.form.fields.focus_name = true;
+        }
+        if refresh {
+            self.actions.push(match self.persisted.tab {
+                Tab::Connections => Action::RefreshConnections,
+                Tab::NewConnection | Tab::Profiles => Action::RefreshToken,
+            });
+        }
+        if copy
+            && let Some(id) = self
+                .history
+                .selected()
+                .and_then(|a| a.connection_id.clone())
+        {
+            self.actions.push(Action::copy(id, "connection ID"));
+        }
         if create
             && self.persisted.tab == Tab::NewConnection
             && self.history.selected().is_none()
@@ -220,7 +251,8 @@ impl AepApp {
             self.persisted.tab = Tab::NewConnection;
             self.history.focus_search();
         }
-        if escape {
+        // With a menu or a list open, Esc is the popup's: it closes that, and only that.
+        if escape && !egui::Popup::is_any_open(ctx) {
             self.close_one();
         }
     }
@@ -259,11 +291,12 @@ impl AepApp {
     }
 
     /// The history beside the form. Its width is a share of the window's (half at first), never
-    /// so wide that the form gets less than 380 px: the user drags its edge to change the share,
-    /// and a resized window keeps it.
+    /// so wide that the form gets less than 360 px (at 1366 px the list can still reach its
+    /// 1000 px layout): the user drags its edge to change the share, and a resized window
+    /// keeps it.
     fn history_panel_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         let width = ui.available_width();
-        let range = 260.0..=(width - 380.0).max(260.0);
+        let range = 260.0..=(width - 360.0).max(260.0);
         let share = self.persisted.history_share.clamp(0.1, 0.9);
         let mut panel = egui::Panel::left("history-panel")
             .resizable(true)
@@ -280,6 +313,85 @@ impl AepApp {
         let dragged = shown.response.rect.width() / width;
         if (dragged - share).abs() > 0.005 && ui.input(|i| i.pointer.any_down()) {
             self.persisted.history_share = dragged;
+        }
+    }
+
+    /// The centre of the window: the welcome screen, or the tab shown.
+    fn central_ui(&mut self, ui: &mut egui::Ui, welcome: bool, actions: &mut Vec<Action>) {
+        let production = self.in_production();
+        let profiles: &[Profile] = self.config.as_ref().map_or(&[], |c| &c.profiles);
+        let active = self.active.as_ref();
+        egui::CentralPanel::default().show(ui, |ui| {
+            let Some(config) = &self.config else {
+                ui.centered_and_justified(egui::Ui::spinner);
+                return;
+            };
+            if welcome {
+                super::welcome::welcome_ui(ui, self.demo, self.keyring.as_ref(), actions);
+                return;
+            }
+            match self.persisted.tab {
+                Tab::NewConnection if self.history.selected().is_some() => {
+                    super::history::details_ui(
+                        ui,
+                        &mut self.history,
+                        &self.known_sandboxes,
+                        actions,
+                    );
+                }
+                Tab::NewConnection => super::form::form_ui(
+                    ui,
+                    &mut self.form,
+                    FormView {
+                        saved_keys: &config.aws_keys,
+                        has_profile: active.is_some(),
+                        destination: active.map(|p| (p.sandbox.as_str(), production)),
+                    },
+                    actions,
+                ),
+                Tab::Profiles => super::profiles::profiles_ui(
+                    ui,
+                    &mut self.profiles,
+                    ProfilesView {
+                        profiles,
+                        active: active.map(|p| p.name.as_str()),
+                        session: self.session_sandbox.as_ref(),
+                        known_sandboxes: &self.known_sandboxes,
+                        session_secrets: &self.session_secrets,
+                        keyring: self.keyring.as_ref(),
+                    },
+                    actions,
+                ),
+                Tab::Connections => super::connections::connections_ui(
+                    ui,
+                    &mut self.connections,
+                    ConnectionsView {
+                        sandbox: active.map(|p| p.sandbox.as_str()),
+                        production,
+                    },
+                    actions,
+                ),
+            }
+        });
+    }
+
+    /// After the frame: toasts fade, the spinner animates, a screenshot is taken when asked.
+    fn after_frame(&mut self, ctx: &egui::Context) {
+        let now = Instant::now();
+        self.toasts
+            .retain(|(_, at)| now.duration_since(*at) < Duration::from_secs(4));
+        if let Some((_, at)) = self.toasts.first() {
+            // Only to fade the toast out: no repaint loop once it is gone.
+            ctx.request_repaint_after(
+                (*at + Duration::from_secs(4)).saturating_duration_since(now),
+            );
+        }
+        if self.form.is_creating() {
+            // The spinner animates; egui repaints for it while it is visible.
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
+        if let Some(shot) = &mut self.screenshot {
+            shot.step(ctx, self.config.is_some() && self.history.is_settled());
         }
     }
 
@@ -308,67 +420,21 @@ impl AepApp {
         if self.config.is_some() && !welcome && self.persisted.tab == Tab::NewConnection {
             self.history_panel_ui(ui, &mut actions);
         }
-        let profiles: &[Profile] = self.config.as_ref().map_or(&[], |c| &c.profiles);
-        let active = self.active.as_ref();
+        self.central_ui(ui, welcome, &mut actions);
         let connections = ConnectionsView {
-            sandbox: active.map(|p| p.sandbox.as_str()),
-            production: active.is_some_and(|p| self.kind_of(p).production),
+            sandbox: self.active.as_ref().map(|p| p.sandbox.as_str()),
+            production: self
+                .active
+                .as_ref()
+                .is_some_and(|p| self.kind_of(p).production),
         };
-        egui::CentralPanel::default().show(ui, |ui| {
-            let Some(config) = &self.config else {
-                ui.centered_and_justified(egui::Ui::spinner);
-                return;
-            };
-            if welcome {
-                super::welcome::welcome_ui(ui, self.demo, self.keyring.as_ref(), &mut actions);
-                return;
-            }
-            match self.persisted.tab {
-                Tab::NewConnection if self.history.selected().is_some() => {
-                    super::history::details_ui(
-                        ui,
-                        &mut self.history,
-                        &self.known_sandboxes,
-                        &mut actions,
-                    );
-                }
-                Tab::NewConnection => super::form::form_ui(
-                    ui,
-                    &mut self.form,
-                    FormView {
-                        saved_keys: &config.aws_keys,
-                        has_profile: active.is_some(),
-                    },
-                    &mut actions,
-                ),
-                Tab::Profiles => super::profiles::profiles_ui(
-                    ui,
-                    &mut self.profiles,
-                    ProfilesView {
-                        profiles,
-                        active: active.map(|p| p.name.as_str()),
-                        session: self.session_sandbox.as_ref(),
-                        known_sandboxes: &self.known_sandboxes,
-                        session_secrets: &self.session_secrets,
-                        keyring: self.keyring.as_ref(),
-                    },
-                    &mut actions,
-                ),
-                Tab::Connections => super::connections::connections_ui(
-                    ui,
-                    &mut self.connections,
-                    connections,
-                    &mut actions,
-                ),
-            }
-        });
         super::connections::connection_windows_ui(
             &ctx,
             &mut self.connections,
             connections,
             &mut actions,
         );
-        if let Some(p) = active {
+        if let Some(p) = self.active.as_ref() {
             let kind = self.kind_of(p);
             super::confirm::production_confirm_ui(
                 &ctx,
@@ -384,22 +450,7 @@ impl AepApp {
         for action in actions {
             self.apply(&ctx, action);
         }
-        let now = Instant::now();
-        self.toasts
-            .retain(|(_, at)| now.duration_since(*at) < Duration::from_secs(4));
-        if let Some((_, at)) = self.toasts.first() {
-            // Only to fade the toast out: no repaint loop once it is gone.
-            ctx.request_repaint_after(
-                (*at + Duration::from_secs(4)).saturating_duration_since(now),
-            );
-        }
-        if self.form.is_creating() {
-            // The spinner animates; egui repaints for it while it is visible.
-            ctx.request_repaint_after(Duration::from_millis(100));
-        }
-        if let Some(shot) = &mut self.screenshot {
-            shot.step(&ctx, self.config.is_some() && self.history.is_settled());
-        }
+        self.after_frame(&ctx);
     }
 }
 

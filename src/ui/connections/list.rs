@@ -150,13 +150,60 @@ pub(super) fn list_ui(
     if rows.is_empty() {
         return Vec::new();
     }
+    table_ui(ui, &rows)
+}
+
+/// "Copy ID" and "Manage", named with the row's connection for screen readers.
+fn row_buttons_ui(
+    ui: &mut egui::Ui,
+    r: &ConnectionRow,
+    asked: &mut Vec<(RowIntent, ConnectionRow)>,
+) {
+    if ui
+        .small_button(icons::with(icons::COPY, "Copy ID"))
+        .accessible_name(format!("Copy ID of {}", r.name))
+        .clicked()
+    {
+        asked.push((RowIntent::Copy, r.clone()));
+    }
+    if r.deleted {
+        return;
+    }
+    let menu = ui.menu_button("Manage", |ui| {
+        for (icon, label, intent) in [
+            (icons::INFO, "Inspect", RowIntent::Inspect),
+            (icons::FOLDER_OPEN, "Explore", RowIntent::Explore),
+            (icons::KEY, "Rotate credentials…", RowIntent::Rotate),
+        ] {
+            if style::icon_button(ui, icon, label).clicked() {
+                asked.push((intent, r.clone()));
+                ui.close();
+            }
+        }
+        ui.separator();
+        if ui
+            .add(style::danger_button(ui, icons::TRASH, "Delete…"))
+            .accessible_name("Delete…")
+            .clicked()
+        {
+            asked.push((RowIntent::Delete, r.clone()));
+            ui.close();
+        }
+    });
+    menu.response.accessible_name(format!("Manage {}", r.name));
+}
+
+/// The table of `rows`; returns what their buttons asked for. Its columns are laid out afresh
+/// whenever the space for it changes, so the name takes what is left at every width.
+fn table_ui(ui: &mut egui::Ui, rows: &[&ConnectionRow]) -> Vec<(RowIntent, ConnectionRow)> {
     let mut asked = Vec::new();
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
     // Below this width "Known as" and "Updated" move into the name's tooltip, so the table
     // fits an 800 px window without a horizontal scroll.
     let wide = ui.available_width() >= 1000.0;
+    let bucket = width_bucket(ui);
     let mut table = TableBuilder::new(ui)
-        .id_salt(("connections-table", wide))
+        .id_salt(("connections-table", bucket))
         .striped(true)
         .resizable(true)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
@@ -216,44 +263,16 @@ pub(super) fn list_ui(
     asked
 }
 
-/// "Copy ID" and "Manage", named with the row's connection for screen readers.
-fn row_buttons_ui(
-    ui: &mut egui::Ui,
-    r: &ConnectionRow,
-    asked: &mut Vec<(RowIntent, ConnectionRow)>,
-) {
-    if ui
-        .small_button(icons::with(icons::COPY, "Copy ID"))
-        .accessible_name(format!("Copy ID of {}", r.name))
-        .clicked()
-    {
-        asked.push((RowIntent::Copy, r.clone()));
-    }
-    if r.deleted {
-        return;
-    }
-    let menu = ui.menu_button("Manage", |ui| {
-        for (icon, label, intent) in [
-            (icons::INFO, "Inspect", RowIntent::Inspect),
-            (icons::FOLDER_OPEN, "Explore", RowIntent::Explore),
-            (icons::KEY, "Rotate credentials…", RowIntent::Rotate),
-        ] {
-            if style::icon_button(ui, icon, label).clicked() {
-                asked.push((intent, r.clone()));
-                ui.close();
-            }
-        }
-        ui.separator();
-        if ui
-            .add(style::danger_button(ui, icons::TRASH, "Delete…"))
-            .accessible_name("Delete…")
-            .clicked()
-        {
-            asked.push((RowIntent::Delete, r.clone()));
-            ui.close();
-        }
-    });
-    menu.response.accessible_name(format!("Manage {}", r.name));
+/// The available width in steps of 16 px: a table keyed by it lays its columns out again when
+/// the window or the divider changes the room it has.
+pub(crate) fn width_bucket(ui: &egui::Ui) -> i64 {
+    // A width is a few thousand pixels at most: nothing to lose in the cast.
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "a width in pixels, well within i64"
+    )]
+    let bucket = (ui.available_width() / 16.0).round() as i64;
+    bucket
 }
 
 #[cfg(test)]

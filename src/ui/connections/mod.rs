@@ -11,6 +11,7 @@ mod rotate;
 use delete::DeleteDialog;
 use explorer::Explorer;
 pub use list::ConnectionRow;
+pub(crate) use list::width_bucket;
 use rotate::RotateDialog;
 
 use super::action::Action;

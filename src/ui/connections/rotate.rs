@@ -52,6 +52,29 @@ impl RotateDialog {
     }
 }
 
+/// The new key's fields.
+fn key_fields_ui(ui: &mut egui::Ui, dialog: &mut RotateDialog) {
+    egui::Grid::new("rotate-grid")
+        .num_columns(2)
+        .show(ui, |ui| {
+            let l = ui.label("New access key ID");
+            labelled_text(ui, &l, &mut dialog.access_key_id, false, "AKIA… or ASIA…");
+            ui.end_row();
+            let l = ui.label("New secret access key");
+            labelled_text(ui, &l, &mut SecretText(&mut dialog.secret_key), true, "");
+            ui.end_row();
+            let l = ui.label("New session token");
+            labelled_text(
+                ui,
+                &l,
+                &mut SecretText(&mut dialog.session_token),
+                true,
+                "only for ASIA keys",
+            );
+            ui.end_row();
+        });
+}
+
 /// Draws the dialog, if open.
 pub(super) fn rotate_dialog_ui(
     ctx: &egui::Context,
@@ -68,25 +91,7 @@ pub(super) fn rotate_dialog_ui(
         ui.label(
             "The new key replaces the old one in AEP; bucket, folder and service URL are kept.",
         );
-        egui::Grid::new("rotate-grid")
-            .num_columns(2)
-            .show(ui, |ui| {
-                let l = ui.label("New access key ID");
-                labelled_text(ui, &l, &mut dialog.access_key_id, false, "AKIA… or ASIA…");
-                ui.end_row();
-                let l = ui.label("New secret access key");
-                labelled_text(ui, &l, &mut SecretText(&mut dialog.secret_key), true, "");
-                ui.end_row();
-                let l = ui.label("New session token");
-                labelled_text(
-                    ui,
-                    &l,
-                    &mut SecretText(&mut dialog.session_token),
-                    true,
-                    "only for ASIA keys",
-                );
-                ui.end_row();
-            });
+        key_fields_ui(ui, dialog);
         let credentials = NewCredentials {
             access_key_id: dialog.access_key_id.trim().to_owned(),
             secret_key: Secret::new(dialog.secret_key.as_str()),

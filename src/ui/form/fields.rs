@@ -14,6 +14,8 @@ use crate::validate::{self, Field};
 pub struct FormState {
     /// Connection name.
     pub name: String,
+    /// Give the name field the keyboard focus on the next frame (Ctrl+N).
+    pub focus_name: bool,
     /// Description.
     pub description: String,
     /// Access key ID.

@@ -32,7 +32,7 @@ pub struct FormScreen {
 /// What asking for a create leads to.
 pub(crate) enum CreateStep {
     /// Send this job.
-    Send(Job),
+    Send(Box<Job>),
     /// Nothing to send now (one is running, or the production question is asked).
     Wait,
     /// The form cannot be sent: say why.
@@ -46,6 +46,8 @@ pub struct FormView<'a> {
     pub saved_keys: &'a [SavedAwsKey],
     /// A profile is active (else Create is disabled and says why).
     pub has_profile: bool,
+    /// Where a create goes: the sandbox in use, and whether it is a production one.
+    pub destination: Option<(&'a str, bool)>,
 }
 
 impl FormScreen {
@@ -88,11 +90,11 @@ impl FormScreen {
             return CreateStep::Wait;
         }
         self.create_started();
-        CreateStep::Send(Job::Create {
+        CreateStep::Send(Box::new(Job::Create {
             input,
             allow_duplicate,
             remember_aws_as: self.fields.remember_label(),
-        })
+        }))
     }
 
     /// A create was sent.
@@ -193,7 +195,7 @@ pub fn form_ui(
             });
         });
         ui.add_space(8.0);
-        create_row_ui(ui, screen, view.has_profile, actions);
+        create_row_ui(ui, screen, view, actions);
         ui.add_space(12.0);
         super::result::result_ui(ui, &mut screen.result, actions);
     });
@@ -210,15 +212,15 @@ const fn field<'a>(label: &'a str, hint: &'a str, key: &'a str) -> Field<'a> {
     Field { label, hint, key }
 }
 
-/// Plain text rows of the grid.
+/// Plain text rows of the grid; returns the first one's field.
 fn text_rows<const N: usize>(
     ui: &mut egui::Ui,
     rows: [(Field<'_>, &mut String); N],
     validation: &FormValidation,
-) {
-    for (f, value) in rows {
-        row(ui, f.label, value, false, f.hint, validation, f.key);
-    }
+) -> Option<egui::Response> {
+    rows.into_iter()
+        .map(|(f, value)| row(ui, f.label, value, false, f.hint, validation, f.key))
+        .reduce(|first, _| first)
 }
 
 /// An empty first cell of a grid row (no widget: nothing for a screen reader to announce).
@@ -232,7 +234,7 @@ fn fields_ui(ui: &mut egui::Ui, f: &mut FormState, validation: &FormValidation) 
         .num_columns(2)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
-            text_rows(
+            let name = text_rows(
                 ui,
                 [
                     (
@@ -250,8 +252,14 @@ fn fields_ui(ui: &mut egui::Ui, f: &mut FormState, validation: &FormValidation) 
                 ],
                 validation,
             );
+            // Ctrl+N: the form, ready to type a name.
+            if std::mem::take(&mut f.focus_name)
+                && let Some(name) = name
+            {
+                name.request_focus();
+            }
             secret_rows_ui(ui, f, validation);
-            text_rows(
+            let _ = text_rows(
                 ui,
                 [
                     (
@@ -273,7 +281,7 @@ fn fields_ui(ui: &mut egui::Ui, f: &mut FormState, validation: &FormValidation) 
                 .num_columns(2)
                 .spacing([12.0, 6.0])
                 .show(ui, |ui| {
-                    text_rows(
+                    let _ = text_rows(
                         ui,
                         [(
                             field(
@@ -326,9 +334,10 @@ fn secret_rows_ui(ui: &mut egui::Ui, f: &mut FormState, validation: &FormValidat
 fn create_row_ui(
     ui: &mut egui::Ui,
     screen: &FormScreen,
-    has_profile: bool,
+    view: FormView<'_>,
     actions: &mut Vec<Action>,
 ) {
+    let has_profile = view.has_profile;
     ui.horizontal_wrapped(|ui| match &screen.result.create {
         CreateState::Running { since, cancelling } => {
             ui.add(egui::Spinner::new());
@@ -343,13 +352,28 @@ fn create_row_ui(
         _ => {
             let blocking = screen.fields.blocking_reason();
             let enabled = blocking.is_none() && has_profile;
+            // The button says where the connection goes; its name for screen readers stays
+            // "Create connection", and the tooltip names the sandbox too.
+            let (text, hover) = match view.destination {
+                Some((sandbox, true)) => (
+                    format!("Create in PRODUCTION: {sandbox}"),
+                    format!(
+                        "Creates it in the production sandbox {sandbox} (asks first). Ctrl+Enter"
+                    ),
+                ),
+                Some((sandbox, false)) => (
+                    format!("Create in {sandbox}"),
+                    format!("Creates it in sandbox {sandbox}. Ctrl+Enter"),
+                ),
+                None => ("Create connection".to_owned(), "Ctrl+Enter".to_owned()),
+            };
             let button = ui
                 .add_enabled(
                     enabled,
-                    super::style::primary_button(ui, super::icons::PLUS, "Create connection"),
+                    super::style::primary_button(ui, super::icons::PLUS, &text),
                 )
                 .accessible_name("Create connection")
-                .on_hover_text("Ctrl+Enter");
+                .on_hover_text(hover);
             if button.clicked() {
                 actions.push(Action::Create);
             }
@@ -375,19 +399,23 @@ fn row(
     hint: &str,
     validation: &FormValidation,
     key: &str,
-) {
+) -> egui::Response {
     let label_response = ui.label(label);
-    ui.vertical(|ui| {
-        let field = labelled_text(ui, &label_response, value, password, hint);
-        if let Some(error) = validation.errors.get(key) {
-            let message = ui.colored_label(ui.visuals().error_fg_color, error);
-            describe_field(ui, &field, &message, error);
-        } else if let Some(warning) = validation.warnings.get(key) {
-            let message = ui.colored_label(ui.visuals().warn_fg_color, warning);
-            describe_field(ui, &field, &message, warning);
-        }
-    });
+    let field = ui
+        .vertical(|ui| {
+            let field = labelled_text(ui, &label_response, value, password, hint);
+            if let Some(error) = validation.errors.get(key) {
+                let message = ui.colored_label(ui.visuals().error_fg_color, error);
+                describe_field(ui, &field, &message, error);
+            } else if let Some(warning) = validation.warnings.get(key) {
+                let message = ui.colored_label(ui.visuals().warn_fg_color, warning);
+                describe_field(ui, &field, &message, warning);
+            }
+            field
+        })
+        .inner;
     ui.end_row();
+    field
 }
 
 /// Ties a validation message to its field for screen readers: the message becomes the field's

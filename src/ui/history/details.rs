@@ -85,16 +85,7 @@ pub fn details_ui(
             ui.add_space(8.0);
             fields_ui(ui, a);
             ui.add_space(8.0);
-            ui.strong("Request body (secrets redacted)");
-            let pretty = serde_json::from_str::<serde_json::Value>(&a.request_body_redacted)
-                .and_then(|v| serde_json::to_string_pretty(&v))
-                .unwrap_or_else(|_| a.request_body_redacted.clone());
-            ui.add(
-                egui::TextEdit::multiline(&mut pretty.as_str())
-                    .code_editor()
-                    .desired_width(f32::INFINITY),
-            )
-            .accessible_name("Request body");
+            request_body_ui(ui, a);
         });
     if remove {
         screen.confirm_delete = screen.selected.clone();
@@ -102,6 +93,20 @@ pub fn details_ui(
     if back {
         screen.selected = None;
     }
+}
+
+/// The request as sent, its secrets replaced.
+fn request_body_ui(ui: &mut egui::Ui, a: &Attempt) {
+    ui.strong("Request body (secrets redacted)");
+    let pretty = serde_json::from_str::<serde_json::Value>(&a.request_body_redacted)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .unwrap_or_else(|_| a.request_body_redacted.clone());
+    ui.add(
+        egui::TextEdit::multiline(&mut pretty.as_str())
+            .code_editor()
+            .desired_width(f32::INFINITY),
+    )
+    .accessible_name("Request body");
 }
 
 /// Everything recorded, as a two-column grid.

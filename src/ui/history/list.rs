@@ -125,9 +125,11 @@ pub(super) fn list_ui(ui: &mut egui::Ui, screen: &mut HistoryScreen, actions: &m
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
     let view = &*screen;
     let selected_id = view.selected.as_ref().map(|s| s.id);
-    // A layout of its own id: each keeps the widths the user dragged its columns to.
+    // Laid out afresh whenever its room changes (the window, the divider): the name column takes
+    // what is left at every width, never keeping the widths of a narrower panel.
+    let bucket = crate::ui::connections::width_bucket(ui);
     let mut table = TableBuilder::new(ui)
-        .id_salt(("history-table", cols.len()))
+        .id_salt(("history-table", cols.len(), bucket))
         .striped(true)
         .resizable(true)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center));

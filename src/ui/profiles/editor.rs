@@ -365,26 +365,37 @@ fn fields_ui(ui: &mut egui::Ui, draft: &mut ProfileDraft, errors: &[crate::valid
         .num_columns(2)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
-            for (label, value, password, hint, field) in fields {
-                let l = ui.label(label);
-                ui.vertical(|ui| {
-                    let response = labelled_text(ui, &l, value, password, hint);
-                    let Some(field) = field else { return };
-                    if response.changed() {
-                        touched.insert(field);
-                    }
-                    if let Some(e) = errors
-                        .iter()
-                        .find(|e| e.field == field)
-                        .filter(|_| *attempted || touched.contains(&field))
-                    {
-                        let message = ui.colored_label(ui.visuals().error_fg_color, &e.rule);
-                        crate::ui::form::describe_field(ui, &response, &message, &e.rule);
-                    }
-                });
-                ui.end_row();
+            for f in fields {
+                field_row_ui(ui, f, errors, touched, *attempted);
             }
         });
+}
+
+/// One row of the editor: the label, the field, and what is wrong with it once it matters.
+fn field_row_ui(
+    ui: &mut egui::Ui,
+    (label, value, password, hint, field): EditorField<'_>,
+    errors: &[crate::validate::FieldError],
+    touched: &mut HashSet<Field>,
+    attempted: bool,
+) {
+    let l = ui.label(label);
+    ui.vertical(|ui| {
+        let response = labelled_text(ui, &l, value, password, hint);
+        let Some(field) = field else { return };
+        if response.changed() {
+            touched.insert(field);
+        }
+        if let Some(e) = errors
+            .iter()
+            .find(|e| e.field == field)
+            .filter(|_| attempted || touched.contains(&field))
+        {
+            let message = ui.colored_label(ui.visuals().error_fg_color, &e.rule);
+            crate::ui::form::describe_field(ui, &response, &message, &e.rule);
+        }
+    });
+    ui.end_row();
 }
 
 #[cfg(test)]
