@@ -21,11 +21,11 @@ fn main() {
     }
     let args = Cli::parse();
     cli::init_logging(args.global.verbose);
-    let code = match args.command {
+    let exit = match args.command {
         Some(command) => cli::run(args.global, command),
-        None => run_window(&args.global).code(),
+        None => run_window(&args.global),
     };
-    std::process::exit(code);
+    std::process::exit(exit.code());
 }
 
 /// Without the `gui` feature there is no window: say so, and point to the command-line tool.

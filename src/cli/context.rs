@@ -9,7 +9,7 @@ use crate::model::{DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES, Target
 use crate::ops::token::{self, ClientSpec, Credential};
 use crate::secret::Secret;
 use crate::store::config::{Config, Profile};
-use crate::store::history::HistoryStore;
+use crate::store::history::{HistoryError, HistoryStore};
 use crate::store::paths::AppPaths;
 use crate::store::secrets::SecretStore;
 use crate::validate::{self, Field};
@@ -95,8 +95,12 @@ impl Context {
 
     /// Opens the history, telling the user on stderr if an unreadable file was moved aside.
     pub fn history(&self) -> Result<HistoryStore, Failure> {
-        let (store, notice) =
-            HistoryStore::open(&self.paths.history_db()).map_err(|e| Failure::of(&e, false))?;
+        self.open_history().map_err(|e| Failure::of(&e))
+    }
+
+    /// [`Self::history`], with the store's own error (for an operation to word it).
+    pub fn open_history(&self) -> Result<HistoryStore, HistoryError> {
+        let (store, notice) = HistoryStore::open(&self.paths.history_db())?;
         if let Some(notice) = notice {
             eprintln!("warning: {}", notice.message);
         }
@@ -141,7 +145,7 @@ Reading it read-only failed too: {read_only}"
                     ))),
                 }
             }
-            Err(error) => Err(Failure::of(&error, false)),
+            Err(error) => Err(Failure::of(&error)),
         }
     }
 
@@ -171,7 +175,7 @@ Reading it read-only failed too: {read_only}"
             settings: self.http_settings(),
         };
         // The error's own way out (store the secret, or give it directly) is its remedy.
-        token::client(spec, || self.secrets().clone()).map_err(|e| Failure::of(&e, false))
+        token::client(spec, || self.secrets().clone()).map_err(|e| Failure::of(&e))
     }
 }
 
