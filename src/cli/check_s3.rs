@@ -6,6 +6,7 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use super::context::Context;
+use super::output::warn;
 use super::{Exit, Failure, GlobalArgs, Outcome, Output};
 use crate::api::Http;
 use crate::s3check::{self, CheckOutcome, PermissionCheck, S3CheckInput, S3CheckReport};
@@ -44,23 +45,15 @@ pub struct CheckS3Args {
 /// Runs `check-s3`: exit 0 when every checked permission passed, 3 when AWS denied one, 4 when
 /// S3 could not be reached, 2 on bad input.
 pub fn run(global: &GlobalArgs, args: CheckS3Args) -> Outcome {
-    let (secret_key, session_token) =
-        super::context::aws_secrets(args.secret_key_stdin, args.session_token_stdin)
-            .map_err(Failure::usage)?;
+    let key = super::context::aws_key(
+        args.access_key_id.as_deref(),
+        args.secret_key_stdin,
+        args.session_token_stdin,
+    )?;
     let input = S3CheckInput {
-        access_key_id: args
-            .access_key_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| {
-                Failure::usage(
-                    "no AWS access key ID: give --access-key-id or set AWS_ACCESS_KEY_ID",
-                )
-            })?
-            .to_owned(),
-        secret_key,
-        session_token,
+        access_key_id: key.access_key_id,
+        secret_key: key.secret_key,
+        session_token: key.session_token,
         bucket: non_empty(args.bucket),
         folder_path: non_empty(args.folder_path),
         service_url: non_empty(args.service_url),
@@ -72,7 +65,7 @@ pub fn run(global: &GlobalArgs, args: CheckS3Args) -> Outcome {
     })?;
     // Said before the checks, which can take a while.
     for warning in warnings {
-        eprintln!("warning: {}: {}", warning.field, warning.message);
+        warn(warning);
     }
     let ctx = Context::load(global)?;
     // Whatever failed here is classed like any client error (a bad setting is the user's input,

@@ -5,7 +5,7 @@ use std::fmt;
 use clap::Args;
 use serde_json::{Value, json};
 
-use super::context::Context;
+use super::context::{AwsKey, Context};
 use super::{Exit, Failure, GlobalArgs, Outcome, Output, ToExit};
 use crate::model::S3ConnectionInput;
 use crate::ops::{self, AfterCreate, CreateError, CreateSuccess};
@@ -59,15 +59,10 @@ pub fn run(global: &GlobalArgs, args: CreateArgs) -> Outcome {
     let allow_duplicate = args.allow_duplicate;
     let input = input(args)?;
     let ctx = Context::load(global)?;
-    let history = ctx.history().map_err(|f| {
-        Failure::new(
-            f.exit,
-            format!(
-                "could not record the attempt in the history, so nothing was sent: {}",
-                f.message
-            ),
-        )
-    })?;
+    // The attempt is recorded before anything is sent: no history, no request.
+    let history = ctx
+        .open_history()
+        .map_err(|e| Failure::of(&CreateError::Store(e)))?;
     let client = ctx.client()?;
     let runtime = super::token::runtime()?;
     let result = runtime.block_on(async {
@@ -90,28 +85,24 @@ pub fn run(global: &GlobalArgs, args: CreateArgs) -> Outcome {
 /// The connection to create, from the options, the environment and stdin: checked before
 /// anything else is touched.
 fn input(args: CreateArgs) -> Result<S3ConnectionInput, Failure> {
-    let (secret_key, session_token, access_key_id) = match imported_key(&args)? {
-        Some(c) => (c.secret_key, c.session_token, Some(c.access_key_id)),
-        None => {
-            let (key, token) =
-                super::context::aws_secrets(args.secret_key_stdin, args.session_token_stdin)
-                    .map_err(Failure::usage)?;
-            (key, token, args.access_key_id)
-        }
+    let key = match imported_key(&args)? {
+        Some(c) => AwsKey {
+            access_key_id: c.access_key_id.trim().to_owned(),
+            secret_key: c.secret_key,
+            session_token: c.session_token,
+        },
+        None => super::context::aws_key(
+            args.access_key_id.as_deref(),
+            args.secret_key_stdin,
+            args.session_token_stdin,
+        )?,
     };
     let input = S3ConnectionInput {
         name: args.name.trim().to_owned(),
         description: args.description.filter(|d| !d.is_empty()),
-        access_key_id: access_key_id
-            .ok_or_else(|| {
-                Failure::usage(
-                    "no AWS access key ID: give --access-key-id or set AWS_ACCESS_KEY_ID",
-                )
-            })?
-            .trim()
-            .to_owned(),
-        secret_key,
-        session_token,
+        access_key_id: key.access_key_id,
+        secret_key: key.secret_key,
+        session_token: key.session_token,
         bucket_name: args.bucket.filter(|v| !v.is_empty()),
         folder_path: args.folder_path.filter(|v| !v.is_empty()),
         service_url: args.service_url.filter(|v| !v.is_empty()),
@@ -162,9 +153,11 @@ fn created(done: &CreateSuccess, name: &str, sandbox: &str) -> Output {
         Ok(())
     });
     let mut warnings: Vec<String> = done.warnings.iter().map(ToString::to_string).collect();
-    warnings.extend(done.history_error.as_ref().map(|e| {
-        format!("the connection was created but its history record could not be completed: {e}")
-    }));
+    warnings.extend(
+        done.history_error
+            .as_ref()
+            .map(|e| super::history::not_recorded("the connection was created", e)),
+    );
     let ending = match done.after.warning(name, sandbox) {
         Some(warning) if !duplicates.is_empty() => Some(Failure::warning(
             Exit::CreatedWithDuplicates,
@@ -200,9 +193,9 @@ fn refused(e: &CreateError) -> Failure {
                 "createdAt": existing.created_at, "createdBy": existing.created_by,
             }),
         ),
-        CreateError::DuplicateCheck { error, .. } if e.exit() == Exit::Rejected => {
-            Failure::advised(e, error.hint().unwrap_or_default())
-        }
+        // Adobe refused the lookup itself: its own hint says why.
+        CreateError::DuplicateCheck { .. } if e.exit() == Exit::Rejected => Failure::of(e),
+        // The remedy (create anyway) follows this hint.
         CreateError::DuplicateCheck { .. } => Failure::advised(e, "Try again when AEP answers"),
         _ => Failure::of(e),
     }

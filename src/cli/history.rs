@@ -6,12 +6,12 @@ use clap::Args;
 use serde_json::json;
 
 use super::context::Context;
-use super::output::truncate;
+use super::output::{note, truncate, warn};
 use super::{Failure, GlobalArgs, Outcome, Output};
 use crate::api::PlatformClient;
 use crate::model::EpochMs;
 use crate::ops;
-use crate::store::history::{Attempt, AttemptStatus, HistoryQuery, HistoryStore};
+use crate::store::history::{Attempt, AttemptStatus, HistoryError, HistoryQuery, HistoryStore};
 
 /// `history` options.
 #[derive(Debug, Args)]
@@ -118,6 +118,11 @@ fn table(
     Ok(())
 }
 
+/// The warning of an operation that was done but could not be recorded: `done` says what.
+pub fn not_recorded(done: &str, error: &HistoryError) -> String {
+    format!("{done}, but the history could not record it: {error}")
+}
+
 fn has_pending(history: &HistoryStore) -> bool {
     history.pending().is_ok_and(|p| !p.is_empty())
 }
@@ -127,9 +132,9 @@ pub async fn reconcile_quietly(history: &HistoryStore, client: &PlatformClient) 
     match ops::reconcile_pending(history, client).await {
         Ok(results) => {
             for r in results {
-                eprintln!("note: {}", r.describe());
+                note(r.describe());
             }
         }
-        Err(e) => eprintln!("warning: could not reconcile pending records: {e}"),
+        Err(e) => warn(format_args!("could not reconcile pending records: {e}")),
     }
 }

@@ -73,7 +73,7 @@ impl Output {
             _ => print!("{}", self.text),
         }
         for warning in &self.warnings {
-            eprintln!("warning: {warning}");
+            warn(warning);
         }
         match self.ending {
             Some(failure) => failure.print(false),
@@ -208,6 +208,17 @@ pub fn remedy_text(remedy: &Remedy) -> String {
             "to create another one with the same name anyway: add --allow-duplicate".to_owned()
         }
     }
+}
+
+/// Tells a warning on stderr at once: one that bears on what comes next (a question, a long
+/// check) or that no result carries. A result's own warnings go in [`Output::warnings`].
+pub fn warn(message: impl Display) {
+    eprintln!("warning: {message}");
+}
+
+/// Tells a note on stderr at once: something done on the way that the user may want to know.
+pub fn note(message: impl Display) {
+    eprintln!("note: {message}");
 }
 
 /// `s` cut to `width` characters for a table column, the cut marked with `…`.

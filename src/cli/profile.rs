@@ -18,6 +18,9 @@ use crate::store::sandboxes::KnownSandboxes;
 use crate::store::secrets::SecretKind;
 use crate::validate;
 
+/// How to add a profile, as every message that asks for one shows it.
+pub const ADD_PROFILE: &str = "aep-s3-connect profile add NAME --org-id ID@AdobeOrg --client-id ID --sandbox SANDBOX --client-secret-stdin";
+
 /// `profile` options.
 #[derive(Debug, Args)]
 pub struct ProfileArgs {
@@ -310,10 +313,7 @@ fn list(ctx: &Context) -> Output {
         .collect();
     let text = fmt::from_fn(|f| {
         if config.profiles.is_empty() {
-            return writeln!(
-                f,
-                "No profiles. Add one: aep-s3-connect profile add NAME --org-id ID@AdobeOrg --client-id ID --sandbox SANDBOX --client-secret-stdin"
-            );
+            return writeln!(f, "No profiles. Add one: {ADD_PROFILE}");
         }
         for p in &config.profiles {
             let mark = if is_active(p) { "*" } else { " " };
@@ -339,7 +339,7 @@ fn show(ctx: &Context, name: Option<String>) -> Outcome {
         .ok_or_else(|| Failure::usage("no active profile: name one"))?;
     let p = config
         .profile(&name)
-        .ok_or_else(|| Failure::usage(format!("no profile named `{name}`")))?;
+        .ok_or_else(|| super::context::unknown_profile(&ctx.paths, &name))?;
     let secret_state = match ctx.secrets().get(&name, SecretKind::ClientSecret) {
         Ok(Some(_)) => format!("stored in {}", ctx.secrets().backend()),
         Ok(None) => "not stored".to_owned(),

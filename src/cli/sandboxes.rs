@@ -6,6 +6,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::context::Context;
+use super::output::note;
 use super::{Failure, GlobalArgs, Outcome, Output};
 use crate::api::sandboxes::Sandbox;
 
@@ -116,7 +117,7 @@ fn context_without_sandbox(global: &GlobalArgs) -> Result<(Context, Option<Strin
             match ctx.target() {
                 Ok(_) => {
                     if global.sandbox.is_some() {
-                        eprintln!("note: {}", original.message);
+                        note(&original.message);
                     }
                     Ok((ctx, None))
                 }

@@ -6,12 +6,59 @@ use std::io::{BufRead, IsTerminal};
 
 use serde_json::json;
 
+use super::super::history::not_recorded;
+use super::super::output::warn;
 use super::super::{Exit, Failure, GlobalArgs, Outcome, Output};
 use super::{DeleteArgs, Remote, RotateArgs, session};
 use crate::api::Connection;
 use crate::ops::connections::{
     self as manage, DeleteError, NewCredentials, RotateError, RotateSuccess,
 };
+
+/// A change to a connection, as its confirmations word it.
+#[derive(Clone, Copy)]
+enum Change {
+    Rotate,
+    Delete,
+}
+
+impl Change {
+    fn verb(self) -> &'static str {
+        match self {
+            Self::Rotate => "rotate",
+            Self::Delete => "delete",
+        }
+    }
+
+    fn doing(self) -> &'static str {
+        match self {
+            Self::Rotate => "rotating",
+            Self::Delete => "deleting",
+        }
+    }
+
+    fn done(self) -> &'static str {
+        match self {
+            Self::Rotate => "rotated",
+            Self::Delete => "deleted",
+        }
+    }
+
+    /// Refused before anything is sent: there is no one to ask (`why`), and a script must say
+    /// `--yes`.
+    fn cannot_ask(self, id: &str, why: &str) -> Failure {
+        Failure::usage(format!(
+            "not {} connection {id} without confirmation: {why}, so there is no way to ask. Pass --yes to {} it from a script.",
+            self.doing(),
+            self.verb()
+        ))
+    }
+
+    /// The user said no.
+    fn not_confirmed(self) -> Failure {
+        Failure::usage(format!("not {}: not confirmed", self.done()))
+    }
+}
 
 pub(super) fn rotate(global: &GlobalArgs, args: RotateArgs) -> Outcome {
     let stdin_used = args.secret_key_stdin || args.session_token_stdin;
@@ -21,35 +68,24 @@ pub(super) fn rotate(global: &GlobalArgs, args: RotateArgs) -> Outcome {
         } else {
             "stdin is not a terminal"
         };
-        return Err(Failure::usage(format!(
-            "not rotating connection {} without confirmation: {why}, so there is no way to ask. Pass --yes to rotate it from a script.",
-            args.id
-        )));
+        return Err(Change::Rotate.cannot_ask(&args.id, why));
     }
-    let (secret_key, session_token) =
-        crate::cli::context::aws_secrets(args.secret_key_stdin, args.session_token_stdin)
-            .map_err(Failure::usage)?;
+    let key = crate::cli::context::aws_key(
+        args.access_key_id.as_deref(),
+        args.secret_key_stdin,
+        args.session_token_stdin,
+    )?;
     let credentials = NewCredentials {
-        access_key_id: args
-            .access_key_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|k| !k.is_empty())
-            .ok_or_else(|| {
-                Failure::usage(
-                    "no new AWS access key ID: give --access-key-id or set AWS_ACCESS_KEY_ID",
-                )
-            })?
-            .to_owned(),
-        secret_key,
-        session_token,
+        access_key_id: key.access_key_id,
+        secret_key: key.secret_key,
+        session_token: key.session_token,
     };
     let warnings = credentials
         .validate()
         .map_err(|e| Failure::of(&RotateError::Invalid(e)))?;
     // Said now, not with the result: they bear on the answer to the question below.
     for w in &warnings {
-        eprintln!("warning: {w}");
+        warn(w);
     }
     let s = session(global)?;
     let seen = s
@@ -63,7 +99,7 @@ pub(super) fn rotate(global: &GlobalArgs, args: RotateArgs) -> Outcome {
             seen.name, seen.id, credentials.access_key_id
         );
         if !confirm(&question, None)? {
-            return Err(Failure::usage("not rotated: not confirmed"));
+            return Err(Change::Rotate.not_confirmed());
         }
     }
     let (done, retried) = rotate_version(&s, &args.id, seen, &credentials, args.yes)?;
@@ -158,9 +194,9 @@ fn rotated(done: &RotateSuccess, sandbox: &str, key: &str, retried: bool) -> Out
         Ok(())
     });
     Output::new(json, text).warnings(
-        done.history_error.as_ref().map(|e| {
-            format!("the credentials were rotated but the history could not record it: {e}")
-        }),
+        done.history_error
+            .as_ref()
+            .map(|e| not_recorded("the credentials were rotated", e)),
     )
 }
 
@@ -178,10 +214,7 @@ fn rotate_failure(error: &RotateError) -> Failure {
 
 pub(super) fn delete(global: &GlobalArgs, args: DeleteArgs) -> Outcome {
     if !args.yes && !std::io::stdin().is_terminal() {
-        return Err(Failure::usage(format!(
-            "not deleting connection {} without confirmation: stdin is not a terminal, so there is no way to ask. Pass --yes to delete it from a script.",
-            args.id
-        )));
+        return Err(Change::Delete.cannot_ask(&args.id, "stdin is not a terminal"));
     }
     let s = session(global)?;
     let connection = s
@@ -190,7 +223,7 @@ pub(super) fn delete(global: &GlobalArgs, args: DeleteArgs) -> Outcome {
         .map_err(|e| Failure::of(&e))?;
     let sandbox = s.client.target().sandbox.clone();
     if !args.yes && !confirm_delete(&s, &connection, &sandbox)? {
-        return Err(Failure::usage("not deleted: not confirmed"));
+        return Err(Change::Delete.not_confirmed());
     }
     let done = s
         .runtime
@@ -214,9 +247,9 @@ pub(super) fn delete(global: &GlobalArgs, args: DeleteArgs) -> Outcome {
         done.request_id.as_deref().unwrap_or("-")
     );
     Ok(Output::new(json, text).warnings(
-        done.history_error.as_ref().map(|e| {
-            format!("the connection was deleted but the history could not record it: {e}")
-        }),
+        done.history_error
+            .as_ref()
+            .map(|e| not_recorded("the connection was deleted", e)),
     ))
 }
 
