@@ -2,7 +2,7 @@
 
 use clap::Parser;
 
-use aep_s3_connect::cli::{self, Cli, GlobalArgs};
+use aep_s3_connect::cli::{self, Cli, Exit, GlobalArgs};
 #[cfg(feature = "gui")]
 use aep_s3_connect::store::paths::AppPaths;
 #[cfg(feature = "gui")]
@@ -17,29 +17,29 @@ fn main() {
     aep_s3_connect::model::init_local_offset(aep_s3_connect::model::read_local_offset());
     if let Err(e) = cli::check_environment() {
         eprintln!("error: {e}");
-        std::process::exit(cli::Exit::Usage as i32);
+        std::process::exit(Exit::Usage.code());
     }
     let args = Cli::parse();
     cli::init_logging(args.global.verbose);
-    let code = match args.command {
+    let exit = match args.command {
         Some(command) => cli::run(args.global, command),
         None => run_window(&args.global),
     };
-    std::process::exit(code);
+    std::process::exit(exit.code());
 }
 
 /// Without the `gui` feature there is no window: say so, and point to the command-line tool.
 #[cfg(not(feature = "gui"))]
-fn run_window(_global: &GlobalArgs) -> i32 {
+fn run_window(_global: &GlobalArgs) -> Exit {
     eprintln!(
         "error: this build of aep-s3-connect has no window (built without the `gui` feature); the command-line tool works (see --help)."
     );
-    2
+    Exit::Usage
 }
 
 /// Opens the window (on the active profile, or the demo).
 #[cfg(feature = "gui")]
-fn run_window(global: &GlobalArgs) -> i32 {
+fn run_window(global: &GlobalArgs) -> Exit {
     // Keeps the demo's emulator and temp dir alive while the window is open.
     let mut demo_guard = None;
     let settings = if global.demo {
@@ -51,7 +51,7 @@ fn run_window(global: &GlobalArgs) -> i32 {
             }
             Err(e) => {
                 eprintln!("error: {e:#}");
-                return 4;
+                return Exit::Network;
             }
         }
     } else {
@@ -59,7 +59,7 @@ fn run_window(global: &GlobalArgs) -> i32 {
             Ok(p) => p,
             Err(e) => {
                 eprintln!("error: {e}");
-                return 5;
+                return Exit::Store;
             }
         };
         // Read before anything opens: a token that cannot be used is said now, not ignored.
@@ -67,7 +67,7 @@ fn run_window(global: &GlobalArgs) -> i32 {
             Ok(token) => token,
             Err(e) => {
                 eprintln!("error: {e}");
-                return 2;
+                return Exit::Usage;
             }
         };
         let secrets = if std::env::var("AEP_S3_CONNECT_NO_KEYRING").is_ok_and(|v| v == "1") {
@@ -91,13 +91,13 @@ fn run_window(global: &GlobalArgs) -> i32 {
     });
     drop(demo_guard);
     match result {
-        Ok(()) => 0,
+        Ok(()) => Exit::Ok,
         Err(e) => {
             eprintln!("error: could not open the window: {e}");
             eprintln!(
                 "hint: on Linux the window needs a display (X11 or Wayland); the command-line tool works without one (see --help)."
             );
-            4
+            Exit::Network
         }
     }
 }

@@ -1,12 +1,13 @@
 //! `aep-s3-connect check-s3`: the S3 pre-flight check, before anything is sent to Adobe.
 
+use std::fmt;
+
 use clap::Args;
 use serde_json::{Value, json};
 
-use super::Exit;
-use super::GlobalArgs;
 use super::context::Context;
-use super::output::Failure;
+use super::output::warn;
+use super::{Exit, Failure, GlobalArgs, Outcome, Output};
 use crate::api::Http;
 use crate::s3check::{self, CheckOutcome, PermissionCheck, S3CheckInput, S3CheckReport};
 
@@ -43,63 +44,49 @@ pub struct CheckS3Args {
 
 /// Runs `check-s3`: exit 0 when every checked permission passed, 3 when AWS denied one, 4 when
 /// S3 could not be reached, 2 on bad input.
-pub fn run(global: &GlobalArgs, args: CheckS3Args) -> Result<(), Failure> {
-    let json_out = args.json;
-    let usage = |m: String| Failure::usage(m).with_json(json_out);
-    let (secret_key, session_token) =
-        super::context::aws_secrets(args.secret_key_stdin, args.session_token_stdin)
-            .map_err(usage)?;
+pub fn run(global: &GlobalArgs, args: CheckS3Args) -> Outcome {
+    let key = super::context::aws_key(
+        args.access_key_id.as_deref(),
+        args.secret_key_stdin,
+        args.session_token_stdin,
+    )?;
     let input = S3CheckInput {
-        access_key_id: args
-            .access_key_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| {
-                usage("no AWS access key ID: give --access-key-id or set AWS_ACCESS_KEY_ID".into())
-            })?
-            .to_owned(),
-        secret_key,
-        session_token,
+        access_key_id: key.access_key_id,
+        secret_key: key.secret_key,
+        session_token: key.session_token,
         bucket: non_empty(args.bucket),
         folder_path: non_empty(args.folder_path),
         service_url: non_empty(args.service_url),
         region: non_empty(args.region),
     };
-    match s3check::validate_input(&input) {
-        Ok(warnings) => {
-            for warning in warnings {
-                eprintln!("warning: {}: {}", warning.field, warning.message);
-            }
-        }
-        Err(errors) => {
-            let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            return Err(usage(lines.join("\n")));
-        }
+    let warnings = s3check::validate_input(&input).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        Failure::usage(lines.join("\n"))
+    })?;
+    // Said before the checks, which can take a while.
+    for warning in warnings {
+        warn(warning);
     }
-    let ctx = Context::load(global).map_err(|f| f.with_json(json_out))?;
+    let ctx = Context::load(global)?;
     // Whatever failed here is classed like any client error (a bad setting is the user's input,
     // not the network's), so the exit code comes from the one mapping in cli/exit.rs.
-    let http = Http::new(ctx.http_settings()).map_err(|e| Failure::of(&e, json_out))?;
+    let http = Http::new(ctx.http_settings()).map_err(|e| Failure::of(&e))?;
     let report = super::token::runtime()?.block_on(s3check::check_s3(&http, &input));
-    if json_out {
-        println!("{}", report_json(&report));
-    } else {
-        print_table(&report);
-    }
-    if report.any_denied() {
-        Err(Failure::new(
+    let verdict = if report.any_denied() {
+        Some(Failure::new(
             Exit::Rejected,
             "S3 refused a permission AEP needs: a connection with these credentials would not work",
         ))
     } else if report.any_failed() {
-        Err(Failure::new(
+        Some(Failure::new(
             Exit::Network,
             "S3 could not be reached for some checks: those permissions are not known",
         ))
     } else {
-        Ok(())
-    }
+        None
+    };
+    let text = fmt::from_fn(|f| table(f, &report));
+    Ok(Output::new(report_json(&report), text).ending_with(verdict))
 }
 
 fn non_empty(v: Option<String>) -> Option<String> {
@@ -147,32 +134,36 @@ fn detail_text(check: &PermissionCheck) -> String {
     }
 }
 
-fn print_table(report: &S3CheckReport) {
-    println!(
+fn table(f: &mut fmt::Formatter<'_>, report: &S3CheckReport) -> fmt::Result {
+    writeln!(
+        f,
         "S3 permissions AEP needs (requests signed for {}):",
         report.region_used
-    );
+    )?;
     let width = s3check::PERMISSIONS
         .iter()
         .map(|p| p.len())
         .max()
         .unwrap_or(0);
-    println!(
+    writeln!(
+        f,
         "  {:width$}  {:11}  {:22}  DETAIL",
         "PERMISSION", "RESULT", "AWS CODE"
-    );
+    )?;
     for check in &report.checks {
-        println!(
+        writeln!(
+            f,
             "  {:width$}  {:11}  {:22}  {}",
             check.permission,
             check.outcome.label(),
             check.outcome.code().unwrap_or("-"),
             detail_text(check)
-        );
+        )?;
     }
     if report.all_passed() {
-        println!("Every checked permission passed.");
+        writeln!(f, "Every checked permission passed.")?;
     }
+    Ok(())
 }
 
 #[cfg(test)]

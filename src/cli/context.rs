@@ -3,13 +3,13 @@
 use std::sync::OnceLock;
 
 use super::GlobalArgs;
-use super::output::Failure;
+use super::output::{Failure, note, warn};
 use crate::api::{HttpSettings, PlatformClient};
 use crate::model::{DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_SCOPES, Target};
 use crate::ops::token::{self, ClientSpec, Credential};
 use crate::secret::Secret;
 use crate::store::config::{Config, Profile};
-use crate::store::history::HistoryStore;
+use crate::store::history::{HistoryError, HistoryStore};
 use crate::store::paths::AppPaths;
 use crate::store::secrets::SecretStore;
 use crate::validate::{self, Field};
@@ -42,7 +42,7 @@ impl Context {
         let (config, notes) = Config::load_noting(&paths.config_file())
             .map_err(|e| Failure::usage(format!("{e}")))?;
         for note in notes {
-            eprintln!("warning: {note}");
+            warn(note);
         }
         let chosen = global
             .profile
@@ -55,12 +55,7 @@ impl Context {
         let profile = match &chosen {
             Some(name) => match config.profile(name) {
                 Some(p) => Some(p.clone()),
-                None => {
-                    return Err(Failure::usage(format!(
-                        "no profile named `{name}` in {}; `aep-s3-connect profile list` shows the ones there are",
-                        paths.config_file().display()
-                    )));
-                }
+                None => return Err(unknown_profile(&paths, name)),
             },
             None => None,
         };
@@ -95,10 +90,14 @@ impl Context {
 
     /// Opens the history, telling the user on stderr if an unreadable file was moved aside.
     pub fn history(&self) -> Result<HistoryStore, Failure> {
-        let (store, notice) =
-            HistoryStore::open(&self.paths.history_db()).map_err(|e| Failure::of(&e, false))?;
+        self.open_history().map_err(|e| Failure::of(&e))
+    }
+
+    /// [`Self::history`], with the store's own error (for an operation to word it).
+    pub fn open_history(&self) -> Result<HistoryStore, HistoryError> {
+        let (store, notice) = HistoryStore::open(&self.paths.history_db())?;
         if let Some(notice) = notice {
-            eprintln!("warning: {}", notice.message);
+            warn(notice.message);
         }
         Ok(store)
     }
@@ -109,29 +108,26 @@ impl Context {
     pub fn history_for_reading(&self) -> Result<(HistoryStore, bool), Failure> {
         let path = self.paths.history_db();
         let not_written = "shown as it is; pending records are not settled";
-        match HistoryStore::open(&path) {
-            Ok((store, notice)) => {
-                if let Some(notice) = notice {
-                    eprintln!("warning: {}", notice.message);
-                }
+        match self.open_history() {
+            Ok(store) => {
                 let read_only = store.is_read_only();
                 if read_only {
-                    eprintln!(
-                        "note: the history database {} is read-only: {not_written}",
+                    note(format_args!(
+                        "the history database {} is read-only: {not_written}",
                         path.display()
-                    );
+                    ));
                 }
                 Ok((store, read_only))
             }
             Err(error) if error.is_not_writable() && path.is_file() => {
                 match HistoryStore::open_read_only(&path) {
                     Ok((store, missing)) => {
-                        eprintln!(
-                            "note: the history database {} cannot be written here, so it was opened read-only: {not_written}",
+                        note(format_args!(
+                            "the history database {} cannot be written here, so it was opened read-only: {not_written}",
                             path.display()
-                        );
+                        ));
                         if let Some(missing) = missing {
-                            eprintln!("warning: {missing}");
+                            warn(missing);
                         }
                         Ok((store, true))
                     }
@@ -141,7 +137,7 @@ Reading it read-only failed too: {read_only}"
                     ))),
                 }
             }
-            Err(error) => Err(Failure::of(&error, false)),
+            Err(error) => Err(Failure::of(&error)),
         }
     }
 
@@ -171,13 +167,54 @@ Reading it read-only failed too: {read_only}"
             settings: self.http_settings(),
         };
         // The error's own way out (store the secret, or give it directly) is its remedy.
-        token::client(spec, || self.secrets().clone()).map_err(|e| Failure::of(&e, false))
+        token::client(spec, || self.secrets().clone()).map_err(|e| Failure::of(&e))
     }
+}
+
+/// There is no profile named `name` in the config file.
+pub fn unknown_profile(paths: &AppPaths, name: &str) -> Failure {
+    Failure::usage(format!(
+        "no profile named `{name}` in {}; `aep-s3-connect profile list` shows the ones there are",
+        paths.config_file().display()
+    ))
+}
+
+/// An AWS key as `create`, `check-s3` and `connections rotate` take it.
+pub struct AwsKey {
+    /// The access key ID, trimmed.
+    pub access_key_id: String,
+    /// The secret access key.
+    pub secret_key: Secret,
+    /// The session token, for temporary credentials.
+    pub session_token: Option<Secret>,
+}
+
+/// The AWS key: its ID from `--access-key-id` (or `AWS_ACCESS_KEY_ID`, which clap reads into
+/// it), its secrets as `aws_secrets` reads them.
+pub fn aws_key(
+    access_key_id: Option<&str>,
+    key_from_stdin: bool,
+    token_from_stdin: bool,
+) -> Result<AwsKey, Failure> {
+    let (secret_key, session_token) =
+        aws_secrets(key_from_stdin, token_from_stdin).map_err(Failure::usage)?;
+    let access_key_id = access_key_id
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| {
+            Failure::usage("no AWS access key ID: give --access-key-id or set AWS_ACCESS_KEY_ID")
+        })?
+        .to_owned();
+    Ok(AwsKey {
+        access_key_id,
+        secret_key,
+        session_token,
+    })
 }
 
 /// The AWS secret key and session token, from stdin (`--secret-key-stdin`: first line;
 /// `--session-token-stdin`: the next) or else `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`.
-pub fn aws_secrets(
+fn aws_secrets(
     key_from_stdin: bool,
     token_from_stdin: bool,
 ) -> Result<(Secret, Option<Secret>), String> {
@@ -243,8 +280,9 @@ fn resolve_target(global: &GlobalArgs, profile: Option<&Profile>) -> Result<Targ
     .collect();
     if !missing.is_empty() {
         return Err(format!(
-            "missing {}: add a profile (`aep-s3-connect profile add NAME --org-id ... --client-id ... --sandbox ...`) or set them",
-            missing.join(", ")
+            "missing {}: add a profile (`{}`) or set them",
+            missing.join(", "),
+            super::profile::ADD_PROFILE
         ));
     }
     let target = Target {

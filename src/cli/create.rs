@@ -1,14 +1,14 @@
 //! `aep-s3-connect create`.
 
-use clap::Args;
-use serde_json::json;
+use std::fmt;
 
-use super::GlobalArgs;
-use super::context::Context;
-use super::output::Failure;
-use super::{Exit, ToExit};
+use clap::Args;
+use serde_json::{Value, json};
+
+use super::context::{AwsKey, Context};
+use super::{Exit, Failure, GlobalArgs, Outcome, Output, ToExit};
 use crate::model::S3ConnectionInput;
-use crate::ops::{self, AfterCreate, CreateError};
+use crate::ops::{self, AfterCreate, CreateError, CreateSuccess};
 
 /// `create` options. Secrets come from the environment or stdin, never from arguments (which
 /// other users can read in the process list).
@@ -55,47 +55,15 @@ pub struct CreateArgs {
 }
 
 /// Runs `create`.
-pub fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
-    let json_out = args.json;
-    let usage = |m: String| Failure::usage(m).with_json(json_out);
-    let imported = imported_key(&args)?;
-    let (secret_key, session_token, access_key_id) = match imported {
-        Some(c) => (c.secret_key, c.session_token, Some(c.access_key_id)),
-        None => {
-            let (key, token) =
-                super::context::aws_secrets(args.secret_key_stdin, args.session_token_stdin)
-                    .map_err(usage)?;
-            (key, token, args.access_key_id)
-        }
-    };
-    let input = S3ConnectionInput {
-        name: args.name.trim().to_owned(),
-        description: args.description.filter(|d| !d.is_empty()),
-        access_key_id: access_key_id
-            .ok_or_else(|| {
-                usage("no AWS access key ID: give --access-key-id or set AWS_ACCESS_KEY_ID".into())
-            })?
-            .trim()
-            .to_owned(),
-        secret_key,
-        session_token,
-        bucket_name: args.bucket.filter(|v| !v.is_empty()),
-        folder_path: args.folder_path.filter(|v| !v.is_empty()),
-        service_url: args.service_url.filter(|v| !v.is_empty()),
-    };
-    // Bad input is reported before anything else is touched.
-    if let Err(errors) = crate::validate::s3_input(&input) {
-        return Err(Failure::of(&CreateError::Invalid(errors), json_out));
-    }
-    let ctx = Context::load(global).map_err(|f| f.with_json(json_out))?;
-    let history = ctx.history().map_err(|mut f| {
-        f.message = format!(
-            "could not record the attempt in the history, so nothing was sent: {}",
-            f.message
-        );
-        f.with_json(json_out)
-    })?;
-    let client = ctx.client().map_err(|f| f.with_json(json_out))?;
+pub fn run(global: &GlobalArgs, args: CreateArgs) -> Outcome {
+    let allow_duplicate = args.allow_duplicate;
+    let input = input(args)?;
+    let ctx = Context::load(global)?;
+    // The attempt is recorded before anything is sent: no history, no request.
+    let history = ctx
+        .open_history()
+        .map_err(|e| Failure::of(&CreateError::Store(e)))?;
+    let client = ctx.client()?;
     let runtime = super::token::runtime()?;
     let result = runtime.block_on(async {
         super::history::reconcile_quietly(&history, &client).await;
@@ -104,81 +72,119 @@ pub fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
             &client,
             &ctx.profile_name,
             &input,
-            args.allow_duplicate,
+            allow_duplicate,
         )
         .await
     });
     match result {
-        Ok(done) => {
-            for warning in &done.warnings {
-                eprintln!("warning: {}: {}", warning.field, warning.message);
-            }
-            if let Some(e) = &done.history_error {
-                eprintln!(
-                    "warning: the connection was created but its history record could not be completed: {e}"
-                );
-            }
-            let c = &done.connection;
-            let sandbox = &client.target().sandbox;
-            let duplicates = match &done.after {
-                AfterCreate::Duplicates(others) => others.as_slice(),
-                _ => &[],
-            };
-            if json_out {
-                let duplicates: Vec<_> = duplicates
-                    .iter()
-                    .map(|d| {
-                        json!({
-                            "id": d.id, "name": d.name, "createdAt": d.created_at,
-                            "createdBy": d.created_by, "createdClient": d.created_client,
-                        })
-                    })
-                    .collect();
-                println!(
-                    "{}",
-                    json!({
-                        "id": c.id, "etag": c.etag, "requestId": c.request_id,
-                        "sandbox": sandbox, "name": input.name,
-                        "reconciled": c.reconciled, "historyId": done.attempt.0,
-                        "duplicates": duplicates,
-                    })
-                );
-            } else {
-                println!(
-                    "Created S3 connection \"{}\" in sandbox {sandbox}",
-                    input.name
-                );
-                println!("  id:         {}", c.id);
-                println!("  etag:       {}", c.etag);
-                println!("  request ID: {}", c.request_id.as_deref().unwrap_or("-"));
-                if c.reconciled {
-                    println!(
-                        "  (Adobe's answer was lost; the connection was found by name, nothing was created twice)"
-                    );
-                }
-            }
-            match done.after.warning(&input.name, sandbox) {
-                Some(warning) if !duplicates.is_empty() => Err(Failure::warning(
-                    Exit::CreatedWithDuplicates,
-                    format!(
-                        "{warning}\nTo delete this one: aep-s3-connect connections delete {}",
-                        c.id
-                    ),
-                )),
-                Some(warning) => {
-                    eprintln!("warning: {warning}");
-                    Ok(())
-                }
-                None => Ok(()),
-            }
+        Ok(done) => Ok(created(&done, &input.name, &client.target().sandbox)),
+        Err(e) => Err(refused(&e)),
+    }
+}
+
+/// The connection to create, from the options, the environment and stdin: checked before
+/// anything else is touched.
+fn input(args: CreateArgs) -> Result<S3ConnectionInput, Failure> {
+    let key = match imported_key(&args)? {
+        Some(c) => AwsKey {
+            access_key_id: c.access_key_id.trim().to_owned(),
+            secret_key: c.secret_key,
+            session_token: c.session_token,
+        },
+        None => super::context::aws_key(
+            args.access_key_id.as_deref(),
+            args.secret_key_stdin,
+            args.session_token_stdin,
+        )?,
+    };
+    let input = S3ConnectionInput {
+        name: args.name.trim().to_owned(),
+        description: args.description.filter(|d| !d.is_empty()),
+        access_key_id: key.access_key_id,
+        secret_key: key.secret_key,
+        session_token: key.session_token,
+        bucket_name: args.bucket.filter(|v| !v.is_empty()),
+        folder_path: args.folder_path.filter(|v| !v.is_empty()),
+        service_url: args.service_url.filter(|v| !v.is_empty()),
+    };
+    crate::validate::s3_input(&input)
+        .map_err(|errors| Failure::of(&CreateError::Invalid(errors)))?;
+    Ok(input)
+}
+
+/// A create that made the connection: the connection, and what to look at. Another S3
+/// connection of the name made elsewhere meanwhile ends the command with exit 6.
+fn created(done: &CreateSuccess, name: &str, sandbox: &str) -> Output {
+    let c = &done.connection;
+    let duplicates = match &done.after {
+        AfterCreate::Duplicates(others) => others.as_slice(),
+        _ => &[],
+    };
+    let others: Vec<Value> = duplicates
+        .iter()
+        .map(|d| {
+            json!({
+                "id": d.id, "name": d.name, "createdAt": d.created_at,
+                "createdBy": d.created_by, "createdClient": d.created_client,
+            })
+        })
+        .collect();
+    let json = json!({
+        "id": c.id, "etag": c.etag, "requestId": c.request_id,
+        "sandbox": sandbox, "name": name,
+        "reconciled": c.reconciled, "historyId": done.attempt.0,
+        "duplicates": others,
+    });
+    let text = fmt::from_fn(|f| {
+        writeln!(f, "Created S3 connection \"{name}\" in sandbox {sandbox}")?;
+        writeln!(f, "  id:         {}", c.id)?;
+        writeln!(f, "  etag:       {}", c.etag)?;
+        writeln!(
+            f,
+            "  request ID: {}",
+            c.request_id.as_deref().unwrap_or("-")
+        )?;
+        if c.reconciled {
+            writeln!(
+                f,
+                "  (Adobe's answer was lost; the connection was found by name, nothing was created twice)"
+            )?;
         }
-        Err(ref e @ CreateError::Duplicate { ref existing, .. }) => Err(Failure::advised(
+        Ok(())
+    });
+    let mut warnings: Vec<String> = done.warnings.iter().map(ToString::to_string).collect();
+    warnings.extend(
+        done.history_error
+            .as_ref()
+            .map(|e| super::history::not_recorded("the connection was created", e)),
+    );
+    let ending = match done.after.warning(name, sandbox) {
+        Some(warning) if !duplicates.is_empty() => Some(Failure::warning(
+            Exit::CreatedWithDuplicates,
+            format!(
+                "{warning}\nTo delete this one: aep-s3-connect connections delete {}",
+                c.id
+            ),
+        )),
+        other => {
+            warnings.extend(other);
+            None
+        }
+    };
+    Output::new(json, text)
+        .warnings(warnings)
+        .ending_with(ending)
+}
+
+/// Why nothing was created, with the command line's way out where there is one.
+fn refused(e: &CreateError) -> Failure {
+    match e {
+        CreateError::Duplicate { existing, .. } => Failure::advised(
             e,
             format!(
                 "to look at it: aep-s3-connect connections show {}",
                 existing.id
             ),
-            json_out,
         )
         .with_detail(
             "existing",
@@ -186,30 +192,24 @@ pub fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
                 "id": existing.id, "name": existing.name,
                 "createdAt": existing.created_at, "createdBy": existing.created_by,
             }),
-        )),
-        Err(ref e @ CreateError::DuplicateCheck { ref error, .. }) => {
-            let advice = if e.exit() == Exit::Rejected {
-                error.hint().unwrap_or_default().to_owned()
-            } else {
-                "Try again when AEP answers".to_owned()
-            };
-            Err(Failure::advised(e, advice, json_out))
-        }
-        Err(e) => Err(Failure::of(&e, json_out)),
+        ),
+        // Adobe refused the lookup itself: its own hint says why.
+        CreateError::DuplicateCheck { .. } if e.exit() == Exit::Rejected => Failure::of(e),
+        // The remedy (create anyway) follows this hint.
+        CreateError::DuplicateCheck { .. } => Failure::advised(e, "Try again when AEP answers"),
+        _ => Failure::of(e),
     }
 }
 
 /// The key pair from `--aws-profile` or `--aws-csv`, if one was asked for.
 fn imported_key(args: &CreateArgs) -> Result<Option<crate::import::aws::AwsCredential>, Failure> {
     use crate::import::{self, aws};
-    let json_out = args.json;
     if let Some(profile) = &args.aws_profile {
-        let path = aws::default_credentials_path().ok_or_else(|| {
-            Failure::usage("no home directory: set AWS_SHARED_CREDENTIALS_FILE").with_json(json_out)
-        })?;
+        let path = aws::default_credentials_path()
+            .ok_or_else(|| Failure::usage("no home directory: set AWS_SHARED_CREDENTIALS_FILE"))?;
         let all = import::read_file(&path)
             .and_then(|text| aws::parse_credentials_ini(&text, &path.display().to_string()))
-            .map_err(|e| Failure::of(&e, json_out))?;
+            .map_err(|e| Failure::of(&e))?;
         let names: Vec<String> = all.iter().map(|c| c.label.clone()).collect();
         return all
             .into_iter()
@@ -225,7 +225,6 @@ fn imported_key(args: &CreateArgs) -> Result<Option<crate::import::aws::AwsCrede
                         names.join(", ")
                     }
                 ))
-                .with_json(json_out)
             });
     }
     if let Some(path) = &args.aws_csv {
@@ -238,7 +237,6 @@ fn imported_key(args: &CreateArgs) -> Result<Option<crate::import::aws::AwsCrede
                 Failure::advised(
                     &e,
                     "or give the key with --access-key-id and --secret-key-stdin",
-                    json_out,
                 )
             })?;
         return Ok(Some(key));

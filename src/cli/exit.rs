@@ -34,6 +34,11 @@ impl From<ErrorClass> for Exit {
 }
 
 impl Exit {
+    /// The number the process exits with.
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+
     /// The exit code of a failure.
     pub fn of(problem: &(impl Problem + ?Sized)) -> Self {
         problem.class().into()
@@ -47,7 +52,7 @@ pub trait ToExit {
 
     /// The exit code as the process returns it.
     fn exit_code(&self) -> i32 {
-        self.exit() as i32
+        self.exit().code()
     }
 }
 

@@ -1,15 +1,17 @@
 //! `aep-s3-connect history`.
 
+use std::fmt;
+
 use clap::Args;
 use serde_json::json;
 
-use super::GlobalArgs;
 use super::context::Context;
-use super::output::Failure;
+use super::output::{note, truncate, warn};
+use super::{Failure, GlobalArgs, Outcome, Output};
 use crate::api::PlatformClient;
 use crate::model::EpochMs;
 use crate::ops;
-use crate::store::history::{AttemptStatus, HistoryQuery, HistoryStore};
+use crate::store::history::{Attempt, AttemptStatus, HistoryError, HistoryQuery, HistoryStore};
 
 /// `history` options.
 #[derive(Debug, Args)]
@@ -35,12 +37,10 @@ pub struct HistoryArgs {
 }
 
 /// Runs `history`.
-pub fn run(global: &GlobalArgs, args: HistoryArgs) -> Result<(), Failure> {
-    let ctx = Context::load(global).map_err(|f| f.with_json(args.json))?;
+pub fn run(global: &GlobalArgs, args: HistoryArgs) -> Outcome {
+    let ctx = Context::load(global)?;
     // Reading needs no write access: a read-only data folder is read as it is.
-    let (history, read_only) = ctx
-        .history_for_reading()
-        .map_err(|f| f.with_json(args.json))?;
+    let (history, read_only) = ctx.history_for_reading()?;
     if !args.no_reconcile && !read_only && has_pending(&history) {
         // Pending records need AEP; without credentials they simply stay pending.
         match ctx.client() {
@@ -58,29 +58,30 @@ pub fn run(global: &GlobalArgs, args: HistoryArgs) -> Result<(), Failure> {
         limit: (args.limit > 0).then_some(args.limit),
         ..Default::default()
     };
-    let store_err = |e: crate::store::history::HistoryError| Failure::of(&e, args.json);
+    let store_err = |e: crate::store::history::HistoryError| Failure::of(&e);
     let items = history.search(&query).map_err(store_err)?;
     let total = history.count(&query).map_err(store_err)?;
-    if args.json {
-        println!("{}", json!({ "total": total, "items": items }));
-        return Ok(());
-    }
+    let text = fmt::from_fn(|f| table(f, &items, total, query.search.is_some()));
+    Ok(Output::new(json!({ "total": total, "items": items }), text))
+}
+
+/// The records as a table, newest first, with how many more there are.
+fn table(
+    f: &mut fmt::Formatter<'_>,
+    items: &[Attempt],
+    total: usize,
+    searched: bool,
+) -> fmt::Result {
     if items.is_empty() {
-        println!(
-            "No history records{}.",
-            if query.search.is_some() {
-                " match"
-            } else {
-                " yet"
-            }
-        );
-        return Ok(());
+        let why = if searched { " match" } else { " yet" };
+        return writeln!(f, "No history records{why}.");
     }
-    println!(
+    writeln!(
+        f,
         "{:<19}  {:<8}  {:<12}  {:<28}  {:<36}  DETAIL",
         "STARTED", "STATUS", "SANDBOX", "NAME", "CONNECTION ID"
-    );
-    for a in &items {
+    )?;
+    for a in items {
         let detail = match a.status {
             AttemptStatus::Failed => a
                 .error_message
@@ -100,7 +101,8 @@ pub fn run(global: &GlobalArgs, args: HistoryArgs) -> Result<(), Failure> {
                 .map(|b| format!("bucket {b}"))
                 .unwrap_or_default(),
         };
-        println!(
+        writeln!(
+            f,
             "{:<19}  {:<8}  {:<12}  {:<28}  {:<36}  {}",
             EpochMs(a.started_at_ms).local(),
             a.status.as_str(),
@@ -108,12 +110,17 @@ pub fn run(global: &GlobalArgs, args: HistoryArgs) -> Result<(), Failure> {
             truncate(&a.name, 28),
             a.connection_id.as_deref().unwrap_or("-"),
             detail
-        );
+        )?;
     }
     if total > items.len() {
-        println!("({} of {total} shown; --limit 0 shows all)", items.len());
+        writeln!(f, "({} of {total} shown; --limit 0 shows all)", items.len())?;
     }
     Ok(())
+}
+
+/// The warning of an operation that was done but could not be recorded: `done` says what.
+pub fn not_recorded(done: &str, error: &HistoryError) -> String {
+    format!("{done}, but the history could not record it: {error}")
 }
 
 fn has_pending(history: &HistoryStore) -> bool {
@@ -125,19 +132,9 @@ pub async fn reconcile_quietly(history: &HistoryStore, client: &PlatformClient) 
     match ops::reconcile_pending(history, client).await {
         Ok(results) => {
             for r in results {
-                eprintln!("note: {}", r.describe());
+                note(r.describe());
             }
         }
-        Err(e) => eprintln!("warning: could not reconcile pending records: {e}"),
-    }
-}
-
-fn truncate(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        s.to_owned()
-    } else {
-        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
-        t.push('…');
-        t
+        Err(e) => warn(format_args!("could not reconcile pending records: {e}")),
     }
 }

@@ -17,7 +17,7 @@ use clap::{Args, Parser, Subcommand};
 
 pub use context::Context;
 pub use exit::{Exit, ToExit};
-pub use output::Failure;
+pub use output::{Failure, Outcome, Output};
 
 /// Create Adobe Experience Platform base connections for Amazon S3.
 #[derive(Debug, Parser)]
@@ -122,14 +122,33 @@ pub struct EmulatorArgs {
     pub token_lifetime: u64,
 }
 
-/// Runs a command and returns the process exit code.
-pub fn run(global: GlobalArgs, command: Command) -> i32 {
-    let result = match command {
+impl Command {
+    /// Whether the command line asked for `--json`: read once, by [`run`], which prints the
+    /// command's result or failure accordingly.
+    pub fn json(&self) -> bool {
+        match self {
+            Self::Create(args) => args.json,
+            Self::History(args) => args.json,
+            Self::Profile(args) => args.json(),
+            Self::Token(args) => args.json,
+            Self::Sandboxes(args) => args.json,
+            Self::Connections(args) => args.json(),
+            Self::CheckS3(args) => args.json,
+            Self::Emulator(_) => false,
+        }
+    }
+}
+
+/// Runs a command, prints its result or failure (as one JSON object under `--json`, else as
+/// text) and returns the exit code.
+pub fn run(global: GlobalArgs, command: Command) -> Exit {
+    let json = command.json();
+    let outcome = match command {
         Command::Create(args) => create::run(&global, args),
         Command::History(args) => history::run(&global, args),
         Command::Profile(args) => profile::run(&global, args),
-        Command::Token(args) => token::run(&global, args),
-        Command::Sandboxes(args) => sandboxes::run(&global, args),
+        Command::Token(_) => token::run(&global),
+        Command::Sandboxes(_) => sandboxes::run(&global),
         Command::Connections(args) => connections::run(&global, args),
         Command::CheckS3(args) => check_s3::run(&global, args),
         Command::Emulator(args) => {
@@ -137,12 +156,13 @@ pub fn run(global: GlobalArgs, command: Command) -> i32 {
                 port: args.port,
                 token_lifetime_secs: args.token_lifetime,
             })
+            .map(|()| Output::default())
             .map_err(|e| Failure::new(Exit::Network, format!("{e:#}")))
         }
     };
-    match result {
-        Ok(()) => Exit::Ok as i32,
-        Err(failure) => failure.report(),
+    match outcome {
+        Ok(output) => output.print(json),
+        Err(failure) => failure.print(json),
     }
 }
 

@@ -1,12 +1,86 @@
-//! How commands print: human text on stdout, diagnostics on stderr, `--json` as one object.
+//! What a command hands back, and how it is printed: decided once, by [`super::run`], from
+//! whether `--json` was asked for. A command returns an [`Output`] (its result as JSON and as
+//! text, the warnings that go with it, and for the "done, but" cases the failure it ends with) or
+//! a [`Failure`]; no command prints its result itself. Human text goes to stdout, diagnostics to
+//! stderr, and under `--json` stdout carries exactly one JSON object: the result, or
+//! `{"error": {...}}`.
+//!
 //! Every failure is told one way: the error's message, its hint on a line of its own, and its
 //! class as the exit code.
 
-use serde_json::{Value, json};
+use std::fmt::Display;
+
+use serde_json::{Map, Value, json};
 
 use super::Exit;
-use crate::api::ClientError;
 use crate::error::{Problem, Remedy, join_hint};
+
+/// A command's result or its failure.
+pub type Outcome = Result<Output, Failure>;
+
+/// What a command that did its work prints.
+#[must_use]
+#[derive(Debug, Default)]
+pub struct Output {
+    /// The result under `--json` (`None` for a command that takes no `--json`).
+    json: Option<Value>,
+    /// The result as text for a person (lines, each ending in a newline).
+    text: String,
+    /// Told on stderr after the result.
+    warnings: Vec<String>,
+    /// The command printed its result but ends with this failure: its exit code, its message on
+    /// stderr, and no JSON of its own (the result is stdout's one object).
+    ending: Option<Failure>,
+}
+
+impl Output {
+    /// A result: `json` under `--json`, `text` otherwise.
+    pub fn new(json: Value, text: impl Display) -> Self {
+        Self {
+            json: Some(json),
+            text: text.to_string(),
+            ..Self::default()
+        }
+    }
+
+    /// The result of a command that takes no `--json`.
+    pub fn text(text: impl Display) -> Self {
+        Self {
+            text: text.to_string(),
+            ..Self::default()
+        }
+    }
+
+    /// Adds warnings, told on stderr after the result.
+    pub fn warnings<W: Display>(mut self, warnings: impl IntoIterator<Item = W>) -> Self {
+        self.warnings
+            .extend(warnings.into_iter().map(|w| w.to_string()));
+        self
+    }
+
+    /// The "done, but" cases: the result is printed, then the command ends with `failure` (a
+    /// list cut short, a permission S3 denied, a duplicate made elsewhere).
+    pub fn ending_with(mut self, failure: Option<Failure>) -> Self {
+        self.ending = failure;
+        self
+    }
+
+    /// Prints the result (as JSON when `json`), its warnings and its failure, if any; returns
+    /// the exit code.
+    pub(super) fn print(self, json: bool) -> Exit {
+        match (json, &self.json) {
+            (true, Some(value)) => println!("{value}"),
+            _ => print!("{}", self.text),
+        }
+        for warning in &self.warnings {
+            warn(warning);
+        }
+        match self.ending {
+            Some(failure) => failure.print(false),
+            None => Exit::Ok,
+        }
+    }
+}
 
 /// A command's failure: the exit code and what to tell the user.
 #[derive(Debug)]
@@ -15,24 +89,29 @@ pub struct Failure {
     pub exit: Exit,
     /// The message (may span lines; `hint:` lines included).
     pub message: String,
-    /// JSON to print on stdout when `--json` was asked for.
-    pub json: Option<Value>,
+    /// The object printed under `"error"` with `--json`.
+    error: Map<String, Value>,
     /// Told as a warning, not an error: the command did its work, with something to look at.
-    pub warning: bool,
+    warning: bool,
 }
 
 impl Failure {
     /// A failure with a message.
     pub fn new(exit: Exit, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mut error = Map::new();
+        error.insert("exitCode".into(), json!(exit.code()));
+        error.insert("message".into(), json!(message));
         Self {
             exit,
-            message: message.into(),
-            json: None,
+            message,
+            error,
             warning: false,
         }
     }
 
-    /// The command did its work, but ends with `exit` and this warning.
+    /// The command did its work, but ends with `exit` and this warning (with
+    /// [`Output::ending_with`]).
     pub fn warning(exit: Exit, message: impl Into<String>) -> Self {
         Self {
             warning: true,
@@ -50,37 +129,19 @@ impl Failure {
         Self::new(Exit::Store, message)
     }
 
-    /// Attaches the JSON error object printed under `--json`.
-    pub fn with_json(mut self, json: bool) -> Self {
-        if json {
-            self.json = Some(json!({
-                "error": {
-                    "exitCode": self.exit as i32,
-                    "message": self.message,
-                }
-            }));
-        }
-        self
-    }
-
-    /// From a domain error: the exit code of its class, its message with its hint, and under
-    /// `--json` Adobe's status, code and request ID when Adobe answered.
-    pub fn of(problem: &(impl Problem + ?Sized), json: bool) -> Self {
-        Self::build(problem, problem.hint(), json)
+    /// From a domain error: the exit code of its class, its message with its hint, and in the
+    /// JSON Adobe's status, code and request ID when Adobe answered.
+    pub fn of(problem: &(impl Problem + ?Sized)) -> Self {
+        Self::build(problem, problem.hint())
     }
 
     /// [`Self::of`] with this front end's own advice in place of the error's hint (a flag to
     /// pass, a command to run).
-    pub fn advised(problem: &(impl Problem + ?Sized), hint: impl Into<String>, json: bool) -> Self {
-        Self::build(problem, Some(hint.into()), json)
+    pub fn advised(problem: &(impl Problem + ?Sized), hint: impl Into<String>) -> Self {
+        Self::build(problem, Some(hint.into()))
     }
 
-    /// From a client error, with status, code, request ID and hint in the JSON.
-    pub fn client(error: &ClientError, json: bool) -> Self {
-        Self::of(error, json)
-    }
-
-    fn build(problem: &(impl Problem + ?Sized), hint: Option<String>, json: bool) -> Self {
+    fn build(problem: &(impl Problem + ?Sized), hint: Option<String>) -> Self {
         let text = problem.to_string();
         // The error's way out, in this front end's terms, after its own hint.
         let hint = match (hint, problem.remedy().map(|r| remedy_text(&r))) {
@@ -88,43 +149,47 @@ impl Failure {
             (None, Some(r)) => Some(r),
             (h, _) => h,
         };
+        let answer = problem.answer();
         let mut failure = Self::new(Exit::of(problem), join_hint(text.clone(), hint.as_deref()));
-        if json {
-            let answer = problem.answer();
-            let mut error = json!({
-                "exitCode": failure.exit as i32,
-                // Adobe's answer spans lines (its hint among them): its first line is the message.
-                "message": if answer.is_some() { first_line(&text) } else { text },
-            });
-            if let Some(answer) = answer {
-                error["status"] = json!(answer.status);
-                error["code"] = json!(answer.code);
-                error["requestId"] = json!(answer.request_id);
-            }
-            if answer.is_some() || hint.is_some() {
-                error["hint"] = json!(hint);
-            }
-            failure.json = Some(json!({ "error": error }));
+        // Adobe's answer spans lines (its hint among them): its first line is the message.
+        let message = if answer.is_some() {
+            text.lines().next().unwrap_or_default().to_owned()
+        } else {
+            text
+        };
+        failure.error.insert("message".into(), json!(message));
+        if let Some(answer) = answer {
+            failure = failure
+                .with_detail("status", json!(answer.status))
+                .with_detail("code", json!(answer.code))
+                .with_detail("requestId", json!(answer.request_id));
+        }
+        if answer.is_some() || hint.is_some() {
+            failure = failure.with_detail("hint", json!(hint));
         }
         failure
     }
 
-    /// Adds `value` under `key` to the JSON error object, when there is one.
+    /// Adds `value` under `key` to the JSON error object.
     pub fn with_detail(mut self, key: &str, value: Value) -> Self {
-        if let Some(obj) = self.json.as_mut().and_then(|j| j.get_mut("error")) {
-            obj[key] = value;
-        }
+        self.error.insert(key.to_owned(), value);
         self
     }
 
-    /// Prints the failure and returns its exit code.
-    pub fn report(self) -> i32 {
-        if let Some(json) = &self.json {
-            println!("{json}");
+    /// The JSON error object (what `--json` prints under `"error"`).
+    pub fn error_json(&self) -> Value {
+        Value::Object(self.error.clone())
+    }
+
+    /// Prints the failure (`{"error": {...}}` on stdout when `json`, the message on stderr) and
+    /// returns its exit code.
+    pub(super) fn print(self, json: bool) -> Exit {
+        if json {
+            println!("{}", json!({ "error": self.error }));
         }
         let label = if self.warning { "warning" } else { "error" };
         eprintln!("{label}: {}", self.message);
-        self.exit as i32
+        self.exit
     }
 }
 
@@ -145,14 +210,44 @@ pub fn remedy_text(remedy: &Remedy) -> String {
     }
 }
 
-/// The first line of `text`.
-pub fn first_line(text: &str) -> String {
-    text.lines().next().unwrap_or_default().to_owned()
+/// Tells a warning on stderr at once: one that bears on what comes next (a question, a long
+/// check) or that no result carries. A result's own warnings go in [`Output::warnings`].
+pub fn warn(message: impl Display) {
+    eprintln!("warning: {message}");
 }
 
-/// Prints each warning on stderr.
-pub fn warn_all(warnings: &[String]) {
-    for warning in warnings {
-        eprintln!("warning: {warning}");
+/// Tells a note on stderr at once: something done on the way that the user may want to know.
+pub fn note(message: impl Display) {
+    eprintln!("note: {message}");
+}
+
+/// `s` cut to `width` characters for a table column, the cut marked with `…`.
+pub fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_marks_the_cut() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
+    }
+
+    #[test]
+    fn a_plain_failure_has_its_exit_code_and_message_in_json() {
+        let f = Failure::usage("bad").with_detail("field", json!("name"));
+        assert_eq!(
+            f.error_json(),
+            json!({"exitCode": 2, "message": "bad", "field": "name"})
+        );
     }
 }

@@ -1,11 +1,12 @@
 //! `aep-s3-connect profile add|list|show|remove|use`.
 
+use std::fmt;
+
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use super::GlobalArgs;
 use super::context::Context;
-use super::output::{Failure, warn_all};
+use super::{Failure, GlobalArgs, Outcome, Output};
 use crate::api::sandboxes::{KindBasis, SandboxKind};
 use crate::model::{
     DEFAULT_IMS_URL, DEFAULT_PLATFORM_URL, DEFAULT_PRODUCTION_SANDBOX, DEFAULT_SCOPES,
@@ -16,6 +17,9 @@ use crate::store::config::Profile;
 use crate::store::sandboxes::KnownSandboxes;
 use crate::store::secrets::SecretKind;
 use crate::validate;
+
+/// How to add a profile, as every message that asks for one shows it.
+pub const ADD_PROFILE: &str = "aep-s3-connect profile add NAME --org-id ID@AdobeOrg --client-id ID --sandbox SANDBOX --client-secret-stdin";
 
 /// `profile` options.
 #[derive(Debug, Args)]
@@ -83,8 +87,20 @@ pub enum ProfileAction {
     },
 }
 
+impl ProfileArgs {
+    /// Whether `--json` was asked for (`list` and `show` take it).
+    pub fn json(&self) -> bool {
+        match &self.action {
+            ProfileAction::List { json } | ProfileAction::Show { json, .. } => *json,
+            ProfileAction::Add { .. }
+            | ProfileAction::Remove { .. }
+            | ProfileAction::Use { .. } => false,
+        }
+    }
+}
+
 /// Runs `profile`.
-pub fn run(global: &GlobalArgs, args: ProfileArgs) -> Result<(), Failure> {
+pub fn run(global: &GlobalArgs, args: ProfileArgs) -> Outcome {
     // Profile commands name their profile themselves; --profile/AEP_S3_CONNECT_PROFILE must not
     // make them fail when it names one that does not exist yet.
     let ctx = Context::load(&GlobalArgs {
@@ -111,20 +127,18 @@ pub fn run(global: &GlobalArgs, args: ProfileArgs) -> Result<(), Failure> {
                 client_secret_index,
             },
         ),
-        ProfileAction::List { json } => {
-            list(&ctx, json);
-            Ok(())
-        }
-        ProfileAction::Show { name, json } => show(&ctx, name, json),
+        ProfileAction::List { .. } => Ok(list(&ctx)),
+        ProfileAction::Show { name, .. } => show(&ctx, name),
         ProfileAction::Remove { name } => remove(&ctx, &name),
-        ProfileAction::Use { name } => {
-            let mut config = ctx.config.clone();
-            profiles::activate(&mut config, &ctx.paths.config_file(), &name)
-                .map_err(|e| Failure::of(&e, false))?;
-            println!("Active profile: {name}");
-            Ok(())
-        }
+        ProfileAction::Use { name } => activate(&ctx, &name),
     }
+}
+
+/// `profile use`.
+fn activate(ctx: &Context, name: &str) -> Outcome {
+    let mut config = ctx.config.clone();
+    profiles::activate(&mut config, &ctx.paths.config_file(), name).map_err(|e| Failure::of(&e))?;
+    Ok(Output::text(format_args!("Active profile: {name}\n")))
 }
 
 /// What `profile add` was given.
@@ -139,14 +153,14 @@ struct AddArgs {
 
 /// `profile add`: the profile from the flags over the console JSON over the profile of that name
 /// (if any) over the defaults, validated before stdin is read, its secret in the keyring first.
-fn add(ctx: &Context, global: &GlobalArgs, args: AddArgs) -> Result<(), Failure> {
-    let failure = |e: ProfileError| Failure::of(&e, false);
+fn add(ctx: &Context, global: &GlobalArgs, args: AddArgs) -> Outcome {
+    let failure = |e: ProfileError| Failure::of(&e);
     let name = args.name;
     validate::profile_name(&name).map_err(|e| failure(ProfileError::Invalid(vec![e])))?;
     let mut config = ctx.config.clone();
     let existing = config.profile(&name).cloned();
     let console = match &args.from_console_json {
-        Some(path) => Some(profiles::read_console_json(path).map_err(|e| Failure::of(&e, false))?),
+        Some(path) => Some(profiles::read_console_json(path).map_err(|e| Failure::of(&e))?),
         None => None,
     };
     // The file's secret, chosen before anything is stored: of two, the user picks.
@@ -194,9 +208,8 @@ fn add(ctx: &Context, global: &GlobalArgs, args: AddArgs) -> Result<(), Failure>
         },
     )
     .map_err(failure)?;
-    warn_all(&saved.warnings);
-    println!(
-        "Saved profile {name}{}{}",
+    let text = format!(
+        "Saved profile {name}{}{}\n",
         if saved.stored_secret {
             " (client secret in the OS keyring)"
         } else {
@@ -208,7 +221,7 @@ fn add(ctx: &Context, global: &GlobalArgs, args: AddArgs) -> Result<(), Failure>
             ""
         }
     );
-    Ok(())
+    Ok(Output::text(text).warnings(saved.warnings))
 }
 
 /// Each field from its flag, else from `base`, else its default; org and client ID have none.
@@ -285,79 +298,72 @@ fn production_mark(kind: SandboxKind) -> String {
 }
 
 /// `profile list`.
-fn list(ctx: &Context, json_out: bool) {
+fn list(ctx: &Context) -> Output {
     let config = &ctx.config;
-    let active = config.active_profile.clone();
-    if json_out {
-        let items: Vec<_> = config
-            .profiles
-            .iter()
-            .map(|p| {
-                json!({"name": p.name, "orgId": p.org_id, "clientId": p.client_id, "sandbox": p.sandbox,
-                    "platformUrl": p.platform_url, "imsUrl": p.ims_url,
-                    "active": active.as_deref() == Some(p.name.as_str()), "sandboxKind": kind_of(ctx, p)})
-            })
-            .collect();
-        println!("{}", json!({ "active": active, "profiles": items }));
-    } else if config.profiles.is_empty() {
-        println!(
-            "No profiles. Add one: aep-s3-connect profile add NAME --org-id ID@AdobeOrg --client-id ID --sandbox SANDBOX --client-secret-stdin"
-        );
-    } else {
+    let active = config.active_profile.as_deref();
+    let is_active = |p: &Profile| active == Some(p.name.as_str());
+    let items: Vec<_> = config
+        .profiles
+        .iter()
+        .map(|p| {
+            json!({"name": p.name, "orgId": p.org_id, "clientId": p.client_id, "sandbox": p.sandbox,
+                "platformUrl": p.platform_url, "imsUrl": p.ims_url,
+                "active": is_active(p), "sandboxKind": kind_of(ctx, p)})
+        })
+        .collect();
+    let text = fmt::from_fn(|f| {
+        if config.profiles.is_empty() {
+            return writeln!(f, "No profiles. Add one: {ADD_PROFILE}");
+        }
         for p in &config.profiles {
-            let mark = if active.as_deref() == Some(p.name.as_str()) {
-                "*"
-            } else {
-                " "
-            };
-            println!(
+            let mark = if is_active(p) { "*" } else { " " };
+            writeln!(
+                f,
                 "{mark} {:<20} {:<40} sandbox {}{}",
                 p.name,
                 p.org_id,
                 p.sandbox,
                 production_mark(kind_of(ctx, p))
-            );
+            )?;
         }
-    }
+        Ok(())
+    });
+    Output::new(json!({ "active": active, "profiles": items }), text)
 }
 
 /// `profile show`.
-fn show(ctx: &Context, name: Option<String>, json_out: bool) -> Result<(), Failure> {
+fn show(ctx: &Context, name: Option<String>) -> Outcome {
     let config = &ctx.config;
     let name = name
         .or_else(|| config.active_profile.clone())
         .ok_or_else(|| Failure::usage("no active profile: name one"))?;
     let p = config
         .profile(&name)
-        .ok_or_else(|| Failure::usage(format!("no profile named `{name}`")))?;
+        .ok_or_else(|| super::context::unknown_profile(&ctx.paths, &name))?;
     let secret_state = match ctx.secrets().get(&name, SecretKind::ClientSecret) {
         Ok(Some(_)) => format!("stored in {}", ctx.secrets().backend()),
         Ok(None) => "not stored".to_owned(),
         Err(e) => format!("unknown: {e}"),
     };
     let kind = kind_of(ctx, p);
-    if json_out {
-        println!(
-            "{}",
-            json!({"name": p.name, "orgId": p.org_id, "clientId": p.client_id, "sandbox": p.sandbox,
-            "platformUrl": p.platform_url, "imsUrl": p.ims_url, "scopes": p.scopes, "clientSecret": secret_state,
-            "sandboxKind": kind})
-        );
-    } else {
-        println!("name:          {}", p.name);
-        println!("org ID:        {}", p.org_id);
-        println!("client ID:     {}", p.client_id);
-        println!("sandbox:       {}{}", p.sandbox, production_mark(kind));
-        println!("platform URL:  {}", p.platform_url);
-        println!("IMS URL:       {}", p.ims_url);
-        println!("scopes:        {}", p.scopes);
-        println!("client secret: {secret_state}");
-    }
-    Ok(())
+    let json = json!({"name": p.name, "orgId": p.org_id, "clientId": p.client_id, "sandbox": p.sandbox,
+        "platformUrl": p.platform_url, "imsUrl": p.ims_url, "scopes": p.scopes, "clientSecret": secret_state,
+        "sandboxKind": kind});
+    let text = fmt::from_fn(|f| {
+        writeln!(f, "name:          {}", p.name)?;
+        writeln!(f, "org ID:        {}", p.org_id)?;
+        writeln!(f, "client ID:     {}", p.client_id)?;
+        writeln!(f, "sandbox:       {}{}", p.sandbox, production_mark(kind))?;
+        writeln!(f, "platform URL:  {}", p.platform_url)?;
+        writeln!(f, "IMS URL:       {}", p.ims_url)?;
+        writeln!(f, "scopes:        {}", p.scopes)?;
+        writeln!(f, "client secret: {secret_state}")
+    });
+    Ok(Output::new(json, text))
 }
 
 /// `profile remove`.
-fn remove(ctx: &Context, name: &str) -> Result<(), Failure> {
+fn remove(ctx: &Context, name: &str) -> Outcome {
     let mut config = ctx.config.clone();
     let warnings = profiles::remove(
         &mut config,
@@ -365,8 +371,6 @@ fn remove(ctx: &Context, name: &str) -> Result<(), Failure> {
         || ctx.secrets().clone(),
         name,
     )
-    .map_err(|e| Failure::of(&e, false))?;
-    warn_all(&warnings);
-    println!("Removed profile {name}");
-    Ok(())
+    .map_err(|e| Failure::of(&e))?;
+    Ok(Output::text(format_args!("Removed profile {name}\n")).warnings(warnings))
 }

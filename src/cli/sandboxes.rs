@@ -1,11 +1,13 @@
 //! `aep-s3-connect sandboxes`: the sandboxes the credential may use.
 
+use std::fmt;
+
 use clap::Args;
 use serde_json::json;
 
-use super::GlobalArgs;
 use super::context::Context;
-use super::output::Failure;
+use super::output::note;
+use super::{Failure, GlobalArgs, Outcome, Output};
 use crate::api::sandboxes::Sandbox;
 
 /// Stands in for a sandbox when none is configured: listing sandboxes sends no sandbox header,
@@ -22,46 +24,45 @@ pub struct SandboxesArgs {
 }
 
 /// Runs `sandboxes`.
-pub fn run(global: &GlobalArgs, args: SandboxesArgs) -> Result<(), Failure> {
-    let json_out = args.json;
-    let (ctx, current) = context_without_sandbox(global).map_err(|f| f.with_json(json_out))?;
-    let client = ctx.client().map_err(|f| f.with_json(json_out))?;
+pub fn run(global: &GlobalArgs) -> Outcome {
+    let (ctx, current) = context_without_sandbox(global)?;
+    let client = ctx.client()?;
     let runtime = super::token::runtime()?;
     let sandboxes = runtime
         .block_on(crate::ops::sandboxes::list(
             &client,
             &ctx.paths.sandboxes_file(),
         ))
-        .map_err(|e| Failure::client(&e, json_out))?;
-    if json_out {
-        let items: Vec<_> = sandboxes
-            .iter()
-            .map(|s| {
-                json!({
-                    "name": s.name, "title": s.title, "type": s.sandbox_type,
-                    "production": s.is_production(), "state": s.state, "region": s.region,
-                    "isDefault": s.is_default,
-                })
+        .map_err(|e| Failure::of(&e))?;
+    let items: Vec<_> = sandboxes
+        .iter()
+        .map(|s| {
+            json!({
+                "name": s.name, "title": s.title, "type": s.sandbox_type,
+                "production": s.is_production(), "state": s.state, "region": s.region,
+                "isDefault": s.is_default,
             })
-            .collect();
-        println!("{}", json!({ "current": current, "sandboxes": items }));
-        return Ok(());
-    }
-    print_table(&sandboxes, current.as_deref());
-    Ok(())
+        })
+        .collect();
+    let text = fmt::from_fn(|f| table(f, &sandboxes, current.as_deref()));
+    Ok(Output::new(
+        json!({ "current": current, "sandboxes": items }),
+        text,
+    ))
 }
 
-fn print_table(sandboxes: &[Sandbox], current: Option<&str>) {
+fn table(f: &mut fmt::Formatter<'_>, sandboxes: &[Sandbox], current: Option<&str>) -> fmt::Result {
     if sandboxes.is_empty() {
-        println!(
+        return writeln!(
+            f,
             "This credential may use no sandbox: give its Developer Console project an Experience Platform product profile."
         );
-        return;
     }
-    println!(
+    writeln!(
+        f,
         "{:<2} {:<24}  {:<28}  {:<12}  {:<9}  {:<7}  NOTE",
         "", "NAME", "TITLE", "TYPE", "STATE", "REGION"
-    );
+    )?;
     for s in sandboxes {
         let mut notes = Vec::new();
         if s.is_default {
@@ -75,7 +76,8 @@ fn print_table(sandboxes: &[Sandbox], current: Option<&str>) {
         } else {
             or_dash(s.sandbox_type.as_deref()).to_owned()
         };
-        println!(
+        writeln!(
+            f,
             "{:<2} {:<24}  {:<28}  {:<12}  {:<9}  {:<7}  {}",
             if current == Some(s.name.as_str()) {
                 "*"
@@ -88,13 +90,15 @@ fn print_table(sandboxes: &[Sandbox], current: Option<&str>) {
             or_dash(s.state.as_deref()),
             or_dash(s.region.as_deref()),
             notes.join(", ")
-        );
+        )?;
     }
     if current.is_some() {
-        println!(
+        writeln!(
+            f,
             "(* the sandbox in use; another one: --sandbox NAME, AEP_SANDBOX or `profile add ... --sandbox`)"
-        );
+        )?;
     }
+    Ok(())
 }
 
 /// The context, and the configured sandbox if there is one. A missing sandbox does not stop
@@ -113,7 +117,7 @@ fn context_without_sandbox(global: &GlobalArgs) -> Result<(Context, Option<Strin
             match ctx.target() {
                 Ok(_) => {
                     if global.sandbox.is_some() {
-                        eprintln!("note: {}", original.message);
+                        note(&original.message);
                     }
                     Ok((ctx, None))
                 }

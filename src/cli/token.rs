@@ -3,10 +3,8 @@
 use clap::Args;
 use serde_json::json;
 
-use super::Exit;
-use super::GlobalArgs;
 use super::context::Context;
-use super::output::Failure;
+use super::{Exit, Failure, GlobalArgs, Outcome, Output};
 use crate::model::EpochMs;
 
 /// `token` options.
@@ -31,15 +29,15 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 }
 
 /// Runs `token`: gets a token (cached or new) and prints its expiry, never the token.
-pub fn run(global: &GlobalArgs, args: TokenArgs) -> Result<(), Failure> {
-    let ctx = Context::load(global).map_err(|f| f.with_json(args.json))?;
-    let client = ctx.client().map_err(|f| f.with_json(args.json))?;
+pub fn run(global: &GlobalArgs) -> Outcome {
+    let ctx = Context::load(global)?;
+    let client = ctx.client()?;
     let tokens = client.tokens().clone();
     // Only a token given in AEP_ACCESS_TOKEN cannot be renewed.
     let fixed = !tokens.can_renew();
     let token = runtime()?
         .block_on(tokens.token())
-        .map_err(|e| Failure::client(&e, args.json))?;
+        .map_err(|e| Failure::of(&e))?;
     let source = if fixed {
         "env"
     } else if tokens.ims_calls() > 0 {
@@ -48,29 +46,23 @@ pub fn run(global: &GlobalArgs, args: TokenArgs) -> Result<(), Failure> {
         "cache"
     };
     let expires = (token.expires_at_ms != i64::MAX).then_some(token.expires_at_ms);
-    if args.json {
-        println!(
-            "{}",
-            json!({
-                "expiresAtMs": expires,
-                "expiresAt": expires.map(|ms| EpochMs(ms).local()),
-                "source": source,
-                "profile": ctx.profile_name,
-            })
-        );
-    } else {
-        match expires {
-            Some(ms) => println!(
-                "Token for {} valid until {} ({})",
-                ctx.profile_name,
-                EpochMs(ms).local(),
-                match source {
-                    "ims" => "new from IMS",
-                    _ => "cached",
-                }
-            ),
-            None => println!("Using AEP_ACCESS_TOKEN (its expiry is not known)"),
-        }
-    }
-    Ok(())
+    let json = json!({
+        "expiresAtMs": expires,
+        "expiresAt": expires.map(|ms| EpochMs(ms).local()),
+        "source": source,
+        "profile": ctx.profile_name,
+    });
+    let text = match expires {
+        Some(ms) => format!(
+            "Token for {} valid until {} ({})\n",
+            ctx.profile_name,
+            EpochMs(ms).local(),
+            match source {
+                "ims" => "new from IMS",
+                _ => "cached",
+            }
+        ),
+        None => "Using AEP_ACCESS_TOKEN (its expiry is not known)\n".to_owned(),
+    };
+    Ok(Output::new(json, text))
 }

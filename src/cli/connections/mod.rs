@@ -4,16 +4,19 @@
 mod explore;
 mod modify;
 
+use std::fmt;
+
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::GlobalArgs;
 use super::context::Context;
-use super::output::Failure;
+use super::output::truncate;
+use super::{Failure, GlobalArgs, Outcome, Output};
 use crate::api::PlatformClient;
+use crate::api::connection::ConnectionSpec;
 use crate::api::explore::FileType;
 use crate::model::EpochMs;
-use crate::ops::connections::{self as manage, MergedConnection, MergedKind};
+use crate::ops::connections::{self as manage, Inspected, KeyUse, MergedConnection, MergedKind};
 
 use crate::store::history::HistoryStore;
 use explore::explore;
@@ -136,38 +139,54 @@ pub struct FindKeyArgs {
     pub json: bool,
 }
 
-/// Runs a `connections` subcommand.
-pub fn run(global: &GlobalArgs, args: ConnectionsArgs) -> Result<(), Failure> {
-    match args.command {
-        ConnectionsCommand::List(a) => list(global, a),
-        ConnectionsCommand::Show(a) => show(global, a),
-        ConnectionsCommand::Explore(a) => explore(global, a),
-        ConnectionsCommand::Rotate(a) => rotate(global, a),
-        ConnectionsCommand::Delete(a) => delete(global, a),
-        ConnectionsCommand::FindKey(a) => find_key(global, a),
-        ConnectionsCommand::Spec(a) => spec(global, a),
+impl ConnectionsArgs {
+    /// Whether `--json` was asked for.
+    pub fn json(&self) -> bool {
+        match &self.command {
+            ConnectionsCommand::List(a) => a.json,
+            ConnectionsCommand::Show(a) => a.json,
+            ConnectionsCommand::Explore(a) => a.json,
+            ConnectionsCommand::Rotate(a) => a.json,
+            ConnectionsCommand::Delete(a) => a.json,
+            ConnectionsCommand::FindKey(a) => a.json,
+            ConnectionsCommand::Spec(a) => a.json,
+        }
     }
 }
 
-fn spec(global: &GlobalArgs, args: SpecArgs) -> Result<(), Failure> {
-    let json_out = args.json;
-    let s = session(global, json_out)?;
+/// Runs a `connections` subcommand.
+pub fn run(global: &GlobalArgs, args: ConnectionsArgs) -> Outcome {
+    match args.command {
+        ConnectionsCommand::List(_) => list(global),
+        ConnectionsCommand::Show(a) => show(global, &a.id),
+        ConnectionsCommand::Explore(a) => explore(global, a),
+        ConnectionsCommand::Rotate(a) => rotate(global, a),
+        ConnectionsCommand::Delete(a) => delete(global, a),
+        ConnectionsCommand::FindKey(a) => find_key(global, &a.access_key_id),
+        ConnectionsCommand::Spec(_) => spec(global),
+    }
+}
+
+fn spec(global: &GlobalArgs) -> Outcome {
+    let s = session(global)?;
     let spec = s
         .runtime
         .block_on(s.client.s3_connection_spec())
-        .map_err(|e| Failure::client(&e, json_out))?;
-    if json_out {
-        println!("{}", json!(spec));
-        return Ok(());
-    }
-    println!(
+        .map_err(|e| Failure::of(&e))?;
+    let text = fmt::from_fn(|f| spec_text(f, &spec));
+    Ok(Output::new(json!(spec), text))
+}
+
+fn spec_text(f: &mut fmt::Formatter<'_>, spec: &ConnectionSpec) -> fmt::Result {
+    writeln!(
+        f,
         "Connection spec {} ({}, version {}):",
         spec.id,
         spec.name,
         spec.version.as_deref().unwrap_or("-")
-    );
+    )?;
     for auth in &spec.auth_specs {
-        println!("  auth spec \"{}\":", auth.name);
+        writeln!(f, "  auth spec \"{}\":", auth.name)?;
         for p in &auth.params {
             let mut marks = Vec::new();
             if p.required {
@@ -181,11 +200,12 @@ fn spec(global: &GlobalArgs, args: SpecArgs) -> Result<(), Failure> {
             } else {
                 marks.join(", ")
             };
-            println!(
+            writeln!(
+                f,
                 "    {:<16} {marks:<18} {}",
                 p.name,
                 p.description.as_deref().unwrap_or("")
-            );
+            )?;
         }
     }
     Ok(())
@@ -199,10 +219,10 @@ struct Remote {
     runtime: tokio::runtime::Runtime,
 }
 
-fn session(global: &GlobalArgs, json_out: bool) -> Result<Remote, Failure> {
-    let ctx = Context::load(global).map_err(|f| f.with_json(json_out))?;
-    let history = ctx.history().map_err(|f| f.with_json(json_out))?;
-    let client = ctx.client().map_err(|f| f.with_json(json_out))?;
+fn session(global: &GlobalArgs) -> Result<Remote, Failure> {
+    let ctx = Context::load(global)?;
+    let history = ctx.history()?;
+    let client = ctx.client()?;
     let runtime = super::token::runtime()?;
     Ok(Remote {
         ctx,
@@ -212,60 +232,60 @@ fn session(global: &GlobalArgs, json_out: bool) -> Result<Remote, Failure> {
     })
 }
 
-fn list(global: &GlobalArgs, args: ListArgs) -> Result<(), Failure> {
-    let json_out = args.json;
-    let s = session(global, json_out)?;
+fn list(global: &GlobalArgs) -> Outcome {
+    let s = session(global)?;
     let view = s.runtime.block_on(async {
         super::history::reconcile_quietly(&s.history, &s.client).await;
         manage::connections_view(&s.history, &s.client).await
     });
-    let view = view.map_err(|e| Failure::of(&e, json_out))?;
-    let target = s.client.target();
+    let view = view.map_err(|e| Failure::of(&e))?;
+    let sandbox = &s.client.target().sandbox;
     // A list cut short is printed as the part read, then fails: scripts see what there is and
     // know it is not all.
-    let failure = view.cut_short.as_ref().map(|e| Failure::of(e, json_out));
-    if json_out {
-        let mut doc = json!({
-            "sandbox": target.sandbox, "total": view.rows.len(), "items": view.rows,
-            "complete": failure.is_none(),
-        });
-        if let Some(error) = failure.as_ref().and_then(|f| f.json.as_ref()) {
-            doc["error"] = error["error"].clone();
-        }
-        println!("{doc}");
-    } else {
-        print_merged(&target.sandbox, &view.rows);
-        if failure.is_some() {
-            println!(
+    let failure = view.cut_short.as_ref().map(Failure::of);
+    let complete = failure.is_none();
+    let mut doc = json!({
+        "sandbox": sandbox, "total": view.rows.len(), "items": view.rows,
+        "complete": complete,
+    });
+    if let Some(failure) = &failure {
+        doc["error"] = failure.error_json();
+    }
+    let text = fmt::from_fn(|f| {
+        merged_table(f, sandbox, &view.rows)?;
+        if !complete {
+            writeln!(
+                f,
                 "Incomplete: AEP's list stopped before its end, so these are only the connections read; records made here that are not among them are not shown (and none is called deleted)."
-            );
+            )?;
         }
-    }
-    match failure {
-        Some(mut f) => {
-            f.json = None;
-            Err(f)
-        }
-        None => Ok(()),
-    }
+        Ok(())
+    });
+    Ok(Output::new(doc, text).ending_with(failure))
 }
 
-fn print_merged(sandbox: &str, rows: &[MergedConnection]) {
+fn merged_table(
+    f: &mut fmt::Formatter<'_>,
+    sandbox: &str,
+    rows: &[MergedConnection],
+) -> fmt::Result {
     let count = |kind| rows.iter().filter(|r| r.kind == kind).count();
-    println!(
+    writeln!(
+        f,
         "Sandbox {sandbox}: {} S3 connection(s) in AEP ({} made here, {} made elsewhere); {} recorded here but deleted in AEP.",
         rows.len() - count(MergedKind::LocalDeleted),
         count(MergedKind::BothSides),
         count(MergedKind::RemoteOnly),
         count(MergedKind::LocalDeleted),
-    );
+    )?;
     if rows.is_empty() {
-        return;
+        return Ok(());
     }
-    println!(
+    writeln!(
+        f,
         "{:<14}  {:<28}  {:<36}  {:<8}  {:<19}  BY",
         "KIND", "NAME", "ID", "STATE", "UPDATED"
-    );
+    )?;
     for r in rows {
         let when = r
             .updated_at_ms
@@ -277,46 +297,51 @@ fn print_merged(sandbox: &str, rows: &[MergedConnection]) {
             (MergedKind::LocalDeleted, Some(_)) => "deleted from here",
             _ => by.unwrap_or("-"),
         };
-        println!(
+        writeln!(
+            f,
             "{:<14}  {:<28}  {:<36}  {:<8}  {:<19}  {by}",
             r.kind.label(),
             truncate(&r.name, 28),
             r.id,
             r.state.as_deref().unwrap_or("-"),
             when
-        );
+        )?;
     }
+    Ok(())
 }
 
-fn show(global: &GlobalArgs, args: IdArgs) -> Result<(), Failure> {
-    let json_out = args.json;
-    let s = session(global, json_out)?;
+fn show(global: &GlobalArgs, id: &str) -> Outcome {
+    let s = session(global)?;
     let inspected = s
         .runtime
-        .block_on(manage::inspect(&s.history, &s.client, &args.id))
-        .map_err(|e| Failure::of(&e, json_out))?;
-    if json_out {
-        println!("{}", json!(inspected));
-        return Ok(());
-    }
+        .block_on(manage::inspect(&s.history, &s.client, id))
+        .map_err(|e| Failure::of(&e))?;
+    let sandbox = &s.client.target().sandbox;
+    let text = fmt::from_fn(|f| inspected_text(f, &inspected, sandbox));
+    Ok(Output::new(json!(inspected), text))
+}
+
+fn inspected_text(f: &mut fmt::Formatter<'_>, inspected: &Inspected, sandbox: &str) -> fmt::Result {
     let c = &inspected.connection;
-    println!("Connection \"{}\"", c.name);
-    println!("  id:          {}", c.id);
-    println!("  sandbox:     {}", s.client.target().sandbox);
-    println!("  state:       {}", c.state.as_deref().unwrap_or("-"));
+    writeln!(f, "Connection \"{}\"", c.name)?;
+    writeln!(f, "  id:          {}", c.id)?;
+    writeln!(f, "  sandbox:     {sandbox}")?;
+    writeln!(f, "  state:       {}", c.state.as_deref().unwrap_or("-"))?;
     if let Some(d) = c.description.as_deref().filter(|d| !d.is_empty()) {
-        println!("  description: {d}");
+        writeln!(f, "  description: {d}")?;
     }
-    println!(
+    writeln!(
+        f,
         "  created:     {}",
         who_when(c.created_at, c.created_by.as_deref())
-    );
-    println!(
+    )?;
+    writeln!(
+        f,
         "  updated:     {}",
         who_when(c.updated_at, c.updated_by.as_deref())
-    );
-    println!("  etag:        {}", c.etag.as_deref().unwrap_or("-"));
-    println!("  auth:        {}", c.auth_spec_name().unwrap_or("-"));
+    )?;
+    writeln!(f, "  etag:        {}", c.etag.as_deref().unwrap_or("-"))?;
+    writeln!(f, "  auth:        {}", c.auth_spec_name().unwrap_or("-"))?;
     if let Some(params) = c
         .auth
         .as_ref()
@@ -324,17 +349,18 @@ fn show(global: &GlobalArgs, args: IdArgs) -> Result<(), Failure> {
         .and_then(Value::as_object)
     {
         for (k, v) in params {
-            println!("    {k}: {}", v.as_str().unwrap_or("(not text)"));
+            writeln!(f, "    {k}: {}", v.as_str().unwrap_or("(not text)"))?;
         }
     }
     match &inspected.attempt {
-        Some(a) => println!(
+        Some(a) => writeln!(
+            f,
             "  history:     created here {} (record #{}, profile {})",
             EpochMs(a.started_at_ms).local(),
             a.id,
             a.profile
-        ),
-        None => println!("  history:     made elsewhere (no record here)"),
+        )?,
+        None => writeln!(f, "  history:     made elsewhere (no record here)")?,
     }
     for e in &inspected.events {
         let key = e
@@ -342,7 +368,8 @@ fn show(global: &GlobalArgs, args: IdArgs) -> Result<(), Failure> {
             .as_deref()
             .map(|k| format!(" to key {k}"))
             .unwrap_or_default();
-        println!(
+        writeln!(
+            f,
             "    {}  {}{key}: {}{}",
             EpochMs(e.at_ms).local(),
             e.kind,
@@ -351,7 +378,7 @@ fn show(global: &GlobalArgs, args: IdArgs) -> Result<(), Failure> {
                 .as_deref()
                 .map(|r| format!(" (request ID {r})"))
                 .unwrap_or_default()
-        );
+        )?;
     }
     Ok(())
 }
@@ -364,33 +391,36 @@ fn who_when(at: Option<i64>, by: Option<&str>) -> String {
     }
 }
 
-fn find_key(global: &GlobalArgs, args: FindKeyArgs) -> Result<(), Failure> {
-    let json_out = args.json;
-    let key = args.access_key_id.trim().to_owned();
+fn find_key(global: &GlobalArgs, key: &str) -> Outcome {
+    let key = key.trim();
     if key.is_empty() {
         return Err(Failure::usage(
             "give the access key ID to look for, e.g. AKIAIOSFODNN7EXAMPLE",
-        )
-        .with_json(json_out));
+        ));
     }
-    let ctx = Context::load(global).map_err(|f| f.with_json(json_out))?;
-    let history = ctx.history().map_err(|f| f.with_json(json_out))?;
-    let uses = manage::find_key(&history, &key).map_err(|e| Failure::of(&e, json_out))?;
-    if json_out {
-        println!("{}", json!({ "accessKeyId": key, "items": uses }));
-        return Ok(());
-    }
+    let ctx = Context::load(global)?;
+    let history = ctx.history()?;
+    let uses = manage::find_key(&history, key).map_err(|e| Failure::of(&e))?;
+    let text = fmt::from_fn(|f| key_uses_table(f, key, &uses));
+    Ok(Output::new(
+        json!({ "accessKeyId": key, "items": uses }),
+        text,
+    ))
+}
+
+fn key_uses_table(f: &mut fmt::Formatter<'_>, key: &str, uses: &[KeyUse]) -> fmt::Result {
     if uses.is_empty() {
-        println!(
+        return writeln!(
+            f,
             "The history has no connection created with or rotated to {key}. Connections made elsewhere are not known here: check them with `connections show ID`."
         );
-        return Ok(());
     }
-    println!(
+    writeln!(
+        f,
         "{:<19}  {:<8}  {:<12}  {:<28}  {:<36}  NOW",
         "WHEN", "HOW", "SANDBOX", "NAME", "CONNECTION ID"
-    );
-    for u in &uses {
+    )?;
+    for u in uses {
         let now = if u.deleted {
             "deleted"
         } else if u.current {
@@ -398,7 +428,8 @@ fn find_key(global: &GlobalArgs, args: FindKeyArgs) -> Result<(), Failure> {
         } else {
             "rotated away since"
         };
-        println!(
+        writeln!(
+            f,
             "{:<19}  {:<8}  {:<12}  {:<28}  {:<36}  {now}",
             EpochMs(u.at_ms).local(),
             match u.source {
@@ -408,28 +439,7 @@ fn find_key(global: &GlobalArgs, args: FindKeyArgs) -> Result<(), Failure> {
             truncate(&u.sandbox, 12),
             truncate(&u.name, 28),
             u.connection_id
-        );
+        )?;
     }
     Ok(())
-}
-
-fn truncate(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        s.to_owned()
-    } else {
-        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn truncation_marks_the_cut() {
-        assert_eq!(truncate("abcdef", 4), "abc…");
-        assert_eq!(truncate("abc", 4), "abc");
-    }
 }

@@ -1,21 +1,66 @@
 //! `connections rotate` and `connections delete`: the commands that change a connection, with
 //! their confirmations.
 
+use std::fmt;
 use std::io::{BufRead, IsTerminal};
 
 use serde_json::json;
 
-use super::super::GlobalArgs;
-use super::super::output::Failure;
-use super::{DeleteArgs, RotateArgs, session};
-use crate::cli::Exit;
+use super::super::history::not_recorded;
+use super::super::output::warn;
+use super::super::{Exit, Failure, GlobalArgs, Outcome, Output};
+use super::{DeleteArgs, Remote, RotateArgs, session};
+use crate::api::Connection;
 use crate::ops::connections::{
     self as manage, DeleteError, NewCredentials, RotateError, RotateSuccess,
 };
 
-pub(super) fn rotate(global: &GlobalArgs, args: RotateArgs) -> Result<(), Failure> {
-    let json_out = args.json;
-    let usage = |m: String| Failure::usage(m).with_json(json_out);
+/// A change to a connection, as its confirmations word it.
+#[derive(Clone, Copy)]
+enum Change {
+    Rotate,
+    Delete,
+}
+
+impl Change {
+    fn verb(self) -> &'static str {
+        match self {
+            Self::Rotate => "rotate",
+            Self::Delete => "delete",
+        }
+    }
+
+    fn doing(self) -> &'static str {
+        match self {
+            Self::Rotate => "rotating",
+            Self::Delete => "deleting",
+        }
+    }
+
+    fn done(self) -> &'static str {
+        match self {
+            Self::Rotate => "rotated",
+            Self::Delete => "deleted",
+        }
+    }
+
+    /// Refused before anything is sent: there is no one to ask (`why`), and a script must say
+    /// `--yes`.
+    fn cannot_ask(self, id: &str, why: &str) -> Failure {
+        Failure::usage(format!(
+            "not {} connection {id} without confirmation: {why}, so there is no way to ask. Pass --yes to {} it from a script.",
+            self.doing(),
+            self.verb()
+        ))
+    }
+
+    /// The user said no.
+    fn not_confirmed(self) -> Failure {
+        Failure::usage(format!("not {}: not confirmed", self.done()))
+    }
+}
+
+pub(super) fn rotate(global: &GlobalArgs, args: RotateArgs) -> Outcome {
     let stdin_used = args.secret_key_stdin || args.session_token_stdin;
     if !args.yes && (stdin_used || !std::io::stdin().is_terminal()) {
         let why = if stdin_used {
@@ -23,41 +68,30 @@ pub(super) fn rotate(global: &GlobalArgs, args: RotateArgs) -> Result<(), Failur
         } else {
             "stdin is not a terminal"
         };
-        return Err(usage(format!(
-            "not rotating connection {} without confirmation: {why}, so there is no way to ask. Pass --yes to rotate it from a script.",
-            args.id
-        )));
+        return Err(Change::Rotate.cannot_ask(&args.id, why));
     }
-    let (secret_key, session_token) =
-        crate::cli::context::aws_secrets(args.secret_key_stdin, args.session_token_stdin)
-            .map_err(usage)?;
+    let key = crate::cli::context::aws_key(
+        args.access_key_id.as_deref(),
+        args.secret_key_stdin,
+        args.session_token_stdin,
+    )?;
     let credentials = NewCredentials {
-        access_key_id: args
-            .access_key_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|k| !k.is_empty())
-            .ok_or_else(|| {
-                usage(
-                    "no new AWS access key ID: give --access-key-id or set AWS_ACCESS_KEY_ID"
-                        .into(),
-                )
-            })?
-            .to_owned(),
-        secret_key,
-        session_token,
+        access_key_id: key.access_key_id,
+        secret_key: key.secret_key,
+        session_token: key.session_token,
     };
     let warnings = credentials
         .validate()
-        .map_err(|e| Failure::of(&RotateError::Invalid(e), json_out))?;
+        .map_err(|e| Failure::of(&RotateError::Invalid(e)))?;
+    // Said now, not with the result: they bear on the answer to the question below.
     for w in &warnings {
-        eprintln!("warning: {w}");
+        warn(w);
     }
-    let s = session(global, json_out)?;
+    let s = session(global)?;
     let seen = s
         .runtime
         .block_on(s.client.get_connection(&args.id))
-        .map_err(|e| Failure::client(&e, json_out))?;
+        .map_err(|e| Failure::of(&e))?;
     let sandbox = s.client.target().sandbox.clone();
     if !args.yes {
         let question = format!(
@@ -65,22 +99,40 @@ pub(super) fn rotate(global: &GlobalArgs, args: RotateArgs) -> Result<(), Failur
             seen.name, seen.id, credentials.access_key_id
         );
         if !confirm(&question, None)? {
-            return Err(Failure::usage("not rotated: not confirmed").with_json(json_out));
+            return Err(Change::Rotate.not_confirmed());
         }
     }
+    let (done, retried) = rotate_version(&s, &args.id, seen, &credentials, args.yes)?;
+    Ok(rotated(
+        &done,
+        &sandbox,
+        &credentials.access_key_id,
+        retried,
+    ))
+}
+
+/// Rotates the version `seen`. When the connection changed since it was read, lists the changes
+/// and, if confirmed (`yes` confirms), rotates the current version, once. True when it did.
+fn rotate_version(
+    s: &Remote,
+    id: &str,
+    seen: Connection,
+    credentials: &NewCredentials,
+    yes: bool,
+) -> Result<(RotateSuccess, bool), Failure> {
     let mut retried = false;
     let mut version = seen;
-    let done = loop {
+    loop {
         let outcome = s.runtime.block_on(manage::rotate(
             &s.history,
             &s.client,
             &s.ctx.profile_name,
-            &args.id,
+            id,
             Some(&version),
-            &credentials,
+            credentials,
         ));
         match outcome {
-            Ok(done) => break done,
+            Ok(done) => return Ok((done, retried)),
             Err(RotateError::Stale {
                 current, changes, ..
             }) if !retried => {
@@ -91,7 +143,7 @@ pub(super) fn rotate(global: &GlobalArgs, args: RotateArgs) -> Result<(), Failur
                 for c in &changes {
                     eprintln!("  - {c}");
                 }
-                let again = args.yes
+                let again = yes
                     || confirm(
                         "Rotate the current version (its bucket, folder and service URL are kept)?",
                         None,
@@ -100,61 +152,56 @@ pub(super) fn rotate(global: &GlobalArgs, args: RotateArgs) -> Result<(), Failur
                     return Err(Failure::new(
                         Exit::Rejected,
                         "not rotated: the connection changed and the retry was not confirmed",
-                    )
-                    .with_json(json_out));
+                    ));
                 }
-                if args.yes {
+                if yes {
                     eprintln!("--yes: rotating the current version");
                 }
                 retried = true;
                 version = *current;
             }
-            Err(e) => return Err(rotate_failure(&e, json_out)),
+            Err(e) => return Err(rotate_failure(&e)),
         }
-    };
-    print_rotated(
-        &done,
-        &sandbox,
-        &credentials.access_key_id,
-        retried,
-        json_out,
-    );
-    Ok(())
-}
-
-fn print_rotated(done: &RotateSuccess, sandbox: &str, key: &str, retried: bool, json_out: bool) {
-    if let Some(e) = &done.history_error {
-        eprintln!("warning: the credentials were rotated but the history could not record it: {e}");
-    }
-    if json_out {
-        println!(
-            "{}",
-            json!({
-                "id": done.id, "etag": done.etag, "requestId": done.request_id,
-                "name": done.name, "sandbox": sandbox, "accessKeyId": key,
-                "retried": retried, "confirmedByLookup": done.confirmed_by_lookup,
-                "historyEventId": done.event.0,
-            })
-        );
-        return;
-    }
-    println!(
-        "Rotated the credentials of connection \"{}\" in sandbox {sandbox} to access key {key}",
-        done.name
-    );
-    println!("  id:         {}", done.id);
-    println!("  etag:       {}", done.etag);
-    println!(
-        "  request ID: {}",
-        done.request_id.as_deref().unwrap_or("-")
-    );
-    if done.confirmed_by_lookup {
-        println!("  (Adobe's answer was lost; reading the connection back showed the change)");
     }
 }
 
-fn rotate_failure(error: &RotateError, json_out: bool) -> Failure {
-    let failure = Failure::of(error, json_out);
+fn rotated(done: &RotateSuccess, sandbox: &str, key: &str, retried: bool) -> Output {
+    let json = json!({
+        "id": done.id, "etag": done.etag, "requestId": done.request_id,
+        "name": done.name, "sandbox": sandbox, "accessKeyId": key,
+        "retried": retried, "confirmedByLookup": done.confirmed_by_lookup,
+        "historyEventId": done.event.0,
+    });
+    let text = fmt::from_fn(|f| {
+        writeln!(
+            f,
+            "Rotated the credentials of connection \"{}\" in sandbox {sandbox} to access key {key}",
+            done.name
+        )?;
+        writeln!(f, "  id:         {}", done.id)?;
+        writeln!(f, "  etag:       {}", done.etag)?;
+        writeln!(
+            f,
+            "  request ID: {}",
+            done.request_id.as_deref().unwrap_or("-")
+        )?;
+        if done.confirmed_by_lookup {
+            writeln!(
+                f,
+                "  (Adobe's answer was lost; reading the connection back showed the change)"
+            )?;
+        }
+        Ok(())
+    });
+    Output::new(json, text).warnings(
+        done.history_error
+            .as_ref()
+            .map(|e| not_recorded("the credentials were rotated", e)),
+    )
+}
+
+fn rotate_failure(error: &RotateError) -> Failure {
+    let failure = Failure::of(error);
     match error {
         RotateError::Stale {
             current, changes, ..
@@ -165,50 +212,18 @@ fn rotate_failure(error: &RotateError, json_out: bool) -> Failure {
     }
 }
 
-pub(super) fn delete(global: &GlobalArgs, args: DeleteArgs) -> Result<(), Failure> {
-    let json_out = args.json;
-    // Refused before anything is sent: a script must say --yes.
+pub(super) fn delete(global: &GlobalArgs, args: DeleteArgs) -> Outcome {
     if !args.yes && !std::io::stdin().is_terminal() {
-        return Err(Failure::usage(format!(
-            "not deleting connection {} without confirmation: stdin is not a terminal, so there is no way to ask. Pass --yes to delete it from a script.",
-            args.id
-        ))
-        .with_json(json_out));
+        return Err(Change::Delete.cannot_ask(&args.id, "stdin is not a terminal"));
     }
-    let s = session(global, json_out)?;
+    let s = session(global)?;
     let connection = s
         .runtime
         .block_on(s.client.get_connection(&args.id))
-        .map_err(|e| Failure::client(&e, json_out))?;
+        .map_err(|e| Failure::of(&e))?;
     let sandbox = s.client.target().sandbox.clone();
-    if !args.yes {
-        let production = s
-            .runtime
-            .block_on(crate::ops::sandboxes::kind_now(
-                &s.client,
-                &s.ctx.paths.sandboxes_file(),
-            ))
-            .production;
-        let confirmed = if production {
-            confirm(
-                &format!(
-                    "Sandbox {sandbox} is a PRODUCTION sandbox. To delete connection \"{}\" ({}), type its name",
-                    connection.name, connection.id
-                ),
-                Some(&connection.name),
-            )?
-        } else {
-            confirm(
-                &format!(
-                    "Delete connection \"{}\" ({}) from sandbox {sandbox}?",
-                    connection.name, connection.id
-                ),
-                None,
-            )?
-        };
-        if !confirmed {
-            return Err(Failure::usage("not deleted: not confirmed").with_json(json_out));
-        }
+    if !args.yes && !confirm_delete(&s, &connection, &sandbox)? {
+        return Err(Change::Delete.not_confirmed());
     }
     let done = s
         .runtime
@@ -219,32 +234,55 @@ pub(super) fn delete(global: &GlobalArgs, args: DeleteArgs) -> Result<(), Failur
             &args.id,
             Some(&connection.name),
         ))
-        .map_err(|e| delete_failure(&e, json_out))?;
-    if let Some(e) = &done.history_error {
-        eprintln!("warning: the connection was deleted but the history could not record it: {e}");
-    }
-    if json_out {
-        println!(
-            "{}",
-            json!({
-                "id": args.id, "deleted": true, "requestId": done.request_id,
-                "name": connection.name, "sandbox": sandbox,
-                "confirmedByLookup": done.confirmed_by_lookup, "historyEventId": done.event.0,
-            })
-        );
-    } else {
-        println!(
-            "Deleted connection \"{}\" ({}) from sandbox {sandbox} (request ID {})",
-            connection.name,
-            args.id,
-            done.request_id.as_deref().unwrap_or("-")
-        );
-    }
-    Ok(())
+        .map_err(|e| delete_failure(&e))?;
+    let json = json!({
+        "id": args.id, "deleted": true, "requestId": done.request_id,
+        "name": connection.name, "sandbox": sandbox,
+        "confirmedByLookup": done.confirmed_by_lookup, "historyEventId": done.event.0,
+    });
+    let text = format!(
+        "Deleted connection \"{}\" ({}) from sandbox {sandbox} (request ID {})\n",
+        connection.name,
+        args.id,
+        done.request_id.as_deref().unwrap_or("-")
+    );
+    Ok(Output::new(json, text).warnings(
+        done.history_error
+            .as_ref()
+            .map(|e| not_recorded("the connection was deleted", e)),
+    ))
 }
 
-fn delete_failure(error: &DeleteError, json_out: bool) -> Failure {
-    let failure = Failure::of(error, json_out);
+/// Asks whether to delete `connection`; in a production sandbox its name must be typed.
+fn confirm_delete(s: &Remote, connection: &Connection, sandbox: &str) -> Result<bool, Failure> {
+    let production = s
+        .runtime
+        .block_on(crate::ops::sandboxes::kind_now(
+            &s.client,
+            &s.ctx.paths.sandboxes_file(),
+        ))
+        .production;
+    if production {
+        confirm(
+            &format!(
+                "Sandbox {sandbox} is a PRODUCTION sandbox. To delete connection \"{}\" ({}), type its name",
+                connection.name, connection.id
+            ),
+            Some(&connection.name),
+        )
+    } else {
+        confirm(
+            &format!(
+                "Delete connection \"{}\" ({}) from sandbox {sandbox}?",
+                connection.name, connection.id
+            ),
+            None,
+        )
+    }
+}
+
+fn delete_failure(error: &DeleteError) -> Failure {
+    let failure = Failure::of(error);
     match error {
         DeleteError::InUse { .. } => failure.with_detail("inUse", json!(true)),
         _ => failure,
