@@ -70,11 +70,7 @@ fn run_window(global: &GlobalArgs) -> Exit {
                 return Exit::Usage;
             }
         };
-        let secrets = if std::env::var("AEP_S3_CONNECT_NO_KEYRING").is_ok_and(|v| v == "1") {
-            SecretStore::unavailable("disabled by AEP_S3_CONNECT_NO_KEYRING=1")
-        } else {
-            SecretStore::open_default()
-        };
+        let secrets = SecretStore::open_unless_disabled();
         WorkerSettings {
             paths,
             secrets,

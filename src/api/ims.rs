@@ -10,26 +10,43 @@ use serde::Deserialize;
 
 use super::error::ClientError;
 use super::http::{Http, Idempotency, RawResponse};
-use crate::model::now_ms;
+use crate::model::{EpochMs, now_ms};
 use crate::secret::Secret;
 
 /// Renew a token when less than this is left of it.
 pub const RENEW_MARGIN: Duration = Duration::from_secs(10 * 60);
 
-/// An access token and when it ends.
+/// Where an access token came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TokenOrigin {
+    /// Given as it is (`AEP_ACCESS_TOKEN`, a pasted token): its expiry is not known.
+    Given,
+    /// Asked of IMS by this process.
+    Ims,
+    /// Read from the token cache (the keyring), asked of IMS earlier.
+    Cache,
+}
+
+/// An access token, when it ends and where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccessToken {
     /// The bearer token.
     pub token: Secret,
-    /// Expiry in epoch milliseconds; `i64::MAX` when unknown (a pasted token).
-    pub expires_at_ms: i64,
+    /// When it ends; `None` when that is not known (a token given as it is).
+    pub expires_at: Option<EpochMs>,
+    /// Where it came from.
+    pub origin: TokenOrigin,
 }
 
 impl AccessToken {
-    /// True when the token is within [`RENEW_MARGIN`] of its end at `now_ms`.
-    pub fn needs_renewal(&self, now_ms: i64) -> bool {
-        self.expires_at_ms.saturating_sub(now_ms)
-            < i64::try_from(RENEW_MARGIN.as_millis()).unwrap_or(i64::MAX)
+    /// True when the token is within [`RENEW_MARGIN`] of its end at `now` (never for a token
+    /// whose end is not known: it is used until Adobe refuses it).
+    pub fn needs_renewal(&self, now: EpochMs) -> bool {
+        self.expires_at.is_some_and(|end| {
+            end.0.saturating_sub(now.0)
+                < i64::try_from(RENEW_MARGIN.as_millis()).unwrap_or(i64::MAX)
+        })
     }
 }
 
@@ -171,13 +188,17 @@ impl TokenManager {
             TokenSource::Fixed(token) => {
                 return Ok(AccessToken {
                     token: token.clone(),
-                    expires_at_ms: i64::MAX,
+                    expires_at: None,
+                    origin: TokenOrigin::Given,
                 });
             }
             TokenSource::Ims(creds) => creds,
         };
         let mut current = self.current.lock().await;
-        if let Some(token) = current.as_ref().filter(|t| !t.needs_renewal(now_ms())) {
+        if let Some(token) = current
+            .as_ref()
+            .filter(|t| !t.needs_renewal(EpochMs::now()))
+        {
             return Ok(token.clone());
         }
         if !self.cache_read.swap(true, Ordering::Relaxed)
@@ -188,7 +209,7 @@ impl TokenManager {
                 .await
                 .ok()
                 .flatten();
-            if let Some(token) = cached.filter(|t| !t.needs_renewal(now_ms())) {
+            if let Some(token) = cached.filter(|t| !t.needs_renewal(EpochMs::now())) {
                 *current = Some(token.clone());
                 return Ok(token);
             }
@@ -322,7 +343,8 @@ pub(crate) fn parse_token_response(
         .saturating_mul(1000);
     Ok(AccessToken {
         token: Secret::new(parsed.access_token),
-        expires_at_ms: requested_at.saturating_add(lifetime_ms),
+        expires_at: Some(EpochMs(requested_at.saturating_add(lifetime_ms))),
+        origin: TokenOrigin::Ims,
     })
 }
 
@@ -334,10 +356,20 @@ mod tests {
     fn renewal_margin() {
         let t = AccessToken {
             token: Secret::new("x"),
-            expires_at_ms: 1_000_000_000,
+            expires_at: Some(EpochMs(1_000_000_000)),
+            origin: TokenOrigin::Ims,
         };
-        assert!(!t.needs_renewal(1_000_000_000 - 11 * 60 * 1000));
-        assert!(t.needs_renewal(1_000_000_000 - 9 * 60 * 1000));
+        assert!(!t.needs_renewal(EpochMs(1_000_000_000 - 11 * 60 * 1000)));
+        assert!(t.needs_renewal(EpochMs(1_000_000_000 - 9 * 60 * 1000)));
+        let given = AccessToken {
+            expires_at: None,
+            origin: TokenOrigin::Given,
+            ..t
+        };
+        assert!(
+            !given.needs_renewal(EpochMs(i64::MAX)),
+            "an unknown end is no reason to renew"
+        );
     }
 
     fn answer(body: &str) -> RawResponse {

@@ -15,6 +15,7 @@ pub use connection::Connection;
 pub use error::{ApiError, ClientError, NetworkErrorKind};
 pub use http::{Http, HttpSettings};
 pub use ims::{
-    AccessToken, ClientCredentials, ClientSecret, TokenCache, TokenManager, TokenSource,
+    AccessToken, ClientCredentials, ClientSecret, TokenCache, TokenManager, TokenOrigin,
+    TokenSource,
 };
 pub use platform::{Listing, PlatformClient};

@@ -5,7 +5,7 @@ use std::fmt;
 use clap::Args;
 use serde_json::{Value, json};
 
-use super::context::Context;
+use super::context::{AwsKeyArgs, Context};
 use super::output::warn;
 use super::{Exit, Failure, GlobalArgs, Outcome, Output};
 use crate::api::Http;
@@ -14,9 +14,9 @@ use crate::s3check::{self, CheckOutcome, PermissionCheck, S3CheckInput, S3CheckR
 /// `check-s3` options. Secrets come from the environment or stdin, never from arguments.
 #[derive(Debug, Args)]
 pub struct CheckS3Args {
-    /// AWS access key ID.
-    #[arg(long, env = "AWS_ACCESS_KEY_ID")]
-    pub access_key_id: Option<String>,
+    /// The AWS key.
+    #[command(flatten)]
+    pub key: AwsKeyArgs,
     /// The bucket the connection will be for (without it, only listing buckets is checked).
     #[arg(long)]
     pub bucket: Option<String>,
@@ -30,13 +30,6 @@ pub struct CheckS3Args {
     /// own region is used once known.
     #[arg(long)]
     pub region: Option<String>,
-    /// Read the AWS secret access key from stdin (else AWS_SECRET_ACCESS_KEY).
-    #[arg(long)]
-    pub secret_key_stdin: bool,
-    /// Read the AWS session token from stdin (else AWS_SESSION_TOKEN). With --secret-key-stdin
-    /// too, stdin holds the secret key on its first line and the token on its second.
-    #[arg(long)]
-    pub session_token_stdin: bool,
     /// Print one JSON object: {"allPassed", "regionUsed", "checks": [{"permission", "result", "code", ...}]}.
     #[arg(long)]
     pub json: bool,
@@ -45,11 +38,7 @@ pub struct CheckS3Args {
 /// Runs `check-s3`: exit 0 when every checked permission passed, 3 when AWS denied one, 4 when
 /// S3 could not be reached, 2 on bad input.
 pub fn run(global: &GlobalArgs, args: CheckS3Args) -> Outcome {
-    let key = super::context::aws_key(
-        args.access_key_id.as_deref(),
-        args.secret_key_stdin,
-        args.session_token_stdin,
-    )?;
+    let key = super::context::aws_key(&args.key)?;
     let input = S3CheckInput {
         access_key_id: key.access_key_id,
         secret_key: key.secret_key,

@@ -16,8 +16,6 @@ use crate::validate::{self, Field};
 
 /// Profile name recorded when everything comes from options and environment.
 pub const ENV_PROFILE: &str = "(env)";
-/// Set to `1` to never open the OS keyring (secrets then come from env/stdin only).
-pub const NO_KEYRING_VAR: &str = "AEP_S3_CONNECT_NO_KEYRING";
 
 /// Everything a command needs, resolved once.
 pub struct Context {
@@ -79,13 +77,7 @@ impl Context {
 
     /// The OS keyring, opened on first use.
     pub fn secrets(&self) -> &SecretStore {
-        self.secrets.get_or_init(|| {
-            if std::env::var(NO_KEYRING_VAR).is_ok_and(|v| v == "1") {
-                SecretStore::unavailable(&format!("disabled by {NO_KEYRING_VAR}=1"))
-            } else {
-                SecretStore::open_default()
-            }
-        })
+        self.secrets.get_or_init(SecretStore::open_unless_disabled)
     }
 
     /// Opens the history, telling the user on stderr if an unreadable file was moved aside.
@@ -189,16 +181,38 @@ pub struct AwsKey {
     pub session_token: Option<Secret>,
 }
 
+/// The AWS key arguments `create`, `check-s3` and `connections rotate` share: the key ID as an
+/// option (or `AWS_ACCESS_KEY_ID`), the secrets from the environment or stdin, never from
+/// arguments (which other users can read in the process list).
+#[derive(Debug, clap::Args)]
+pub struct AwsKeyArgs {
+    /// AWS access key ID.
+    #[arg(long, env = "AWS_ACCESS_KEY_ID")]
+    pub access_key_id: Option<String>,
+    /// Read the AWS secret access key from stdin (else AWS_SECRET_ACCESS_KEY).
+    #[arg(long)]
+    pub secret_key_stdin: bool,
+    /// Read the AWS session token from stdin (else AWS_SESSION_TOKEN). With --secret-key-stdin
+    /// too, stdin holds the secret key on its first line and the token on its second.
+    #[arg(long)]
+    pub session_token_stdin: bool,
+}
+
+impl AwsKeyArgs {
+    /// True when stdin carries a secret.
+    pub fn reads_stdin(&self) -> bool {
+        self.secret_key_stdin || self.session_token_stdin
+    }
+}
+
 /// The AWS key: its ID from `--access-key-id` (or `AWS_ACCESS_KEY_ID`, which clap reads into
 /// it), its secrets as `aws_secrets` reads them.
-pub fn aws_key(
-    access_key_id: Option<&str>,
-    key_from_stdin: bool,
-    token_from_stdin: bool,
-) -> Result<AwsKey, Failure> {
+pub fn aws_key(args: &AwsKeyArgs) -> Result<AwsKey, Failure> {
     let (secret_key, session_token) =
-        aws_secrets(key_from_stdin, token_from_stdin).map_err(Failure::usage)?;
-    let access_key_id = access_key_id
+        aws_secrets(args.secret_key_stdin, args.session_token_stdin).map_err(Failure::usage)?;
+    let access_key_id = args
+        .access_key_id
+        .as_deref()
         .map(str::trim)
         .filter(|k| !k.is_empty())
         .ok_or_else(|| {

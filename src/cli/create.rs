@@ -3,9 +3,10 @@
 use std::fmt;
 
 use clap::Args;
+
 use serde_json::{Value, json};
 
-use super::context::{AwsKey, Context};
+use super::context::{AwsKey, AwsKeyArgs, Context};
 use super::{Exit, Failure, GlobalArgs, Outcome, Output, ToExit};
 use crate::model::S3ConnectionInput;
 use crate::ops::{self, AfterCreate, CreateError, CreateSuccess};
@@ -14,15 +15,15 @@ use crate::ops::{self, AfterCreate, CreateError, CreateSuccess};
 /// other users can read in the process list).
 #[derive(Debug, Args)]
 pub struct CreateArgs {
+    /// The AWS key.
+    #[command(flatten)]
+    pub key: AwsKeyArgs,
     /// Connection name.
     #[arg(long)]
     pub name: String,
     /// Connection description.
     #[arg(long)]
     pub description: Option<String>,
-    /// AWS access key ID.
-    #[arg(long, env = "AWS_ACCESS_KEY_ID")]
-    pub access_key_id: Option<String>,
     /// Restrict the connection to this bucket.
     #[arg(long)]
     pub bucket: Option<String>,
@@ -32,13 +33,6 @@ pub struct CreateArgs {
     /// S3 endpoint, e.g. https://s3.eu-west-1.amazonaws.com or an S3-compatible store.
     #[arg(long)]
     pub service_url: Option<String>,
-    /// Read the AWS secret access key from stdin (else AWS_SECRET_ACCESS_KEY).
-    #[arg(long)]
-    pub secret_key_stdin: bool,
-    /// Read the AWS session token from stdin (else AWS_SESSION_TOKEN). With --secret-key-stdin
-    /// too, stdin holds the secret key on its first line and the token on its second.
-    #[arg(long)]
-    pub session_token_stdin: bool,
     /// Take the key pair (and session token) from this profile of the AWS shared credentials
     /// file (`AWS_SHARED_CREDENTIALS_FILE` or ~/.aws/credentials).
     #[arg(long, value_name = "NAME", conflicts_with_all = ["secret_key_stdin", "session_token_stdin", "aws_csv"])]
@@ -91,11 +85,7 @@ fn input(args: CreateArgs) -> Result<S3ConnectionInput, Failure> {
             secret_key: c.secret_key,
             session_token: c.session_token,
         },
-        None => super::context::aws_key(
-            args.access_key_id.as_deref(),
-            args.secret_key_stdin,
-            args.session_token_stdin,
-        )?,
+        None => super::context::aws_key(&args.key)?,
     };
     let input = S3ConnectionInput {
         name: args.name.trim().to_owned(),

@@ -58,9 +58,8 @@ pub fn run(global: &GlobalArgs, args: HistoryArgs) -> Outcome {
         limit: (args.limit > 0).then_some(args.limit),
         ..Default::default()
     };
-    let store_err = |e: crate::store::history::HistoryError| Failure::of(&e);
-    let items = history.search(&query).map_err(store_err)?;
-    let total = history.count(&query).map_err(store_err)?;
+    let (items, total) =
+        crate::ops::history::page(&history, &query).map_err(|e| Failure::of(&e))?;
     let text = fmt::from_fn(|f| table(f, &items, total, query.search.is_some()));
     Ok(Output::new(json!({ "total": total, "items": items }), text))
 }

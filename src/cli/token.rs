@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::context::Context;
 use super::{Exit, Failure, GlobalArgs, Outcome, Output};
+use crate::api::TokenOrigin;
 use crate::model::EpochMs;
 
 /// `token` options.
@@ -32,37 +33,33 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 pub fn run(global: &GlobalArgs) -> Outcome {
     let ctx = Context::load(global)?;
     let client = ctx.client()?;
-    let tokens = client.tokens().clone();
-    // Only a token given in AEP_ACCESS_TOKEN cannot be renewed.
-    let fixed = !tokens.can_renew();
     let token = runtime()?
-        .block_on(tokens.token())
+        .block_on(client.tokens().token())
         .map_err(|e| Failure::of(&e))?;
-    let source = if fixed {
-        "env"
-    } else if tokens.ims_calls() > 0 {
-        "ims"
-    } else {
-        "cache"
+    // The names scripts read in `source` (kept from before the origin was a type).
+    let source = match token.origin {
+        TokenOrigin::Given => "env",
+        TokenOrigin::Ims => "ims",
+        TokenOrigin::Cache => "cache",
     };
-    let expires = (token.expires_at_ms != i64::MAX).then_some(token.expires_at_ms);
     let json = json!({
-        "expiresAtMs": expires,
-        "expiresAt": expires.map(|ms| EpochMs(ms).local()),
+        "expiresAtMs": token.expires_at,
+        "expiresAt": token.expires_at.map(EpochMs::local),
         "source": source,
         "profile": ctx.profile_name,
     });
-    let text = match expires {
-        Some(ms) => format!(
+    let text = match (token.expires_at, token.origin) {
+        (Some(end), origin) => format!(
             "Token for {} valid until {} ({})\n",
             ctx.profile_name,
-            EpochMs(ms).local(),
-            match source {
-                "ims" => "new from IMS",
-                _ => "cached",
+            end.local(),
+            if origin == TokenOrigin::Ims {
+                "new from IMS"
+            } else {
+                "cached"
             }
         ),
-        None => "Using AEP_ACCESS_TOKEN (its expiry is not known)\n".to_owned(),
+        (None, _) => "Using AEP_ACCESS_TOKEN (its expiry is not known)\n".to_owned(),
     };
     Ok(Output::new(json, text))
 }

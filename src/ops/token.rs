@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use crate::api::{
     AccessToken, ClientCredentials, ClientError, ClientSecret, Http, HttpSettings, PlatformClient,
-    TokenCache, TokenManager, TokenSource,
+    TokenCache, TokenManager, TokenOrigin, TokenSource,
 };
-use crate::model::{Target, now_ms};
+use crate::model::{EpochMs, Target};
 use crate::secret::Secret;
 use crate::store::secrets::{CachedToken, KeyringError, SecretKind, SecretStore};
 
@@ -179,7 +179,7 @@ fn build(
             match typed {
                 Some(secret) => (ClientSecret::Given(secret), Some(cache), None),
                 None => {
-                    let cached = cache.load().filter(|t| !t.needs_renewal(now_ms()));
+                    let cached = cache.load().filter(|t| !t.needs_renewal(EpochMs::now()));
                     let secret = match cached {
                         Some(_) => deferred_client_secret(secrets, profile),
                         None => ClientSecret::Given(
@@ -264,7 +264,8 @@ impl TokenCache for KeyringTokenCache {
         match self.store.get_cached_token(&self.scope) {
             Ok(cached) => cached.map(|c| AccessToken {
                 token: c.token,
-                expires_at_ms: c.expires_at_ms,
+                expires_at: Some(EpochMs(c.expires_at_ms)),
+                origin: TokenOrigin::Cache,
             }),
             Err(e) => {
                 tracing::debug!(error = %e, "no cached token from the keyring");
@@ -274,9 +275,13 @@ impl TokenCache for KeyringTokenCache {
     }
 
     fn store(&self, token: &AccessToken) {
+        // Only a token whose end is known can be reused from the cache.
+        let Some(end) = token.expires_at else {
+            return;
+        };
         let cached = CachedToken {
             token: token.token.clone(),
-            expires_at_ms: token.expires_at_ms,
+            expires_at_ms: end.0,
         };
         if let Err(e) = self.store.set_cached_token(&self.scope, &cached) {
             tracing::debug!(error = %e, "could not cache the token in the keyring");

@@ -105,7 +105,7 @@ pub fn production_badge(
         .inner_margin(egui::Margin::symmetric(4, 1))
         .corner_radius(3.0)
         .show(ui, |ui| {
-            ui.spacing_mut().item_spacing.x = 4.0;
+            ui.spacing_mut().item_spacing.x = 0.0;
             super::widgets::icon(ui, icons::PRODUCTION, Color32::WHITE);
             ui.label(
                 RichText::new(format!("PRODUCTION: {sandbox}"))

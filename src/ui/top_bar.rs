@@ -242,12 +242,12 @@ fn token_ui(ui: &mut egui::Ui, token: &TokenState, has_profile: bool, actions: &
         TokenState::None => {
             ui.weak("token: none");
         }
-        TokenState::Valid(ms) if *ms == i64::MAX => {
+        TokenState::Valid(None) => {
             ui.label("token: pasted");
         }
-        TokenState::Valid(ms) => {
+        TokenState::Valid(Some(expires)) => {
             // The bar stays short (the day, when not today); the tooltip adds how long is left.
-            let (expires, now) = (EpochMs(*ms), EpochMs::now());
+            let (expires, now) = (*expires, EpochMs::now());
             let text = if expires <= now {
                 format!("token expired at {}", expires.local_hh_mm_near(now))
             } else {

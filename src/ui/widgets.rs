@@ -147,7 +147,8 @@ pub fn icon(ui: &mut egui::Ui, icon: &str, color: egui::Color32) {
     let top = ui.cursor().min.y + (ui.spacing().interact_size.y - size.y).max(0.0) / 2.0;
     let at = egui::pos2(ui.cursor().min.x, top);
     ui.painter().galley(at, galley, color);
-    ui.add_space(size.x);
+    // The icon's width and a gap before the word it goes with.
+    ui.add_space(size.x + 4.0);
 }
 
 /// An icon standing alone for a word: painted, and read by a screen reader as `name`.
@@ -175,7 +176,7 @@ pub fn icon_label(
     color: egui::Color32,
 ) -> egui::Response {
     ui.horizontal(|ui| {
-        ui.spacing_mut().item_spacing.x = 4.0;
+        ui.spacing_mut().item_spacing.x = 0.0;
         icon(ui, glyph, color);
         ui.colored_label(color, text)
     })

@@ -68,7 +68,7 @@ async fn create(
     if let Ok(t) = client.tokens().token().await {
         w.send(Event::Token {
             profile: Some(scope.profile.clone()),
-            state: TokenState::Valid(t.expires_at_ms),
+            state: TokenState::Valid(t.expires_at),
         });
     }
 }

@@ -179,7 +179,7 @@ pub(super) async fn test(w: &Worker, profile: Profile, client_secret: Option<Sec
             .tokens()
             .token()
             .await
-            .map(|t| t.expires_at_ms)
+            .map(|t| t.expires_at)
             .map_err(|e| ErrorView::of(&e)),
         Err(e) => Err(e),
     };
@@ -195,7 +195,7 @@ pub(super) async fn fetch_token(w: &Worker) {
         Ok((scope, client)) => (
             Some(scope.profile),
             match client.tokens().token().await {
-                Ok(t) => TokenState::Valid(t.expires_at_ms),
+                Ok(t) => TokenState::Valid(t.expires_at),
                 Err(e) => TokenState::Error(e.to_string()),
             },
         ),

@@ -8,7 +8,7 @@ use crate::api::explore::{ExploreItem, Preview};
 use crate::api::sandboxes::Sandbox;
 use crate::error::{Problem, Remedy};
 use crate::import::{aws::AwsCredential, console::ConsoleCredential};
-use crate::model::{CreatedConnection, S3ConnectionInput};
+use crate::model::{CreatedConnection, EpochMs, S3ConnectionInput};
 use crate::ops::Reconciled;
 use crate::ops::connections::{Inspected, MergedConnection, NewCredentials};
 use crate::records::export::ExportFormat;
@@ -273,8 +273,8 @@ pub enum Event {
     ProfileTested {
         /// Profile name.
         name: String,
-        /// Expiry on success, the error otherwise.
-        result: Result<i64, ErrorView>,
+        /// Expiry on success (`None`: not known), the error otherwise.
+        result: Result<Option<EpochMs>, ErrorView>,
     },
     /// A create finished.
     CreateFinished(Result<CreatedView, ErrorView>),
@@ -361,8 +361,8 @@ pub struct RotateFailure {
 pub enum TokenState {
     /// No token yet.
     None,
-    /// Valid until (epoch ms; `i64::MAX` for a pasted token).
-    Valid(i64),
+    /// Valid until then; `None` for a pasted token, whose end is not known.
+    Valid(Option<EpochMs>),
     /// The last attempt failed.
     Error(String),
 }

@@ -9,7 +9,7 @@ use std::fmt;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::context::Context;
+use super::context::{AwsKeyArgs, Context};
 use super::output::truncate;
 use super::{Failure, GlobalArgs, Outcome, Output};
 use crate::api::PlatformClient;
@@ -96,18 +96,11 @@ pub struct ExploreArgs {
 /// `connections rotate` options. Secrets come from the environment or stdin, never arguments.
 #[derive(Debug, Args)]
 pub struct RotateArgs {
+    /// The AWS key.
+    #[command(flatten)]
+    pub key: AwsKeyArgs,
     /// Connection ID.
     pub id: String,
-    /// The new AWS access key ID.
-    #[arg(long, env = "AWS_ACCESS_KEY_ID")]
-    pub access_key_id: Option<String>,
-    /// Read the new secret access key from stdin (else AWS_SECRET_ACCESS_KEY).
-    #[arg(long)]
-    pub secret_key_stdin: bool,
-    /// Read the new session token from stdin (else AWS_SESSION_TOKEN). With --secret-key-stdin
-    /// too, stdin holds the secret key on its first line and the token on its second.
-    #[arg(long)]
-    pub session_token_stdin: bool,
     /// Do not ask for confirmation; if the connection changed meanwhile, rotate the current version.
     #[arg(long)]
     pub yes: bool,

@@ -61,7 +61,7 @@ impl Change {
 }
 
 pub(super) fn rotate(global: &GlobalArgs, args: RotateArgs) -> Outcome {
-    let stdin_used = args.secret_key_stdin || args.session_token_stdin;
+    let stdin_used = args.key.reads_stdin();
     if !args.yes && (stdin_used || !std::io::stdin().is_terminal()) {
         let why = if stdin_used {
             "stdin carries the secrets"
@@ -70,11 +70,7 @@ pub(super) fn rotate(global: &GlobalArgs, args: RotateArgs) -> Outcome {
         };
         return Err(Change::Rotate.cannot_ask(&args.id, why));
     }
-    let key = crate::cli::context::aws_key(
-        args.access_key_id.as_deref(),
-        args.secret_key_stdin,
-        args.session_token_stdin,
-    )?;
+    let key = crate::cli::context::aws_key(&args.key)?;
     let credentials = NewCredentials {
         access_key_id: key.access_key_id,
         secret_key: key.secret_key,

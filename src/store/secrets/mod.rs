@@ -31,6 +31,8 @@ use hints::{fix_for, stall_fix, what};
 use platform::{open_platform_store, platform_backend};
 use timeout::{Stall, default_timeout, run_bounded};
 
+/// Set to `1` to never open the OS keyring (secrets then come from the environment or stdin).
+pub const NO_KEYRING_VAR: &str = "AEP_S3_CONNECT_NO_KEYRING";
 /// The keyring service every entry of this app is stored under.
 pub const SERVICE: &str = "aep-s3-connect";
 /// Backend name of the Linux Secret Service (gnome-keyring, KeePassXC, KWallet's bridge).
@@ -295,6 +297,16 @@ impl SecretStore {
     pub fn with_timeout(mut self, limit: Duration) -> SecretStore {
         self.timeout = Some(limit);
         self
+    }
+
+    /// The OS keyring, unless [`NO_KEYRING_VAR`] is `1` (then a store that refuses every call,
+    /// saying so): how both front ends open it.
+    pub fn open_unless_disabled() -> SecretStore {
+        if std::env::var(NO_KEYRING_VAR).is_ok_and(|v| v == "1") {
+            Self::unavailable(&format!("disabled by {NO_KEYRING_VAR}=1"))
+        } else {
+            Self::open_default()
+        }
     }
 
     /// A store that refuses every call with `reason` (e.g. the keyring was disabled on purpose).

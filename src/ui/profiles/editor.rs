@@ -260,15 +260,16 @@ fn save_error_ui(
 }
 
 /// The last Test's answer: the token's expiry, or why there is none.
-fn test_result_ui(ui: &mut egui::Ui, result: &Result<i64, ErrorView>) {
+fn test_result_ui(ui: &mut egui::Ui, result: &Result<Option<EpochMs>, ErrorView>) {
     match result {
         Ok(expiry) => {
+            let validity = expiry.map_or_else(
+                || "its end is not known".to_owned(),
+                |end| crate::ui::widgets::validity_text(end, EpochMs::now()),
+            );
             ui.colored_label(
                 egui::Color32::from_rgb(40, 160, 70),
-                format!(
-                    "Token obtained, {}",
-                    crate::ui::widgets::validity_text(EpochMs(*expiry), EpochMs::now())
-                ),
+                format!("Token obtained, {validity}"),
             );
         }
         Err(e) => {

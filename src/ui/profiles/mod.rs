@@ -11,6 +11,7 @@ use super::action::Action;
 use super::dialogs::FileRequest;
 use super::{icons, style};
 use crate::import::console::ConsoleCredential;
+use crate::model::EpochMs;
 use crate::ops::profiles;
 use crate::store::config::Profile;
 use crate::store::sandboxes::KnownSandboxes;
@@ -23,7 +24,7 @@ pub struct ProfilesScreen {
     /// The editor, when open.
     editing: Option<ProfileDraft>,
     /// The last test: profile name and expiry or error.
-    tested: Option<(String, Result<i64, ErrorView>)>,
+    tested: Option<(String, Result<Option<EpochMs>, ErrorView>)>,
     /// A test is running.
     testing: bool,
     /// A save is on its way: the editor stays open until it is answered.
@@ -78,7 +79,7 @@ impl ProfilesScreen {
     }
 
     /// A test finished.
-    pub fn on_tested(&mut self, name: String, result: Result<i64, ErrorView>) {
+    pub fn on_tested(&mut self, name: String, result: Result<Option<EpochMs>, ErrorView>) {
         self.testing = false;
         self.tested = Some((name, result));
     }
