@@ -38,6 +38,8 @@ pub struct ResultCard {
     pub duplicate: Option<Box<Connection>>,
     /// What the user chose about a duplicate made at the same time as the last create.
     pub raced: RacedChoice,
+    /// A create has just finished: bring the card into view (it may be below the fold).
+    pub reveal: bool,
 }
 
 /// The user's answer to "AEP now has another connection of this name".
@@ -62,6 +64,7 @@ impl ResultCard {
             },
             duplicate: None,
             raced: RacedChoice::Open,
+            reveal: true,
         }
     }
 
@@ -99,21 +102,40 @@ pub fn result_ui(ui: &mut egui::Ui, card: &mut ResultCard, actions: &mut Vec<Act
             actions.push(Action::Inspect(existing.id.clone()));
         }
     }
-    match &card.create {
+    let shown = match &card.create {
         CreateState::Created(created) => {
             if let Some((others, warning)) = &created.duplicates {
                 raced_ui(ui, created, others, warning, &mut card.raced, actions);
             }
-            created_ui(ui, created, actions);
+            Some(created_ui(ui, created, actions))
         }
-        CreateState::Failed(error) => failed_ui(ui, error, actions),
-        CreateState::Idle | CreateState::Running { .. } => {}
+        CreateState::Failed(error) => Some(failed_ui(ui, error, actions)),
+        CreateState::Idle | CreateState::Running { .. } => None,
+    };
+    // Where the user is looking: the new result, scrolled into view once.
+    if let Some(card_rect) = shown
+        && std::mem::take(&mut card.reveal)
+    {
+        ui.scroll_to_rect(card_rect, Some(egui::Align::Center));
     }
 }
 
-fn created_ui(ui: &mut egui::Ui, created: &CreatedView, actions: &mut Vec<Action>) {
+fn created_ui(ui: &mut egui::Ui, created: &CreatedView, actions: &mut Vec<Action>) -> egui::Rect {
     egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.heading(format!("Created \"{}\" in {}", created.name, created.sandbox));
+        ui.horizontal_wrapped(|ui| {
+            let color = style::created_color(ui.visuals());
+            crate::ui::widgets::icon(ui, icons::CHECK, color);
+            let heading = format!("Created \"{}\" in {}", created.name, created.sandbox);
+            ui.add(egui::Label::new(egui::RichText::new(heading).heading().color(color)).wrap());
+            if ui
+                .add(style::primary_button(ui, icons::COPY, "Copy ID"))
+                .accessible_name("Copy the new connection's ID")
+                .on_hover_text("Put the connection ID on the clipboard")
+                .clicked()
+            {
+                actions.push(Action::copy(&created.connection.id, "connection ID"));
+            }
+        });
         copy_row(ui, "Connection ID", &created.connection.id, actions);
         copy_row(ui, "Etag", &created.connection.etag, actions);
         if let Some(id) = &created.connection.request_id {
@@ -140,7 +162,9 @@ fn created_ui(ui: &mut egui::Ui, created: &CreatedView, actions: &mut Vec<Action
                 });
             }
         });
-    });
+    })
+    .response
+    .rect
 }
 
 /// The warning about connections of the same name made at the same time elsewhere, with
@@ -209,42 +233,45 @@ fn raced_ui(
         });
 }
 
-fn failed_ui(ui: &mut egui::Ui, error: &ErrorView, actions: &mut Vec<Action>) {
-    egui::Frame::group(ui.style()).show(ui, |ui| {
-        let title = match (error.status, &error.code) {
-            (Some(status), Some(code)) => format!("Failed: HTTP {status}, {code}"),
-            (Some(status), None) => format!("Failed: HTTP {status}"),
-            _ => "Failed".to_owned(),
-        };
-        ui.heading(title);
-        ui.label(error.message.as_str());
-        if let Some(hint) = &error.hint {
-            ui.colored_label(ui.visuals().warn_fg_color, format!("What to do: {hint}"));
-        }
-        if let Some(id) = &error.request_id {
-            copy_row(ui, "Request ID", id, actions);
-        }
-        if error.remedy == Some(Remedy::CreateAnyway)
-            && ui
-                .button("Create anyway")
-                .on_hover_text("Create without checking for a connection of the same name")
-                .clicked()
-        {
-            actions.push(Action::CreateAnyway);
-        }
-        if let Some(curl) = &error.curl
-            && ui.button("Copy as cURL").clicked()
-        {
-            actions.push(Action::copy(curl, CURL));
-        }
-        if let Some(raw) = error.raw_body.as_ref().filter(|r| !r.is_empty()) {
-            egui::CollapsingHeader::new("Raw response").show(ui, |ui| {
-                ui.add(
-                    egui::TextEdit::multiline(&mut raw.as_str())
-                        .code_editor()
-                        .desired_rows(6),
-                );
-            });
-        }
-    });
+fn failed_ui(ui: &mut egui::Ui, error: &ErrorView, actions: &mut Vec<Action>) -> egui::Rect {
+    egui::Frame::group(ui.style())
+        .show(ui, |ui| {
+            let title = match (error.status, &error.code) {
+                (Some(status), Some(code)) => format!("Failed: HTTP {status}, {code}"),
+                (Some(status), None) => format!("Failed: HTTP {status}"),
+                _ => "Failed".to_owned(),
+            };
+            ui.heading(title);
+            ui.label(error.message.as_str());
+            if let Some(hint) = &error.hint {
+                ui.colored_label(ui.visuals().warn_fg_color, format!("What to do: {hint}"));
+            }
+            if let Some(id) = &error.request_id {
+                copy_row(ui, "Request ID", id, actions);
+            }
+            if error.remedy == Some(Remedy::CreateAnyway)
+                && ui
+                    .button("Create anyway")
+                    .on_hover_text("Create without checking for a connection of the same name")
+                    .clicked()
+            {
+                actions.push(Action::CreateAnyway);
+            }
+            if let Some(curl) = &error.curl
+                && ui.button("Copy as cURL").clicked()
+            {
+                actions.push(Action::copy(curl, CURL));
+            }
+            if let Some(raw) = error.raw_body.as_ref().filter(|r| !r.is_empty()) {
+                egui::CollapsingHeader::new("Raw response").show(ui, |ui| {
+                    ui.add(
+                        egui::TextEdit::multiline(&mut raw.as_str())
+                            .code_editor()
+                            .desired_rows(6),
+                    );
+                });
+            }
+        })
+        .response
+        .rect
 }

@@ -71,16 +71,25 @@ pub fn window(
         .scroll([false, true])
 }
 
-/// One `label: value [Copy]` line.
+/// One `label: value [Copy]` line. The button comes first in the room there is, so it is never
+/// pushed past the edge: a long value is cut short instead (its whole text in the tooltip, and
+/// on the clipboard).
 pub fn copy_row(ui: &mut egui::Ui, label: &str, value: &str, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         ui.label(format!("{label}:"));
-        ui.add(egui::Label::new(egui::RichText::new(value).monospace()).truncate());
-        if ui
-            .small_button(super::icons::with(super::icons::COPY, "Copy"))
-            .accessible_name(format!("Copy {label}"))
-            .clicked()
-        {
+        let copy = ui
+            .with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let copy = ui
+                    .small_button(super::icons::with(super::icons::COPY, "Copy"))
+                    .accessible_name(format!("Copy {label}"));
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    ui.add(egui::Label::new(egui::RichText::new(value).monospace()).truncate())
+                        .on_hover_text(value);
+                });
+                copy
+            })
+            .inner;
+        if copy.clicked() {
             actions.push(Action::copy(value, label));
         }
     });

@@ -463,3 +463,83 @@ fn the_connections_list_follows_a_create_made_here() {
         has_label(h, "Fresh from the form") && has_label(h, "1 connection")
     });
 }
+
+/// Every named thing of each view (the form, the result card after a create, a record's
+/// details, Connections, Profiles, the profile editor) is within the window's width at 800×600,
+/// 1366×768 and 1920×1080: nothing runs off the right edge (what does not fit scrolls
+/// vertically). Regression: at 800×600 the details' and the result card's copy buttons and
+/// *Remove from history* ran off the right edge.
+#[test]
+fn no_view_runs_off_the_right_edge_at_any_size() {
+    for (width, height) in [(800.0, 600.0), (1366.0, 768.0), (1920.0, 1080.0)] {
+        let w = World::new();
+        let mut h = app_on(w.home.path(), &w.emu().base_url(), "dev", |_| {});
+        h.set_size(egui::vec2(width, height));
+        step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+        let name = "A connection with a rather long name to show";
+        create(&mut h, name);
+        let at = format!("{width}×{height}");
+        within_width(&mut h, width, &format!("the result card at {at}"));
+        step_until(&mut h, "the row", |h| {
+            has_label(h, "Copy ID of A connection")
+        });
+        // The row's name, cut short where the panel is narrow.
+        h.query_all_by_role(Role::Button)
+            .find(|n| {
+                n.accesskit_node()
+                    .label()
+                    .is_some_and(|l| l.starts_with("A connection with"))
+            })
+            .unwrap()
+            .click();
+        step_until(&mut h, "the details", |h| {
+            has_label(h, "Request body (secrets redacted)")
+        });
+        within_width(&mut h, width, &format!("the details at {at}"));
+        h.get_by_role_and_label(Role::Button, "Connections").click();
+        step_until(&mut h, "the list", |h| has_label(h, "1 connection"));
+        within_width(&mut h, width, &format!("Connections at {at}"));
+        h.get_by_role_and_label(Role::Button, "Profiles").click();
+        step_until(&mut h, "the profiles", |h| has_label(h, "Add profile"));
+        // Clicked where the pointer is not over a tooltip left by the tab's button.
+        for _ in 0..5 {
+            h.get_by_role_and_label(Role::Button, "Edit test").click();
+            for _ in 0..3 {
+                h.step();
+            }
+            if has_label(&h, "Edit profile test") {
+                break;
+            }
+        }
+        step_until(&mut h, "the editor", |h| has_label(h, "Edit profile test"));
+        within_width(&mut h, width, &format!("the profile editor at {at}"));
+    }
+}
+
+/// Fails naming each labelled node whose right edge is past `width`.
+fn within_width(h: &mut Harness<'_, AepApp>, width: f32, what: &str) {
+    for _ in 0..3 {
+        h.step();
+    }
+    let outside: Vec<String> = h
+        .query_all_by_label_contains("")
+        .filter(|n| {
+            let role = n.accesskit_node().role();
+            // The window's own resize handles sit on its edge.
+            role != Role::Splitter && n.rect().max.x > width + 1.0
+        })
+        .map(|n| {
+            let node = n.accesskit_node();
+            format!(
+                "{:?} {:?} at x {:.0}",
+                node.role(),
+                node.label().or_else(|| node.value()).unwrap_or_default(),
+                n.rect().max.x
+            )
+        })
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "{what}: off the right edge: {outside:#?}"
+    );
+}

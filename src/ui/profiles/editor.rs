@@ -144,13 +144,14 @@ struct Asked {
 
 pub(super) fn editor_ui(ui: &mut egui::Ui, screen: &mut ProfilesScreen, actions: &mut Vec<Action>) {
     let (testing, saving) = (screen.testing, screen.saving);
+    let reveal = std::mem::take(&mut screen.reveal_editor);
     let Some(draft) = &mut screen.editing else {
         return;
     };
     let profile = draft.profile();
     let errors = profile.validate().err().unwrap_or_default();
     let mut asked = Asked::default();
-    egui::Frame::group(ui.style()).show(ui, |ui| {
+    let frame = egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.heading(match &draft.original_name {
             Some(name) => format!("Edit profile {name}"),
             None => "New profile".to_owned(),
@@ -199,6 +200,9 @@ pub(super) fn editor_ui(ui: &mut egui::Ui, screen: &mut ProfilesScreen, actions:
             test_result_ui(ui, result);
         }
     });
+    if reveal {
+        ui.scroll_to_rect(frame.response.rect, Some(egui::Align::Min));
+    }
     if (asked.save || asked.save_for_session || asked.test) && !errors.is_empty() {
         // Nothing is sent: every field now says what is wrong with it.
         draft.attempted = true;

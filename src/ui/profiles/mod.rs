@@ -31,6 +31,8 @@ pub struct ProfilesScreen {
     saving: bool,
     /// Why the last save failed: shown in the editor, which keeps what was typed.
     save_error: Option<ErrorView>,
+    /// The editor has just opened: scroll it into view (below the cards in a small window).
+    reveal_editor: bool,
     /// The profile waiting for a remove confirmation.
     confirm_remove: Option<String>,
 }
@@ -110,6 +112,7 @@ impl ProfilesScreen {
     /// Opens the editor on a new profile.
     pub fn start_new(&mut self) {
         self.editing = Some(ProfileDraft::new());
+        self.reveal_editor = true;
         self.tested = None;
         self.save_error = None;
     }
@@ -204,6 +207,7 @@ fn profile_card_ui(
             {
                 // The editor edits the profile as saved, not this session's choice.
                 screen.editing = Some(ProfileDraft::from_profile(p));
+                screen.reveal_editor = true;
                 screen.tested = None;
             }
             if ui
