@@ -187,17 +187,29 @@ const MIGRATIONS: &[Migration] = &[
         ",
         fill: Some(fill_name_sort),
     },
+    Migration {
+        version: 6,
+        // Why: names with accents sorted after every unaccented one ("Ünïcødé" after "Very"):
+        // the key now takes accents off first (`natural::natural_key`). No schema change; every
+        // stored key is computed again.
+        sql: "-- the natural sort key changed: recomputed in Rust",
+        fill: Some(fill_name_sort),
+    },
 ];
 
-/// Migration 5: the natural sort key of every existing record's name.
+/// Migrations 5 and 6: the natural sort key of every existing record's name.
 fn fill_name_sort(tx: &Transaction<'_>) -> rusqlite::Result<()> {
-    let names: Vec<(i64, String)> = tx
-        .prepare("SELECT id, name FROM attempts")?
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+    let names: Vec<(i64, String, String)> = tx
+        .prepare("SELECT id, name, name_sort FROM attempts")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
         .collect::<Result<_, _>>()?;
     let mut update = tx.prepare("UPDATE attempts SET name_sort = ?2 WHERE id = ?1")?;
-    for (id, name) in names {
-        update.execute(params![id, natural_key(&name)])?;
+    // Only the keys that change are written.
+    for (id, name, stored) in names {
+        let key = natural_key(&name);
+        if key != stored {
+            update.execute(params![id, key])?;
+        }
     }
     Ok(())
 }
@@ -275,7 +287,7 @@ mod tests {
         for (index, migration) in MIGRATIONS.iter().enumerate() {
             assert_eq!(migration.version as usize, index + 1);
         }
-        assert_eq!(LATEST, 5);
+        assert_eq!(LATEST, 6);
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! between ICU versions, and a stored key that changes silently misorders the history until it
 //! is rebuilt; this key is fixed by this file and its tests, and changing it means a migration.
 //!
-//! The key: the name lowercased (Unicode lowercase), with each run of ASCII digits replaced by
+//! The key: the name with its accents taken off (Unicode canonical decomposition, NFD, then
+//! the combining marks dropped, with the `unicode-normalization` crate: "Ünïcødé" sorts with
+//! "unicode", before "Very"), lowercased (Unicode lowercase), with each run of ASCII digits replaced by
 //! its number of significant digits (two digits, `00` to `99`) and then those digits (leading
 //! zeros dropped). A longer number has a larger count, so it sorts after a shorter one; numbers
 //! of the same length compare digit by digit. The count is made of digits too, so a number still
@@ -21,6 +23,12 @@ const MAX_COUNTED_DIGITS: usize = 99;
 
 /// The natural sort key of `name` (see the module documentation).
 pub fn natural_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    let folded: String = name
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .collect();
+    let name = folded.as_str();
     let mut key = String::with_capacity(name.len() + 8);
     let mut chars = name.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
@@ -72,6 +80,16 @@ mod tests {
         assert!(natural_key("test 2") < natural_key("test 10"));
         assert!(natural_key("v1.10") > natural_key("v1.9"));
         assert!(natural_key("2024-01-15 load") < natural_key("2024-02-01 load"));
+    }
+
+    /// Regression: "Ünïcødé" sorted after "Very" (accents weighed as characters after z).
+    #[test]
+    fn accents_do_not_move_a_name_to_the_end() {
+        assert_eq!(
+            sorted(&["Very", "Ünïcødé", "Apple", "école", "Zebra"]),
+            ["Apple", "école", "Ünïcødé", "Very", "Zebra"]
+        );
+        assert_eq!(natural_key("café 2"), natural_key("cafe 2"));
     }
 
     #[test]
