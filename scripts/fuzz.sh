@@ -5,6 +5,7 @@
 # (its reproducer is kept and its path printed) or could not run.
 #
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   SECONDS per target, default 60; default all targets.
+#        scripts/fuzz.sh --build-only              only build the targets (CI builds them early)
 # Needs a nightly toolchain (libFuzzer's instrumentation); installs cargo-fuzz if it is missing.
 # FUZZ_KEEP=1 keeps the temp dir (grown corpora, logs) and prints where it is.
 # FUZZ_JOBS=N runs N targets at a time (default: one per CPU core), each a single-threaded
@@ -15,6 +16,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # Always fuzz/target (the paths below assume it), whatever CARGO_TARGET_DIR says.
 export CARGO_TARGET_DIR="$PWD/fuzz/target"
 
+build_only=""
+if [ "${1:-}" = "--build-only" ]; then
+    build_only=1
+    shift
+fi
 seconds="${1:-60}"
 shift || true
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -eq 0 ]; then
@@ -42,6 +48,7 @@ fi
 build_flags=(--release --debug-assertions --sanitizer none)
 echo "== cargo +nightly fuzz build ${build_flags[*]}"
 cargo +nightly fuzz build "${build_flags[@]}"
+[ -z "$build_only" ] || exit 0
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
