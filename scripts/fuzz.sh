@@ -5,14 +5,22 @@
 # (its reproducer is kept and its path printed) or could not run.
 #
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   SECONDS per target, default 60; default all targets.
+#        scripts/fuzz.sh --build-only              only build the targets (CI builds them early)
 # Needs a nightly toolchain (libFuzzer's instrumentation); installs cargo-fuzz if it is missing.
 # FUZZ_KEEP=1 keeps the temp dir (grown corpora, logs) and prints where it is.
+# FUZZ_JOBS=N runs N targets at a time (default: one per CPU core), each a single-threaded
+# libFuzzer process on its own core for its SECONDS, so N cores fuzz N times as much per minute.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # Always fuzz/target (the paths below assume it), whatever CARGO_TARGET_DIR says.
 export CARGO_TARGET_DIR="$PWD/fuzz/target"
 
+build_only=""
+if [ "${1:-}" = "--build-only" ]; then
+    build_only=1
+    shift
+fi
 seconds="${1:-60}"
 shift || true
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -eq 0 ]; then
@@ -29,8 +37,9 @@ if ! cargo +nightly --version >/dev/null 2>&1; then
     exit 1
 fi
 if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+    # Dev profile: it only runs cargo, and compiles in about half the time of a release build.
     echo "== installing cargo-fuzz (crates.io)"
-    cargo install cargo-fuzz --locked
+    cargo install cargo-fuzz --locked --debug
 fi
 
 # The window is not built (fuzz/Cargo.toml uses the library without its `gui` feature).
@@ -39,6 +48,7 @@ fi
 build_flags=(--release --debug-assertions --sanitizer none)
 echo "== cargo +nightly fuzz build ${build_flags[*]}"
 cargo +nightly fuzz build "${build_flags[@]}"
+[ -z "$build_only" ] || exit 0
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
@@ -57,49 +67,79 @@ cleanup() {
 }
 trap cleanup EXIT
 
-failed=0
-summary=()
-for target in "${targets[@]}"; do
-    bin="$bin_dir/$target"
+jobs="${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}"
+if ! [[ "$jobs" =~ ^[0-9]+$ ]] || [ "$jobs" -eq 0 ]; then
+    echo "error: FUZZ_JOBS must be a positive whole number, got '$jobs'" >&2
+    exit 2
+fi
+
+# Fuzzes one target for $seconds; its summary line goes to $work/$target.line, and a failure
+# (crash, hang, or a target that could not run) to $work/$target.failed with the details.
+fuzz_one() {
+    local target=$1
+    local bin="$bin_dir/$target"
+    local corpus="$work/corpus/$target"
+    local artifacts="$work/artifacts/$target"
+    local log="$work/$target.log"
     if [ ! -x "$bin" ]; then
-        echo "error: no fuzz target '$target' (cargo +nightly fuzz list shows the targets)" >&2
-        failed=1
-        continue
+        echo "$target: no such fuzz target (cargo +nightly fuzz list shows the targets)" >"$work/$target.line"
+        : >"$work/$target.failed"
+        return
     fi
-    corpus="$work/corpus/$target"
-    artifacts="$work/artifacts/$target"
-    log="$work/$target.log"
     mkdir -p "$corpus" "$artifacts"
     for seed_dir in "fuzz/corpus/$target" "fuzz/regressions/$target"; do
         if [ -d "$seed_dir" ]; then
             find "$seed_dir" -maxdepth 1 -type f -exec cp -t "$corpus" {} +
         fi
     done
+    local before after crashes execs rate status=0
     before="$(find "$corpus" -type f | wc -l)"
     echo "== $target: ${seconds}s on $before seed inputs"
-    status=0
     # -timeout: one input taking 10 s is a hang, reported like a crash.
     "$bin" "$corpus" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 \
         -artifact_prefix="$artifacts/" >"$log" 2>&1 || status=$?
-    final_stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -n 1; }
-    execs="$(final_stat number_of_executed_units)"
-    rate="$(final_stat average_exec_per_sec)"
+    execs="$(sed -n "s/^stat::number_of_executed_units: *//p" "$log" | tail -n 1)"
+    rate="$(sed -n "s/^stat::average_exec_per_sec: *//p" "$log" | tail -n 1)"
     after="$(find "$corpus" -type f | wc -l)"
     crashes="$(find "$artifacts" -type f | wc -l)"
     if [ "$status" -eq 0 ] && [ "$crashes" -eq 0 ]; then
-        line="$target: ${execs:-?} executions in ${seconds}s (${rate:-?} exec/s), corpus $before -> $after inputs, crashes: 0"
+        echo "$target: ${execs:-?} executions in ${seconds}s (${rate:-?} exec/s), corpus $before -> $after inputs, crashes: 0" >"$work/$target.line"
     else
-        line="$target: CRASHED after ${execs:-?} executions (exit $status), corpus $before -> $after inputs, crashes: $crashes"
+        echo "$target: CRASHED after ${execs:-?} executions (exit $status), corpus $before -> $after inputs, crashes: $crashes" >"$work/$target.line"
+        {
+            echo "error: $target failed (exit $status); the end of its log:"
+            grep -v '^#\|^INFO\|^stat::' "$log" | tail -n 30 || true
+            find "$artifacts" -type f | sed 's/^/  reproducer: /'
+            echo "  replay one: $bin <reproducer>; fix the bug, then add the file to fuzz/regressions/$target/"
+        } >"$work/$target.failed"
     fi
-    summary+=("$line")
-    echo "$line"
-    if [ "$status" -ne 0 ] || [ "$crashes" -gt 0 ]; then
+    cat "$work/$target.line"
+}
+
+echo "== fuzzing ${#targets[@]} targets, ${seconds}s each, $jobs at a time"
+running=0
+for target in "${targets[@]}"; do
+    if [ "$running" -ge "$jobs" ]; then
+        wait -n || true
+        running=$((running - 1))
+    fi
+    fuzz_one "$target" &
+    running=$((running + 1))
+done
+wait
+
+failed=0
+summary=()
+for target in "${targets[@]}"; do
+    if [ ! -f "$work/$target.line" ]; then
+        echo "$target: did not finish" >"$work/$target.line"
+        : >"$work/$target.failed"
+    fi
+    summary+=("$(cat "$work/$target.line")")
+    if [ -f "$work/$target.failed" ]; then
         failed=1
         keep=1
-        echo "error: $target failed (exit $status); the end of its log:" >&2
-        grep -v '^#\|^INFO\|^stat::' "$log" | tail -n 30 >&2 || true
-        find "$artifacts" -type f | sed 's/^/  reproducer: /' >&2
-        echo "  replay one: $bin <reproducer>; fix the bug, then add the file to fuzz/regressions/$target/" >&2
+        cat "$work/$target.failed" >&2
     fi
 done
 

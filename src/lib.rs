@@ -10,9 +10,11 @@
 
 pub mod api;
 pub mod cli;
+#[cfg(feature = "gui")]
 pub mod demo;
 pub mod emulator;
 pub mod error;
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod import;
@@ -26,4 +28,5 @@ pub mod store;
 pub mod ui;
 pub mod validate;
 pub mod version;
+#[cfg(feature = "gui")]
 pub mod worker;

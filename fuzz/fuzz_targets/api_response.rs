@@ -1,4 +1,4 @@
-//! Fuzz target `api_response`: the checks live in `aep_s3_connect::fuzzing::api_response` (shared with tests/fuzz_corpus.rs).
+//! Fuzz target `api_response`: the checks live in `aep_s3_connect::fuzzing::api_response` (shared with tests/it/fuzz_corpus.rs).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

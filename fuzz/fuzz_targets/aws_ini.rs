@@ -1,4 +1,4 @@
-//! Fuzz target `aws_ini`: the checks live in `aep_s3_connect::fuzzing::aws_ini` (shared with tests/fuzz_corpus.rs).
+//! Fuzz target `aws_ini`: the checks live in `aep_s3_connect::fuzzing::aws_ini` (shared with tests/it/fuzz_corpus.rs).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

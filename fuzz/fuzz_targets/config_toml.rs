@@ -1,4 +1,4 @@
-//! Fuzz target `config_toml`: the checks live in `aep_s3_connect::fuzzing::config_toml` (shared with tests/fuzz_corpus.rs).
+//! Fuzz target `config_toml`: the checks live in `aep_s3_connect::fuzzing::config_toml` (shared with tests/it/fuzz_corpus.rs).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

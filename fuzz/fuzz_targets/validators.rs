@@ -1,4 +1,4 @@
-//! Fuzz target `validators`: the checks live in `aep_s3_connect::fuzzing::validators` (shared with tests/fuzz_corpus.rs).
+//! Fuzz target `validators`: the checks live in `aep_s3_connect::fuzzing::validators` (shared with tests/it/fuzz_corpus.rs).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

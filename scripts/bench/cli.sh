@@ -38,7 +38,7 @@ export BENCH_TOKEN
 printf '%s' "$BENCH_TOKEN" | secret-tool store --label="aep-s3-connect benchmark token" \
     service aep-s3-connect-bench account token
 
-# The same POST as flow-service-api.md §2, by hand.
+# The same POST as docs/flow-service-api.md §2, by hand.
 cat >"$work/curl-create.sh" <<'SH'
 token="${1:-$BENCH_TOKEN}"
 curl -sf -X POST "$BENCH_URL/data/foundation/flowservice/connections" \

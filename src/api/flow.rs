@@ -31,7 +31,7 @@ pub use super::connection::{
     PatchedConnection, masked_matches,
 };
 pub(crate) use super::platform::{
-    CallOptions, Page as ConnectionPage, next_link, parse_json, urlencode_segment,
+    CallOptions, Page as ConnectionPage, parse_json, urlencode_segment,
 };
 pub use super::platform::{FLOW_PATH, Listing, MAX_PAGES, PlatformClient};
 

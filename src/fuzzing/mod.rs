@@ -21,6 +21,7 @@ use crate::api::error::{ApiError, ClientError, EXCERPT_LIMIT, response_hint};
 use crate::api::flow::{self, Connection, ConnectionPage, redacted_rotation_ops, rotation_ops};
 use crate::api::http::RawResponse;
 use crate::api::ims::parse_token_response;
+use crate::api::platform::next_link;
 use crate::cli::ToExit as _;
 use crate::import::{ImportError, aws, console};
 use crate::secret::Secret;
@@ -172,7 +173,7 @@ fn list_response(response: &RawResponse) {
     let service = base
         .join(&format!("{}/", flow::FLOW_PATH))
         .unwrap_or_else(|e| panic!("{e}"));
-    if let Ok(Some(url)) = flow::next_link(page.links.as_ref(), &service, &base, &base) {
+    if let Ok(Some(url)) = next_link(page.links.as_ref(), &service, &base, &base) {
         let next = url.as_str();
         assert_eq!(
             url.origin(),

@@ -1,4 +1,4 @@
-//! Regressions of issue 9: where the client broke against Adobe's documented contract and our own
+//! Regressions: where the client broke against Adobe's documented contract and our own
 //! emulator was too kind to show it. Each test names the bug it guards; each drives the real
 //! binary (or the library client) against the emulator on loopback, which now answers as Adobe
 //! documents (service-relative next links, commas in filters read as lists of values, creates
@@ -14,7 +14,7 @@ use crate::common::cli::{
     CliWorld, create_posts, input, json_of, list_requests, named, set_timeouts, stderr, wait_until,
 };
 
-/// Bug 1: the spec's next link (`/connections?continuationToken=...`, relative to the service)
+/// Regression: the spec's next link (`/connections?continuationToken=...`, relative to the service)
 /// was resolved against the host root, so `connections list` failed (404) past 100 connections;
 /// and `limit` was repeated on every next page.
 #[test]
@@ -49,7 +49,7 @@ fn connections_list_follows_service_relative_next_links_past_the_first_page() {
     }
 }
 
-/// Bug 2: when the name lookup before a create failed (5xx, timeout), `create` warned and posted
+/// Regression: when the name lookup before a create failed (5xx, timeout), `create` warned and posted
 /// anyway. It must not create: exit 4 with a message, `--allow-duplicate` as the override.
 #[test]
 fn create_refuses_when_the_duplicate_check_cannot_run() {
@@ -87,7 +87,7 @@ fn create_refuses_when_the_duplicate_check_cannot_run() {
     assert_eq!(named(&w, "unchecked"), 1);
 }
 
-/// Bug 3: 20 parallel `create --name X` processes made 12-16 connections. Creates of one
+/// Regression: 20 parallel `create --name X` processes made 12-16 connections. Creates of one
 /// (org, sandbox, name) are serialised across processes and re-checked under the lock.
 #[test]
 fn twenty_parallel_creates_of_one_name_make_exactly_one_connection() {
@@ -119,7 +119,7 @@ fn twenty_parallel_creates_of_one_name_make_exactly_one_connection() {
     }
 }
 
-/// Bug 4: a name with a comma never matched its own `property=name==` lookup (Adobe reads the
+/// Regression: a name with a comma never matched its own `property=name==` lookup (Adobe reads the
 /// comma as a list of values), so the duplicate guard and reconciliation were blind to it.
 #[test]
 fn names_with_a_comma_are_found_by_the_guard_and_by_reconciliation() {
@@ -144,7 +144,7 @@ fn names_with_a_comma_are_found_by_the_guard_and_by_reconciliation() {
     assert_eq!(settled["status"], "created", "{settled}");
 }
 
-/// Bug 5: a create that Adobe completes after our timeout was recorded as failed for good. An
+/// Regression: a create that Adobe completes after our timeout was recorded as failed for good. An
 /// ambiguous outcome stays pending, says "may have been created; run `history` to settle", and
 /// the next `history` settles it by lookup.
 #[test]

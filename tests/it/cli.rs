@@ -12,6 +12,7 @@ use crate::common::cli::{
     AWS_SECRET, CliWorld, json_of, kill_during_create, kill_during_create_with, last_create,
     made_anyway, stderr,
 };
+use crate::common::environment::{NobodyCopy, private_keyring, require};
 use crate::common::{World, assert_no_secret_in_files};
 
 #[test]
@@ -248,7 +249,7 @@ fn profile_add_list_use_remove() {
     assert_eq!(json_of(&out)["profiles"].as_array().unwrap().len(), 0);
 }
 
-/// Regression (issue 9, bug 6): `history` right after a `kill -9` settled the attempt as "not
+/// Regression: `history` right after a `kill -9` settled the attempt as "not
 /// created" while Adobe could still be creating it. It stays pending until its request can no
 /// longer land (start + total timeout + clock slack), and only then is settled as not created.
 #[test]
@@ -326,9 +327,11 @@ fn sigkill_mid_create_then_adobe_had_it_settles_as_created() {
 /// keyring by the next process.
 #[test]
 fn keyring_profile_secret_and_token_cache_across_processes() {
-    let required = std::env::var("AEP_S3_CONNECT_REQUIRE_KEYRING").is_ok_and(|v| v == "1");
-    if !required {
-        eprintln!("SKIPPED: no Secret Service session (run through scripts/test.sh)");
+    // Only in the private keyring: the binary stores a profile's client secret and token there.
+    if !require(
+        "the private keyring of scripts/with-keyring.sh (run the tests with scripts/test.sh)",
+        private_keyring(),
+    ) {
         return;
     }
     let w = World::new();
@@ -558,7 +561,7 @@ fn fake_ims(body: &'static str) -> String {
     url
 }
 
-/// Regression (issue 9a): IMS answering a token with a newline ended with exit 2 (a usage error,
+/// Regression: IMS answering a token with a newline ended with exit 2 (a usage error,
 /// when the token would not go into a header); it is IMS answering garbage: exit 4, naming IMS,
 /// and nothing reaches AEP. The token is never printed.
 #[test]
@@ -593,7 +596,7 @@ fn ims_token_with_a_newline_is_an_invalid_ims_answer_exit_4() {
     );
 }
 
-/// Regression (issue 9d): a secret variable holding bytes that are not UTF-8 was taken as unset
+/// Regression: a secret variable holding bytes that are not UTF-8 was taken as unset
 /// (falling back to IMS, to no session token, or to "no secret"); it is a usage error (exit 2)
 /// naming the variable, and nothing is sent.
 #[cfg(unix)]
@@ -663,13 +666,13 @@ impl Drop for ReadOnlyTree<'_> {
     }
 }
 
-/// Regression (issue 9c): `history` failed (exit 5) when the data folder and the database were
+/// Regression: `history` failed (exit 5) when the data folder and the database were
 /// read-only (`chmod -R a-w`); it reads them as they are, says so on stderr, and writes nothing:
 /// no file created or changed, and no reconciling of the pending record with AEP.
 ///
-/// Root ignores file permissions, and CI runs as root: there the binary runs as `nobody`
-/// (through `setpriv`), for whom they bind; the test is skipped, saying why, only when that is
-/// impossible.
+/// Root ignores file permissions, and CI runs as root: there a copy of the binary runs as
+/// `nobody` (through `setpriv`), for whom they bind; when that is impossible the test is skipped
+/// (a failure under CI).
 #[cfg(unix)]
 #[test]
 fn history_reads_a_read_only_data_dir_without_writing() {
@@ -683,28 +686,28 @@ fn history_reads_a_read_only_data_dir_without_writing() {
     let probe = data_dir.join("write-probe");
     let permissions_bind = std::fs::write(&probe, b"").is_err();
     let _ = std::fs::remove_file(&probe);
+    let nobody =
+        (!permissions_bind).then(|| NobodyCopy::of(std::path::Path::new(crate::common::cli::BIN)));
     let as_nobody = |args: &[&str]| {
-        let mut cmd = std::process::Command::new("setpriv");
+        let mut cmd = nobody.as_ref().unwrap().command();
         cmd.env_clear()
             .envs(
                 w.spawn_cmd()
                     .get_envs()
                     .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
             )
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-            .arg(crate::common::cli::BIN)
             .args(args);
         cmd.output()
     };
     if !permissions_bind {
-        match as_nobody(&["--version"]) {
-            Ok(out) if out.status.success() => {}
-            other => {
-                eprintln!(
-                    "note: skipped: running as root, where `chmod a-w` does not bind, and the binary cannot be run as nobody with setpriv ({other:?})"
-                );
-                return;
-            }
+        let version = as_nobody(&["--version"]);
+        if !require(
+            &format!(
+                "a user whom `chmod a-w` binds: this is root, and setpriv could not run the binary as nobody ({version:?})"
+            ),
+            version.is_ok_and(|out| out.status.success()),
+        ) {
+            return;
         }
     }
     let run = |args: &[&str]| {
@@ -751,7 +754,7 @@ fn history_reads_a_read_only_data_dir_without_writing() {
     assert_eq!(files, ["history.sqlite3"], "no file was created");
 }
 
-/// Regression (issue 9e): a credentials file's `[profile x]` section (the ~/.aws/config syntax)
+/// Regression: a credentials file's `[profile x]` section (the ~/.aws/config syntax)
 /// was silently taken as profile `x`, and of a section written twice the first silently won;
 /// an IAM CSV with two keys gave its first. Each is refused, naming the file and the lines.
 #[test]
@@ -823,7 +826,7 @@ fn ambiguous_aws_credential_files_are_refused_with_their_lines() {
     );
 }
 
-/// Regression (issue 9e): of a console JSON's two client secrets the first was stored silently,
+/// Regression: of a console JSON's two client secrets the first was stored silently,
 /// and an empty `client_secrets` made a profile without one. Two must be chosen between
 /// (`--client-secret-index N` or `--client-secret-stdin`); none is an error with its line.
 #[test]

@@ -399,7 +399,7 @@ async fn too_many_requests_honours_retry_after() {
     assert_eq!(emu.connections().len(), 1);
 }
 
-/// Regression (issue 9b): a Retry-After longer than the client waits (`max_retry_after`) failed at
+/// Regression: a Retry-After longer than the client waits (`max_retry_after`) failed at
 /// once with "wait a moment": it must say how long Adobe asks to wait.
 #[tokio::test(flavor = "multi_thread")]
 async fn too_many_requests_with_a_long_retry_after_says_how_long_to_wait() {
@@ -411,15 +411,12 @@ async fn too_many_requests_with_a_long_retry_after_says_how_long_to_wait() {
             .status(429)
             .retry_after(600),
     );
-    let started = std::time::Instant::now();
     let e = c
         .create_s3_connection(&input("throttled-long"))
         .await
         .unwrap_err();
-    assert!(
-        started.elapsed() < Duration::from_secs(30),
-        "did not wait 600 s"
-    );
+    // The client either waits and posts again or gives up at once with the hint: one POST and
+    // the hint show it did not wait.
     assert_eq!(posts(&emu).len(), 1, "not retried");
     assert_eq!(e.status(), Some(429));
     assert_eq!(e.exit_code(), 3);
@@ -479,7 +476,7 @@ async fn timeout_is_not_retried_blindly() {
     c.tokens().token().await.unwrap();
     emu.inject(Fault::new(FaultRoute::CreateConnection).delay_ms(3000));
     let e = c.create_s3_connection(&input("slow")).await.unwrap_err();
-    // Adobe may still make it (issue 9): an unknown outcome, not a failure.
+    // Adobe may still make it: an unknown outcome, not a failure.
     let ClientError::OutcomeUnknown { cause, .. } = &e else {
         panic!("{e:?}")
     };

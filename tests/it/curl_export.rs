@@ -6,6 +6,8 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
+#[cfg(unix)]
+use crate::common::environment::permissions_bind_or_run_as_nobody;
 use aep_s3_connect::api::flow::redacted_create_body;
 use aep_s3_connect::model::S3ConnectionInput;
 use aep_s3_connect::records::curl::{create_connection_curl, curl_for_attempt};
@@ -367,20 +369,20 @@ fn dir_entries(dir: &Path) -> Vec<String> {
 #[test]
 fn export_to_a_read_only_folder_names_the_path_and_leaves_nothing() {
     use std::os::unix::fs::PermissionsExt;
+    // Root ignores folder permissions: then this runs again as nobody.
+    if !permissions_bind_or_run_as_nobody(
+        module_path!(),
+        "export_to_a_read_only_folder_names_the_path_and_leaves_nothing",
+    ) {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let ro = tmp.path().join("read-only");
     fs::create_dir(&ro).unwrap();
     fs::set_permissions(&ro, fs::Permissions::from_mode(0o500)).unwrap();
-    let probe = ro.join("probe");
-    let writable = fs::write(&probe, "x").is_ok();
     let path = ro.join("history.csv");
     let result = export_to_file(&path, &[attempt(0)], ExportFormat::Csv);
     fs::set_permissions(&ro, fs::Permissions::from_mode(0o700)).unwrap();
-    if writable {
-        // Root ignores folder permissions; the tests below fail for root too.
-        eprintln!("note: running as root, a read-only folder is writable; check skipped");
-        return;
-    }
     let err = result.unwrap_err();
     assert!(matches!(err, ExportError::CreateTemp { .. }), "{err:?}");
     let message = err.to_string();

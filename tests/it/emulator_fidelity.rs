@@ -1,4 +1,4 @@
-//! The emulator keeps to Adobe's documented contract where clients are easy to get wrong (issue 9):
+//! The emulator keeps to Adobe's documented contract where clients are easy to get wrong:
 //! service-relative next links, repeated query parameters, comma lists in property filters,
 //! letter case of `objectType` and patch `op`, connection specs, and work that goes on when the
 //! client has gone. Real HTTP on loopback.

@@ -12,6 +12,7 @@ use aep_s3_connect::store::paths::AppPaths;
 
 use crate::common::World;
 use crate::common::cli::{BIN, CliWorld, create_posts, json_of, stderr};
+use crate::common::environment::require;
 use crate::common::faults::{
     Case, Outcome, apply_timeouts, check, dead_url, inject, while_in_flight,
 };
@@ -95,23 +96,16 @@ fn peak_rss_kib(cmd: &std::process::Command) -> Option<(Output, u64)> {
     Some((out, peak))
 }
 
-/// Skips with a printed reason, or fails under CI, where every check must run.
-fn skip_or_fail(why: &str) {
-    assert!(
-        std::env::var_os("CI").is_none_or(|v| v.is_empty()),
-        "{why}: CI must run this check"
-    );
-    eprintln!("SKIPPED: {why}");
-}
-
 #[test]
 fn fifty_megabyte_answer_costs_far_less_than_fifty_megabytes_of_memory() {
     let w = World::new();
     let mut plain = w.spawn_cmd();
     plain.args(["create", "--name", "baseline", "--json"]);
-    let Some((out, baseline)) = peak_rss_kib(&plain) else {
-        return skip_or_fail("python3 is needed to read a child's peak RSS");
-    };
+    let measured = peak_rss_kib(&plain);
+    if !require("python3, to read a child's peak RSS", measured.is_some()) {
+        return;
+    }
+    let (out, baseline) = measured.unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     w.emu()
         .inject(Fault::new(FaultRoute::CreateConnection).huge_body(50 * 1024 * 1024));
@@ -286,8 +280,8 @@ fn assert_refused_for_the_store(w: &World, out: &Output, path: &Path, cause: &st
 
 #[test]
 fn read_only_data_dir_refuses_the_create_and_keeps_the_history() {
-    if !can_mount() {
-        return skip_or_fail("unshare -m and mount need root");
+    if !require("root, for unshare -m and mount", can_mount()) {
+        return;
     }
     let w = World::new();
     let before = create_before(&w);
@@ -303,8 +297,8 @@ exec "$BIN" create --name "read only" --json"#;
 
 #[test]
 fn full_disk_refuses_the_create_and_keeps_the_history() {
-    if !can_mount() {
-        return skip_or_fail("unshare -m and mount need root");
+    if !require("root, for unshare -m and mount", can_mount()) {
+        return;
     }
     let w = World::new();
     // The data dir is a 1 MiB tmpfs: one create writes the history, `dd` fills the rest, the
@@ -329,8 +323,8 @@ exit $rc"#;
 
 #[test]
 fn disk_filling_up_while_the_history_is_open_refuses_the_next_create() {
-    if !can_mount() {
-        return skip_or_fail("unshare -m and mount need root");
+    if !require("root, for unshare -m and mount", can_mount()) {
+        return;
     }
     let w = World::new();
     let out_dir = w.home.path().join("copied");

@@ -437,7 +437,7 @@ fn every_order_sorts_as_documented_and_desc_reverses_asc() {
 
 #[test]
 fn the_name_sort_is_natural_across_pages_and_reopens() {
-    // Regression guard: "test 10" came before "test 2" (issue 11). Names as people write them:
+    // Regression guard: "test 10" came before "test 2". Names as people write them:
     // numbered without zero padding, in mixed case, inserted in a shuffled order.
     let (_dir, path) = temp_db();
     let store = open(&path);
@@ -1173,7 +1173,7 @@ fn journal_mode(path: &Path) -> String {
         .unwrap()
 }
 
-/// Regression (issue 9c): `history` on a read-only data folder failed, because opening always
+/// Regression: `history` on a read-only data folder failed, because opening always
 /// set up and migrated the file. The read-only open reads every record and writes nothing.
 #[test]
 fn read_only_open_reads_every_record_and_writes_nothing() {
@@ -1212,7 +1212,7 @@ fn read_only_open_reads_every_record_and_writes_nothing() {
     assert_eq!(dir_listing(path.parent().unwrap()), files_before);
 }
 
-/// Regression (issue 9c): reading read-only must not upgrade an older file nor switch it to WAL,
+/// Regression: reading read-only must not upgrade an older file nor switch it to WAL,
 /// and a newer file is still refused as such.
 #[test]
 fn read_only_open_never_migrates_nor_switches_the_journal() {

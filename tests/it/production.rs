@@ -13,6 +13,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 
 use crate::common::World;
 use crate::common::cli::{AWS_SECRET, BIN, CliWorld, input, json_of, stderr};
+use crate::common::environment::{have_tool, require};
 use crate::common::ui::{app_on, has_label, step_until, type_into};
 
 /// A connection named `name` in `live`, made elsewhere.
@@ -84,8 +85,10 @@ fn on_a_terminal(w: &World, args: &str, answer: &str) -> std::process::Output {
 
 #[test]
 fn the_cli_asks_for_the_typed_name_in_live_and_marks_it_in_profile_list() {
-    if !crate::common::have_tool("script") {
-        eprintln!("SKIPPED: `script` (util-linux) gives the CLI a terminal");
+    if !require(
+        "`script` (util-linux), which gives the CLI a terminal",
+        have_tool("script"),
+    ) {
         return;
     }
     let w = World::new();

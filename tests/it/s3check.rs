@@ -7,7 +7,7 @@
 //! inline policies, a role for temporary credentials, and a bucket in eu-west-1 with a folder
 //! holding a file and an empty folder. Only then is authentication switched on
 //! (`POST /moto-api/reset-auth` with `0`: every later request must be signed by a known key and
-//! allowed by its policies). Without moto the tests print SKIPPED and pass, unless `CI` is set.
+//! allowed by its policies). Without moto the tests are skipped (a failure under CI: `require`).
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
@@ -22,6 +22,8 @@ use aep_s3_connect::s3check::{
 };
 use aep_s3_connect::secret::Secret;
 use serde_json::Value;
+
+use crate::common::environment::require;
 
 const BIN: &str = env!("CARGO_BIN_EXE_aep-s3-connect");
 const BUCKET: &str = "aep-landing";
@@ -124,21 +126,18 @@ impl Drop for Moto {
 }
 
 impl Moto {
-    /// Moto, set up and with auth on; `None` (after printing SKIPPED) when moto is not installed
-    /// and this is not CI.
-    fn start(test: &str) -> Option<Moto> {
+    /// Moto, set up and with auth on; `None` (the test skipped through [`require`]) when moto
+    /// is not installed.
+    fn start() -> Option<Moto> {
         let probe = Command::new("python3")
             .args(["-c", "import moto.server, boto3, flask, flask_cors"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status();
-        if !probe.is_ok_and(|s| s.success()) {
-            let why = "moto's server is not installed (pip install 'moto[server]')";
-            assert!(
-                std::env::var_os("CI").is_none_or(|v| v.is_empty()),
-                "{why}: CI must run the S3 checks (.ci/run installs it)"
-            );
-            println!("SKIPPED {test}: {why}");
+        if !require(
+            "moto's S3 server (pip install 'moto[server]')",
+            probe.is_ok_and(|s| s.success()),
+        ) {
             return None;
         }
         let port = TcpListener::bind("127.0.0.1:0")
@@ -255,7 +254,7 @@ fn all_text(report: &S3CheckReport) -> String {
 
 #[test]
 fn all_five_permissions_pass_and_the_bucket_region_is_used() {
-    let Some(moto) = Moto::start("all_five_permissions_pass") else {
+    let Some(moto) = Moto::start() else {
         return;
     };
     let input = moto.input("full");
@@ -279,7 +278,7 @@ fn all_five_permissions_pass_and_the_bucket_region_is_used() {
 
 #[test]
 fn a_policy_without_get_object_is_denied_there_and_only_there() {
-    let Some(moto) = Moto::start("a_policy_without_get_object") else {
+    let Some(moto) = Moto::start() else {
         return;
     };
     let report = check(&moto.input("no-get-object"));
@@ -312,7 +311,7 @@ fn a_policy_without_get_object_is_denied_there_and_only_there() {
 
 #[test]
 fn a_wrong_secret_or_an_unknown_key_is_denied_with_aws_code() {
-    let Some(moto) = Moto::start("a_wrong_secret") else {
+    let Some(moto) = Moto::start() else {
         return;
     };
     let mut input = moto.input("full");
@@ -345,7 +344,7 @@ fn a_wrong_secret_or_an_unknown_key_is_denied_with_aws_code() {
 
 #[test]
 fn an_empty_folder_leaves_the_object_reads_not_checked() {
-    let Some(moto) = Moto::start("an_empty_folder") else {
+    let Some(moto) = Moto::start() else {
         return;
     };
     let mut input = moto.input("full");
@@ -367,7 +366,7 @@ fn an_empty_folder_leaves_the_object_reads_not_checked() {
 
 #[test]
 fn temporary_credentials_carry_their_session_token() {
-    let Some(moto) = Moto::start("temporary_credentials") else {
+    let Some(moto) = Moto::start() else {
         return;
     };
     let input = moto.input("temporary");
@@ -401,7 +400,7 @@ fn cli(home: &tempfile::TempDir) -> assert_cmd::Command {
 
 #[test]
 fn cli_check_s3_end_to_end() {
-    let Some(moto) = Moto::start("cli_check_s3_end_to_end") else {
+    let Some(moto) = Moto::start() else {
         return;
     };
     let home = tempfile::tempdir().unwrap();

@@ -32,7 +32,7 @@ use aep_s3_connect::model::{DEFAULT_SCOPES, Target};
 use aep_s3_connect::ops::token::token_cache_scope;
 use aep_s3_connect::secret::Secret;
 use aep_s3_connect::store::paths::AppPaths;
-use aep_s3_connect::store::secrets::{KeyringStatus, SecretKind, SecretStore};
+use aep_s3_connect::store::secrets::{SecretKind, SecretStore};
 use aep_s3_connect::ui::AepApp;
 use aep_s3_connect::ui::dialogs::PresetDialogs;
 use aep_s3_connect::worker::WorkerSettings;
@@ -42,10 +42,11 @@ use egui_kittest::kittest::Queryable;
 use serde_json::Value;
 
 use crate::common::cli::BIN;
+use crate::common::environment::{have_tool, keyring_needed, real_keyring, require};
 use crate::common::ui::{
     click_create, copied, harness, has_label, start_export, step_until, type_into, window_text,
 };
-use crate::common::{World, have_tool, scan_for_secrets, secret_forms};
+use crate::common::{World, scan_for_secrets, secret_forms};
 
 /// The only client secret the emulator's IMS accepts.
 const CLIENT_SECRET: &str = DEMO_CLIENT_SECRET;
@@ -236,27 +237,13 @@ impl Session {
     }
 }
 
-/// True when the OS keyring can be used; `AEP_S3_CONNECT_REQUIRE_KEYRING=1` (scripts/test.sh)
-/// turns "no" into a failure.
+/// True when the OS keyring can be used; otherwise the keyring part is skipped through
+/// [`require`] (a failure under CI) and the CLI gets the client secret from the environment.
 fn real_keyring_available() -> bool {
-    let status =
-        if cfg!(target_os = "linux") && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
-            "no D-Bus session".to_owned()
-        } else {
-            let store = SecretStore::open_default();
-            match store.status() {
-                KeyringStatus::Unavailable { .. } => store.status().to_string(),
-                KeyringStatus::Available { .. } => return true,
-            }
-        };
-    assert!(
-        !std::env::var("AEP_S3_CONNECT_REQUIRE_KEYRING").is_ok_and(|v| v == "1"),
-        "AEP_S3_CONNECT_REQUIRE_KEYRING=1 but the keyring cannot be used: {status}"
-    );
-    eprintln!(
-        "secret_hygiene: no OS keyring ({status}): the CLI gets the client secret from the environment"
-    );
-    false
+    match real_keyring() {
+        Ok(_) => true,
+        Err(why) => require(&keyring_needed(&why), false),
+    }
 }
 
 /// The CLI half: profile, token, creates through faults, history, connections.
@@ -586,14 +573,10 @@ fn save_window_state(h: &mut Harness<'_, AepApp>, path: &Path) {
 /// The real binary's window under Xvfb on the session's profile: it loads the client secret or
 /// token from the keyring and, on exit, eframe writes `XDG_DATA_HOME/aep-s3-connect/app.ron`.
 fn real_window_process(s: &mut Session) -> bool {
-    if !have_tool("xvfb-run") {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have xvfb-run (apt-get install xvfb xauth)"
-        );
-        eprintln!(
-            "secret_hygiene: xvfb-run is not installed: the real window's app.ron is not checked"
-        );
+    if !require(
+        "xvfb-run for the real window's app.ron (apt-get install xvfb xauth)",
+        have_tool("xvfb-run"),
+    ) {
         return false;
     }
     let stderr = s.log_path("window-xvfb", "stderr");

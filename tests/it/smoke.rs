@@ -3,23 +3,21 @@
 use std::process::Command;
 use std::time::Duration;
 
+use crate::common::environment::{have_tool, require};
+
 const BIN: &str = env!("CARGO_BIN_EXE_aep-s3-connect");
 
-fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
+/// An X server for the window: xvfb-run.
+fn require_xvfb() -> bool {
+    require(
+        "xvfb-run (apt-get install xvfb xauth)",
+        have_tool("xvfb-run"),
+    )
 }
 
 #[test]
 fn demo_window_renders_a_real_frame_under_xvfb() {
-    if !have("xvfb-run") {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have xvfb-run (apt-get install xvfb xauth)"
-        );
-        eprintln!("SKIPPED: xvfb-run is not installed");
+    if !require_xvfb() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -99,20 +97,12 @@ done
 /// `StartupWMClass`, so docks match the window to its launcher.
 #[test]
 fn window_has_the_app_icon_and_wm_class_under_xvfb() {
-    if !have("xvfb-run") {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have xvfb-run (apt-get install xvfb xauth)"
-        );
-        eprintln!("SKIPPED: xvfb-run is not installed");
-        return;
-    }
-    if !have("xprop") || !have("xwininfo") {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have xprop and xwininfo (apt-get install x11-utils)"
-        );
-        eprintln!("SKIPPED: xprop/xwininfo are not installed (apt-get install x11-utils)");
+    if !require_xvfb()
+        || !require(
+            "xprop and xwininfo (apt-get install x11-utils)",
+            have_tool("xprop") && have_tool("xwininfo"),
+        )
+    {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -1,7 +1,5 @@
 //! The real window, driven with egui_kittest by role and label, wired to the emulator on loopback.
 
-use std::time::{Duration, Instant};
-
 use aep_s3_connect::emulator::{Fault, FaultRoute};
 use aep_s3_connect::ui::AepApp;
 use egui::accesskit::Role;
@@ -150,14 +148,15 @@ fn slow_request_keeps_the_ui_responsive_and_cancel_works() {
         .click();
     step_until(&mut h, "the running state", |h| has_label(h, "Cancel"));
     // While the emulator sits on the request, the window keeps drawing and answering clicks.
-    let started = Instant::now();
     for _ in 0..30 {
         h.step();
     }
     h.get_by_role_and_label(Role::Button, "Cancel").click();
     step_until(&mut h, "cancelled", |h| has_label(h, "Cancelled."));
+    // The emulator makes the connection only after its delay: none yet means the cancel came
+    // before the emulator answered.
     assert!(
-        started.elapsed() < Duration::from_secs(10),
+        w.emu().connections().is_empty(),
         "cancelled before the emulator answered"
     );
     assert!(

@@ -1,5 +1,5 @@
 //! The window's file prompt, driven with egui_kittest: exports and imports pick their file in
-//! the window, with or without a system file dialog (issue 11: without one, nothing happened;
+//! the window, with or without a system file dialog (without one, nothing used to happen;
 //! "Export JSON" to a name without `.json` wrote CSV).
 
 use std::path::{Path, PathBuf};
@@ -287,7 +287,7 @@ fn filter_options(h: &mut Harness<'_, AepApp>, what: &str) -> Vec<String> {
 
 #[test]
 fn the_filters_offer_the_profiles_and_sandboxes_in_the_history() {
-    // Regression guard: the Sandbox filter offered the profiles' sandboxes (issue 11).
+    // Regression guard: the Sandbox filter offered the profiles' sandboxes, not the history's.
     let w = World::new();
     let mut h = app(&w, PresetDialogs::default());
     // sample(0..3) is in profile-0..2 and sandbox-0..2; the profile's own sandbox is dev.

@@ -60,7 +60,7 @@ fn erase(h: &mut Harness<'_, AepApp>, label: &str, n: usize) {
     }
 }
 
-/// Regression (issue 11): Test passed with a wrong client secret, as the token cached for the
+/// Regression: Test passed with a wrong client secret, as the token cached for the
 /// profile was used instead of asking IMS; and it cached a token for a profile not saved.
 #[test]
 fn profile_test_asks_ims_afresh_with_the_secret_as_typed() {
@@ -157,7 +157,7 @@ fn profile_test_asks_ims_afresh_with_the_secret_as_typed() {
     });
 }
 
-/// Regression (issue 11): "Switch sandbox" silently rewrote the saved profile's sandbox.
+/// Regression: "Switch sandbox" silently rewrote the saved profile's sandbox.
 #[test]
 fn a_sandbox_for_this_session_is_not_saved_until_asked() {
     let w = World::new();
@@ -252,7 +252,7 @@ fn description(h: &Harness<'_, AepApp>, role: Role, label: &str) -> Option<Strin
         .description()
 }
 
-/// Regression (issue 11): the new-profile form opened with red "required" errors; messages were
+/// Regression: the new-profile form opened with red "required" errors; messages were
 /// not tied to their fields; the remember-key field was named "as".
 #[test]
 fn validation_shows_once_edited_and_is_read_with_its_field() {

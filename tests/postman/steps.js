@@ -16,7 +16,7 @@ const FLOW_URL_VARS = ["PLATFORM_GATEWAY"];
 
 // Our own request: Adobe's Flow Service collection has none for the token (Adobe's IMS collection
 // uses the retired /ims/token/v2 with the secret in the query), so this is the OAuth
-// Server-to-Server request of flow-service-api.md §1.
+// Server-to-Server request of docs/flow-service-api.md §1.
 const tokenRequest = {
     method: "POST",
     header: [{ key: "Content-Type", value: "application/x-www-form-urlencoded" }],

@@ -20,8 +20,8 @@ pub enum Outcome {
     },
     /// No connection exists and the record says why.
     Failed,
-    /// Adobe may still make it: no connection exists yet and the record stays pending (issue 9:
-    /// a timeout is not a failure, since Adobe keeps working after the client gave up).
+    /// Adobe may still make it: no connection exists yet and the record stays pending (a
+    /// timeout is not a failure, since Adobe keeps working after the client gave up).
     Pending,
 }
 
@@ -55,7 +55,7 @@ fn create() -> Fault {
     Fault::new(FaultRoute::CreateConnection)
 }
 
-/// The matrix of issue 5. 5xx answers that leave nothing behind are posted again after a lookup
+/// The fault matrix (BENCHMARKS.md, "Fault matrix"). 5xx answers that leave nothing behind are posted again after a lookup
 /// (at most `max_retries` = 4 times); a lost answer is never posted again, only looked up.
 pub static CASES: &[Case] = &[
     Case {

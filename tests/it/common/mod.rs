@@ -7,6 +7,7 @@
     reason = "shared by the test binary and the benchmarks (through #[path]): each uses a part, and fixtures fail loudly"
 )]
 
+pub mod environment;
 pub mod history;
 pub mod ui;
 // The CLI runner and the fault matrix (tests/faults.rs, tests/ui_faults.rs, tests/cli.rs).
@@ -116,14 +117,6 @@ impl Drop for World {
             self.runtime.block_on(emu.shutdown());
         }
     }
-}
-
-/// True when `tool` is on the PATH (xvfb-run, dbus-run-session, ...).
-pub fn have_tool(tool: &str) -> bool {
-    std::process::Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 /// Every file under `dir` is free of each secret, in every form of [`secret_forms`].
