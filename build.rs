@@ -37,19 +37,30 @@ fn main() {
 
 /// `AEP_S3_CONNECT_GIT_COMMIT`: the short hash of HEAD, for `--version` and the About box.
 fn embed_git_commit() {
-    let commit = Command::new("git")
-        .args(["rev-parse", "--short=10", "HEAD"])
+    let commit = git(&["rev-parse", "--short=10", "HEAD"]).unwrap_or_else(|| "unknown".to_owned());
+    println!("cargo:rustc-env=AEP_S3_CONNECT_GIT_COMMIT={commit}");
+    // Asked of git, not assumed to be `.git/...`: in a worktree `.git` is a file, and a path that
+    // does not exist would make cargo run this script (and rebuild the crate) every time.
+    for what in ["HEAD", "refs/heads", "packed-refs"] {
+        if let Some(path) = git(&["rev-parse", "--git-path", what])
+            && std::path::Path::new(&path).exists()
+        {
+            println!("cargo:rerun-if-changed={path}");
+        }
+    }
+    println!("cargo:rerun-if-env-changed=AEP_S3_CONNECT_GIT_COMMIT");
+}
+
+/// What `git args` prints, trimmed; `None` outside a checkout or without git.
+fn git(args: &[&str]) -> Option<String> {
+    Command::new("git")
+        .args(args)
         .output()
         .ok()
         .filter(|o| o.status.success())
         .and_then(|o| String::from_utf8(o.stdout).ok())
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "unknown".to_owned());
-    println!("cargo:rustc-env=AEP_S3_CONNECT_GIT_COMMIT={commit}");
-    println!("cargo:rerun-if-changed=.git/HEAD");
-    println!("cargo:rerun-if-changed=.git/refs/heads");
-    println!("cargo:rerun-if-env-changed=AEP_S3_CONNECT_GIT_COMMIT");
 }
 
 /// Compiles the icon and version resource and links it into the executable. A failure stops the

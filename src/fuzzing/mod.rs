@@ -447,6 +447,10 @@ pub fn config_toml(data: &[u8]) {
                     }
                 }
                 ConfigError::DuplicateProfile { name, .. } => assert!(shown.contains(&name)),
+                ConfigError::OutOfRange { key, rule, .. } => {
+                    assert!(key.starts_with("timeouts."), "{key}");
+                    assert!(shown.contains(&key) && shown.contains(&rule), "{shown}");
+                }
                 other => panic!("unexpected error from text: {other}"),
             }
         }

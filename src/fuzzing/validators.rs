@@ -115,14 +115,24 @@ fn sandbox_rule(v: &str) -> bool {
         && is_header_value(v)
 }
 
+/// Unicode's explicit bidirectional formatting characters and marks (UAX #9, table 1 and 2).
+fn is_bidi_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
 fn name_rule(v: &str) -> bool {
-    !v.trim().is_empty() && !v.chars().any(char::is_control) && v.chars().count() <= 256
+    !v.trim().is_empty()
+        && !v.chars().any(|c| c.is_control() || is_bidi_format(c))
+        && v.chars().count() <= 256
 }
 
 fn description_rule(v: &str) -> bool {
     v.chars().count() <= 4000
         && v.chars()
-            .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+            .all(|c| !is_bidi_format(c) && (!c.is_control() || matches!(c, '\n' | '\r' | '\t')))
 }
 
 fn access_key_rule(v: &str) -> bool {
@@ -154,7 +164,7 @@ fn bucket_rule(v: &str) -> bool {
 }
 
 fn folder_rule(v: &str) -> bool {
-    !v.is_empty()
+    !v.trim().is_empty()
         && v.len() <= 1024
         && !v.chars().any(char::is_control)
         && !v.split('/').any(|s| s == "..")
@@ -187,7 +197,7 @@ fn secret_key(v: &str) {
     same(
         Field::SecretKey,
         r.map(drop),
-        !v.is_empty() && !has_space_or_control(v),
+        !v.is_empty() && v.len() <= 1024 && !has_space_or_control(v),
         "(secret)",
     );
     let planted = Secret::new(format!("{v}{CANARY}"));
@@ -206,7 +216,7 @@ fn session_token(v: &str) {
     let (key, token) = v.split_once('\u{1e}').unwrap_or((v, ""));
     let present = !token.is_empty();
     let rule = if present {
-        !key.starts_with("AKIA") && !has_space_or_control(token)
+        !key.starts_with("AKIA") && !has_space_or_control(token) && token.len() <= 64 * 1024
     } else {
         !key.starts_with("ASIA")
     };
