@@ -86,6 +86,31 @@ pub trait Problem: std::error::Error {
     }
 }
 
+/// No client secret to ask IMS for a token with: the profile has none in the keyring, or there
+/// is no stored profile to have one. Worded here once; each front end adds its own way to give
+/// one ([`Remedy::StoreClientSecret`]).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", match profile {
+    Some(p) => format!("profile `{p}` has no client secret in the keyring"),
+    None => "no client secret".to_owned(),
+})]
+pub struct NoClientSecret {
+    /// The profile that has none (`None`: no profile is stored).
+    pub profile: Option<String>,
+}
+
+impl Problem for NoClientSecret {
+    fn class(&self) -> ErrorClass {
+        ErrorClass::Input
+    }
+
+    fn remedy(&self) -> Option<Remedy> {
+        Some(Remedy::StoreClientSecret {
+            profile: self.profile.clone(),
+        })
+    }
+}
+
 /// The message with the hint on a line of its own, unless the message already says it.
 pub fn with_hint(problem: &(impl Problem + ?Sized)) -> String {
     join_hint(problem.to_string(), problem.hint().as_deref())

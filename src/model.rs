@@ -165,10 +165,6 @@ pub struct CreatedConnection {
 }
 
 /// Now, in epoch milliseconds (Flow Service's time unit).
-pub fn now_ms() -> i64 {
-    EpochMs::now().0
-}
-
 /// The offset [`EpochMs::local`] shows times in, set once by [`init_local_offset`].
 static LOCAL_OFFSET: std::sync::OnceLock<time::UtcOffset> = std::sync::OnceLock::new();
 
@@ -205,6 +201,17 @@ impl EpochMs {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
         )
+    }
+
+    /// `ms` milliseconds later (earlier when negative), saturating at the ends of the range.
+    #[must_use]
+    pub fn plus_ms(self, ms: i64) -> Self {
+        Self(self.0.saturating_add(ms))
+    }
+
+    /// Milliseconds from `earlier` to this time (negative when `earlier` is later).
+    pub fn ms_since(self, earlier: Self) -> i64 {
+        self.0.saturating_sub(earlier.0)
     }
 
     fn utc_datetime(self) -> Option<time::OffsetDateTime> {

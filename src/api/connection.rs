@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::model::SentFields;
+use crate::model::{EpochMs, SentFields};
 
 /// One connection as `GET /connections` returns it. Unknown fields are kept in `extra`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -21,10 +21,10 @@ pub struct Connection {
     pub description: Option<String>,
     /// Created, epoch ms.
     #[serde(default)]
-    pub created_at: Option<i64>,
+    pub created_at: Option<EpochMs>,
     /// Updated, epoch ms.
     #[serde(default)]
-    pub updated_at: Option<i64>,
+    pub updated_at: Option<EpochMs>,
     /// Who created it.
     #[serde(default)]
     pub created_by: Option<String>,

@@ -18,7 +18,7 @@ use serde_json::Value;
 use super::error::ClientError;
 use super::http::{Idempotency, RawResponse, header_str};
 use crate::model::{
-    CreatedConnection, S3_CONNECTION_SPEC_ID, S3ConnectionInput, SentFields, now_ms,
+    CreatedConnection, EpochMs, S3_CONNECTION_SPEC_ID, S3ConnectionInput, SentFields,
 };
 use crate::secret::Secret;
 
@@ -67,23 +67,23 @@ impl PlatformClient {
         self.create_s3_connection_observed(input, &|_| {}).await
     }
 
-    /// [`Self::create_s3_connection`], calling `before_post` with the latest time (epoch ms) the
+    /// [`Self::create_s3_connection`], calling `before_post` with the latest time the
     /// request about to leave can still reach Adobe (now + the total timeout), before each `POST`.
     /// The history keeps it, so that no later run settles the attempt as "not created" while
     /// that request could still land.
     pub async fn create_s3_connection_observed(
         &self,
         input: &S3ConnectionInput,
-        before_post: &(dyn Fn(i64) + Send + Sync),
+        before_post: &(dyn Fn(EpochMs) + Send + Sync),
     ) -> Result<CreatedConnection, ClientError> {
         // The body carries the secret key and session token: zeroized when this returns.
         let body = crate::secret::SecretJson(create_body(input));
         let url = self.flow_url("/connections");
-        let started_ms = now_ms();
+        let started_ms = EpochMs::now();
         let mut tries = 0;
         loop {
             tries += 1;
-            before_post(now_ms().saturating_add(self.lands_within_ms()));
+            before_post(EpochMs::now().plus_ms(self.lands_within_ms()));
             let outcome = self
                 .call(Method::POST, &url, Some(&body), Idempotency::NotIdempotent)
                 .await
@@ -164,8 +164,8 @@ impl PlatformClient {
     pub async fn find_created(
         &self,
         name: &str,
-        since_ms: i64,
-        until_ms: Option<i64>,
+        since_ms: EpochMs,
+        until_ms: Option<EpochMs>,
         sent: &SentFields<'_>,
     ) -> Result<CreatedLookup, ClientError> {
         let (items, request_id) = self.connections_named_with_id(name).await?;
@@ -175,7 +175,8 @@ impl PlatformClient {
             .into_iter()
             .filter(|c| {
                 c.created_at.is_some_and(|t| {
-                    t >= since_ms - slack && until_ms.is_none_or(|until| t <= until + slack)
+                    t >= since_ms.plus_ms(-slack)
+                        && until_ms.is_none_or(|until| t <= until.plus_ms(slack))
                 })
             })
             .partition(|c| {

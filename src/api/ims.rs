@@ -10,7 +10,8 @@ use serde::Deserialize;
 
 use super::error::ClientError;
 use super::http::{Http, Idempotency, RawResponse};
-use crate::model::{EpochMs, now_ms};
+use crate::error::NoClientSecret;
+use crate::model::EpochMs;
 use crate::secret::Secret;
 
 /// Renew a token when less than this is left of it.
@@ -250,13 +251,10 @@ pub async fn request_token(
     client_secret: &Secret,
 ) -> Result<AccessToken, ClientError> {
     if client_secret.is_empty() {
-        return Err(ClientError::Missing(
-            "no client secret: store one in the profile (`aep-s3-connect profile add`) or set AEP_CLIENT_SECRET, or set AEP_ACCESS_TOKEN"
-                .to_owned(),
-        ));
+        return Err(NoClientSecret { profile: None }.into());
     }
     let url = format!("{}/ims/token/v3", creds.ims_url.trim_end_matches('/'));
-    let requested_at = now_ms();
+    let requested_at = EpochMs::now();
     let mut response = http
         .send(
             || {
@@ -277,10 +275,10 @@ pub async fn request_token(
     token
 }
 
-/// The token of an IMS success answer; `requested_at` (epoch ms) is when the request left.
+/// The token of an IMS success answer; `requested_at` is when the request left.
 pub(crate) fn parse_token_response(
     response: &RawResponse,
-    requested_at: i64,
+    requested_at: EpochMs,
 ) -> Result<AccessToken, ClientError> {
     let parsed: TokenResponse =
         serde_json::from_slice(&response.body).map_err(|e| ClientError::InvalidResponse {
@@ -343,7 +341,7 @@ pub(crate) fn parse_token_response(
         .saturating_mul(1000);
     Ok(AccessToken {
         token: Secret::new(parsed.access_token),
-        expires_at: Some(EpochMs(requested_at.saturating_add(lifetime_ms))),
+        expires_at: Some(requested_at.plus_ms(lifetime_ms)),
         origin: TokenOrigin::Ims,
     })
 }
@@ -396,7 +394,7 @@ mod tests {
             "caf\u{e9}",
         ] {
             let body = format!(r#"{{"access_token": "{token}", "expires_in": 86399}}"#);
-            let e = parse_token_response(&answer(&body), 0).unwrap_err();
+            let e = parse_token_response(&answer(&body), EpochMs(0)).unwrap_err();
             assert!(
                 matches!(&e, ClientError::InvalidResponse { what, .. } if what.contains("IMS")),
                 "{e:?}"
@@ -412,7 +410,7 @@ mod tests {
         }
         let ok = parse_token_response(
             &answer(r#"{"access_token": "eyJ-._~+/=", "expires_in": 1}"#),
-            0,
+            EpochMs(0),
         )
         .unwrap();
         assert_eq!(ok.token.expose(), "eyJ-._~+/=");

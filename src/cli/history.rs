@@ -9,7 +9,6 @@ use super::context::Context;
 use super::output::{note, truncate, warn};
 use super::{Failure, GlobalArgs, Outcome, Output};
 use crate::api::PlatformClient;
-use crate::model::EpochMs;
 use crate::ops;
 use crate::store::history::{Attempt, AttemptStatus, HistoryError, HistoryQuery, HistoryStore};
 
@@ -103,7 +102,7 @@ fn table(
         writeln!(
             f,
             "{:<19}  {:<8}  {:<12}  {:<28}  {:<36}  {}",
-            EpochMs(a.started_at_ms).local(),
+            a.started_at_ms.local(),
             a.status.as_str(),
             truncate(&a.sandbox, 12),
             truncate(&a.name, 28),

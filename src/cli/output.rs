@@ -250,4 +250,17 @@ mod tests {
             json!({"exitCode": 2, "message": "bad", "field": "name"})
         );
     }
+
+    #[test]
+    fn a_missing_client_secret_is_told_once_and_advised_in_command_line_terms() {
+        let e = crate::api::ClientError::from(crate::error::NoClientSecret {
+            profile: Some("dev".into()),
+        });
+        let f = Failure::of(&e);
+        assert_eq!(f.exit, Exit::Usage);
+        assert_eq!(
+            f.message,
+            "profile `dev` has no client secret in the keyring\nhint: store it with `aep-s3-connect profile add dev --client-secret-stdin ...`, or set AEP_CLIENT_SECRET (or AEP_ACCESS_TOKEN)"
+        );
+    }
 }

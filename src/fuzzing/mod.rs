@@ -24,6 +24,7 @@ use crate::api::ims::parse_token_response;
 use crate::api::platform::next_link;
 use crate::cli::ToExit as _;
 use crate::import::{ImportError, aws, console};
+use crate::model::EpochMs;
 use crate::secret::Secret;
 use crate::store::config::{Config, ConfigError};
 
@@ -234,7 +235,7 @@ fn get_response(response: &RawResponse, body: &[u8]) {
 }
 
 fn token_response(response: &RawResponse, body: &[u8]) {
-    let requested_at = 1_700_000_000_000;
+    let requested_at = EpochMs(1_700_000_000_000);
     let token_text = serde_json::from_slice::<Value>(body)
         .ok()
         .and_then(|v| v.get("access_token")?.as_str().map(str::to_owned));
@@ -243,7 +244,7 @@ fn token_response(response: &RawResponse, body: &[u8]) {
         Ok(token) => {
             assert!(!token.token.is_empty(), "an empty token accepted");
             assert!(
-                token.expires_at.is_some_and(|end| end.0 >= requested_at),
+                token.expires_at.is_some_and(|end| end >= requested_at),
                 "a token that expired before it was asked for"
             );
             let mut other = token.clone();

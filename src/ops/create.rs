@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::api::{ClientError, Connection, PlatformClient, redacted_create_body};
-use crate::model::{CreatedConnection, EpochMs, S3ConnectionInput, now_ms};
+use crate::model::{CreatedConnection, EpochMs, S3ConnectionInput};
 use crate::store::history::{
     AttemptId, CreatedOutcome, FailedOutcome, HistoryError, InFlight, NameLock, NewAttempt,
 };
@@ -39,7 +39,7 @@ pub enum CreateError {
     #[error(
         "sandbox {sandbox} already has an S3 connection named \"{}\": {} (created {}{}). Nothing was created.",
         .existing.name, .existing.id,
-        EpochMs(.existing.created_at.unwrap_or_default()).utc(),
+        .existing.created_at.unwrap_or_default().utc(),
         .existing.created_by.as_deref().map(|by| format!(" by {by}")).unwrap_or_default()
     )]
     Duplicate {
@@ -64,7 +64,7 @@ pub enum CreateError {
     /// An earlier attempt to create this name may still land at Adobe; nothing was sent.
     #[error(
         "an earlier attempt (#{}) to create \"{name}\" in sandbox {sandbox} may still be created by Adobe until {}, so nothing was created. Run `aep-s3-connect history` after that time to settle it.",
-        .attempt.0, EpochMs(*.until_ms).utc()
+        .attempt.0, .until_ms.utc()
     )]
     EarlierAttemptPending {
         /// The sandbox.
@@ -73,8 +73,8 @@ pub enum CreateError {
         name: String,
         /// The pending record.
         attempt: AttemptId,
-        /// When it can no longer land (clock slack included), epoch ms.
-        until_ms: i64,
+        /// When it can no longer land (clock slack included).
+        until_ms: EpochMs,
     },
     /// The lock that serialises creates of one name could not be taken (the data dir is not
     /// writable, say); nothing was sent.
@@ -209,7 +209,7 @@ impl AfterCreate {
 pub fn describe_other(c: &Connection) -> String {
     let when = c
         .created_at
-        .map_or_else(|| "at an unknown time".to_owned(), |ms| EpochMs(ms).utc());
+        .map_or_else(|| "at an unknown time".to_owned(), EpochMs::utc);
     let by = c.created_by.as_deref().unwrap_or("someone");
     let client = c
         .created_client
@@ -270,7 +270,7 @@ pub async fn create_connection(
         }
         return Err(e);
     }
-    let note = |lands_by_ms: i64| {
+    let note = |lands_by_ms: EpochMs| {
         if let Some(in_flight) = &in_flight {
             in_flight.note_lands_by(lands_by_ms);
         }
@@ -303,7 +303,7 @@ pub async fn create_connection(
         connection_id: connection.id.clone(),
         etag: connection.etag.clone(),
         request_id: connection.request_id.clone(),
-        finished_at_ms: now_ms(),
+        finished_at_ms: EpochMs::now(),
         reconciled: connection.reconciled,
     };
     let history_error = history
@@ -341,7 +341,7 @@ async fn record_pending(
         service_url: input.service_url.clone(),
         has_session_token: input.session_token.is_some(),
         request_body_redacted: redacted_create_body(input).to_string(),
-        started_at_ms: now_ms(),
+        started_at_ms: EpochMs::now(),
     };
     Ok(history
         .try_run(move |h| {
@@ -380,7 +380,7 @@ async fn record_failed(
         error_code: error.code().map(str::to_owned),
         message,
         request_id: error.request_id().map(str::to_owned),
-        finished_at_ms: now_ms(),
+        finished_at_ms: EpochMs::now(),
     };
     if let Err(store) = history
         .try_run(move |h| h.complete_failed(attempt, &failed))
@@ -447,7 +447,7 @@ async fn refuse_duplicate(
     let t = client.target().clone();
     let clock = Clock::of(client);
     let n = name.to_owned();
-    let now = now_ms();
+    let now = EpochMs::now();
     // Pending attempts of this name that a dead process left and that may still land: settled
     // by reconciliation once their time has passed, or found in AEP by the check below.
     let earlier = history

@@ -15,7 +15,7 @@ use crate::model::{EpochMs, Target};
 use crate::secret::Secret;
 use crate::store::secrets::{CachedToken, KeyringError, SecretKind, SecretStore};
 
-use crate::error::{ErrorClass, Problem, Remedy};
+use crate::error::{ErrorClass, NoClientSecret, Problem};
 
 /// What feeds the token.
 #[derive(Clone, Debug)]
@@ -48,15 +48,10 @@ pub struct ClientSpec {
 /// Why no client could be built.
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
-    /// The client secret is to come from the keyring, but no stored profile names one.
-    #[error("no client secret")]
-    NoProfile,
-    /// The keyring has no client secret for the profile.
-    #[error("profile `{profile}` has no client secret in the keyring")]
-    NoSecret {
-        /// The profile.
-        profile: String,
-    },
+    /// The client secret is to come from the keyring, and the profile has none there (or no
+    /// stored profile names one: `profile` is `None`).
+    #[error(transparent)]
+    NoSecret(#[from] NoClientSecret),
     /// The keyring could not be read.
     #[error("{0}")]
     Keyring(#[from] KeyringError),
@@ -68,7 +63,7 @@ pub enum TokenError {
 impl Problem for TokenError {
     fn class(&self) -> ErrorClass {
         match self {
-            Self::NoProfile | Self::NoSecret { .. } => ErrorClass::Input,
+            Self::NoSecret(e) => e.class(),
             Self::Keyring(_) | Self::Client(_) => ErrorClass::Local,
         }
     }
@@ -77,17 +72,7 @@ impl Problem for TokenError {
         match self {
             Self::Keyring(e) => Some(e),
             Self::Client(e) => Some(e),
-            Self::NoProfile | Self::NoSecret { .. } => None,
-        }
-    }
-
-    fn remedy(&self) -> Option<Remedy> {
-        match self {
-            Self::NoProfile => Some(Remedy::StoreClientSecret { profile: None }),
-            Self::NoSecret { profile } => Some(Remedy::StoreClientSecret {
-                profile: Some(profile.clone()),
-            }),
-            other => other.behind().and_then(Problem::remedy),
+            Self::NoSecret(e) => Some(e),
         }
     }
 }
@@ -161,16 +146,21 @@ fn build(
             )?);
         }
         Credential::ClientSecret(secret) => Some(secret),
-        Credential::Keyring if !stored_profile => return Err(TokenError::NoProfile),
+        Credential::Keyring if !stored_profile => {
+            return Err(NoClientSecret { profile: None }.into());
+        }
         Credential::Keyring => None,
     };
     let (client_secret, cache, cached) = match (use_cache, typed) {
         // A test with the secret as typed: the keyring is not even opened.
         (UseCache::No, Some(secret)) => (ClientSecret::Given(secret), None, Some(None)),
         (UseCache::No, None) => {
-            let secret = secrets()
-                .get(&profile, SecretKind::ClientSecret)?
-                .ok_or(TokenError::NoSecret { profile })?;
+            let secret =
+                secrets()
+                    .get(&profile, SecretKind::ClientSecret)?
+                    .ok_or(NoClientSecret {
+                        profile: Some(profile),
+                    })?;
             (ClientSecret::Given(secret), None, Some(None))
         }
         (UseCache::Keyring, typed) => {
@@ -183,9 +173,11 @@ fn build(
                     let secret = match cached {
                         Some(_) => deferred_client_secret(secrets, profile),
                         None => ClientSecret::Given(
-                            secrets
-                                .get(&profile, SecretKind::ClientSecret)?
-                                .ok_or(TokenError::NoSecret { profile })?,
+                            secrets.get(&profile, SecretKind::ClientSecret)?.ok_or(
+                                NoClientSecret {
+                                    profile: Some(profile),
+                                },
+                            )?,
                         ),
                     };
                     (secret, Some(cache), Some(cached))
@@ -207,12 +199,10 @@ fn deferred_client_secret(secrets: SecretStore, profile: String) -> ClientSecret
     ClientSecret::Deferred(Arc::new(move || {
         match secrets.get(&profile, SecretKind::ClientSecret) {
             Ok(Some(secret)) => Ok(secret),
-            Ok(None) => Err(ClientError::Missing(format!(
-                "{}: store it again (in the window under Profiles, or with `aep-s3-connect profile add {profile} --client-secret-stdin ...`)",
-                TokenError::NoSecret {
-                    profile: profile.clone()
-                }
-            ))),
+            Ok(None) => Err(NoClientSecret {
+                profile: Some(profile.clone()),
+            }
+            .into()),
             Err(e) => Err(ClientError::Missing(e.to_string())),
         }
     }))
@@ -264,7 +254,7 @@ impl TokenCache for KeyringTokenCache {
         match self.store.get_cached_token(&self.scope) {
             Ok(cached) => cached.map(|c| AccessToken {
                 token: c.token,
-                expires_at: Some(EpochMs(c.expires_at_ms)),
+                expires_at: Some(c.expires_at_ms),
                 origin: TokenOrigin::Cache,
             }),
             Err(e) => {
@@ -281,7 +271,7 @@ impl TokenCache for KeyringTokenCache {
         };
         let cached = CachedToken {
             token: token.token.clone(),
-            expires_at_ms: end.0,
+            expires_at_ms: end,
         };
         if let Err(e) = self.store.set_cached_token(&self.scope, &cached) {
             tracing::debug!(error = %e, "could not cache the token in the keyring");
@@ -315,12 +305,15 @@ mod tests {
         assert!(typed.is_ok());
         assert!(matches!(
             uncached_client(spec(false, Credential::Keyring), || panic!("opened")),
-            Err(TokenError::NoProfile)
+            Err(TokenError::NoSecret(NoClientSecret { profile: None }))
         ));
         let keyring = SecretStore::with_store(keyring_core::mock::Store::new().unwrap(), "mock");
         let missing = uncached_client(spec(true, Credential::Keyring), || keyring.clone());
         assert!(
-            matches!(missing, Err(TokenError::NoSecret { .. })),
+            matches!(
+                missing,
+                Err(TokenError::NoSecret(NoClientSecret { profile: Some(_) }))
+            ),
             "{missing:?}"
         );
         keyring

@@ -191,6 +191,7 @@ fn heredoc_delimiter(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::EpochMs;
     use crate::store::history::{AttemptId, AttemptStatus};
     use serde_json::json;
 
@@ -223,7 +224,7 @@ mod tests {
             service_url: None,
             has_session_token: true,
             request_body_redacted: body,
-            started_at_ms: 1,
+            started_at_ms: EpochMs(1),
             connection_id: None,
             etag: None,
             request_id: None,

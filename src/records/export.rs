@@ -199,8 +199,8 @@ fn csv_record(a: &Attempt) -> [String; 22] {
     [
         a.id.to_string(),
         a.status.as_str().to_owned(),
-        rfc3339_ms(a.started_at_ms),
-        a.finished_at_ms.map(rfc3339_ms).unwrap_or_default(),
+        a.started_at_ms.rfc3339(),
+        a.finished_at_ms.map(EpochMs::rfc3339).unwrap_or_default(),
         opt_num(a.duration_ms),
         text(&a.profile),
         text(&a.org_id),
@@ -232,12 +232,6 @@ fn formula_guard(value: &str) -> String {
     } else {
         value.to_owned()
     }
-}
-
-/// Unix milliseconds as RFC 3339 UTC ([`EpochMs::rfc3339`]); a time beyond year 9999 stays its
-/// number, which still says when it was.
-fn rfc3339_ms(ms: i64) -> String {
-    EpochMs(ms).rfc3339()
 }
 
 /// The JSON document: `{"exportedAt", "count", "attempts"}`.
@@ -280,7 +274,7 @@ impl Serialize for JsonAttempt<'_> {
 fn write_json(out: impl Write, attempts: &[Attempt]) -> Result<(), ExportError> {
     let mut out = BufWriter::new(out);
     let doc = JsonExport {
-        exported_at: rfc3339_ms(crate::model::now_ms()),
+        exported_at: EpochMs::now().rfc3339(),
         count: attempts.len(),
         attempts: JsonAttempts(attempts),
     };
@@ -310,14 +304,14 @@ mod tests {
             service_url: None,
             has_session_token: false,
             request_body_redacted: "{\"name\":\"body\"}".into(),
-            started_at_ms: 1_700_000_000_123,
+            started_at_ms: EpochMs(1_700_000_000_123),
             connection_id: Some("4cb0c374".into()),
             etag: Some("\"1700d77b-0000\"".into()),
             request_id: Some("@req".into()),
             http_status: Some(201),
             error_code: None,
             error_message: None,
-            finished_at_ms: Some(1_700_000_001_000),
+            finished_at_ms: Some(EpochMs(1_700_000_001_000)),
             duration_ms: Some(877),
             reconciled: true,
         }
@@ -391,7 +385,7 @@ mod tests {
 
     #[test]
     fn rfc3339_out_of_range_falls_back_to_the_number() {
-        assert_eq!(rfc3339_ms(i64::MAX), i64::MAX.to_string());
-        assert_eq!(rfc3339_ms(0), "1970-01-01T00:00:00Z");
+        assert_eq!(EpochMs(i64::MAX).rfc3339(), i64::MAX.to_string());
+        assert_eq!(EpochMs(0).rfc3339(), "1970-01-01T00:00:00Z");
     }
 }

@@ -13,14 +13,14 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::api::sandboxes::{Sandbox, SandboxKind, sandbox_kind};
-use crate::model::{now_ms, platform_key};
+use crate::model::{EpochMs, platform_key};
 
 /// One organisation's sandboxes, as last listed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrgSandboxes {
     /// When the sandbox API answered, epoch ms.
-    pub read_at_ms: i64,
+    pub read_at_ms: EpochMs,
     /// Its answer.
     pub sandboxes: Vec<Sandbox>,
 }
@@ -68,7 +68,7 @@ impl KnownSandboxes {
         self.orgs.insert(
             Self::key(platform_url, org_id),
             OrgSandboxes {
-                read_at_ms: now_ms(),
+                read_at_ms: EpochMs::now(),
                 sandboxes,
             },
         );

@@ -296,11 +296,6 @@ fn theme_ui(ui: &mut egui::Ui, theme: ThemeChoice, actions: &mut Vec<Action>) {
     }
 }
 
-/// Local `HH:MM` of an epoch-ms time, with its day when that is not today (`00:09 tomorrow`).
-pub fn hh_mm(ms: i64) -> String {
-    EpochMs(ms).local_hh_mm_near(EpochMs::now())
-}
-
 /// One sandbox of the picker: its name (production said in words), and two buttons, "Use for
 /// this session" and "Save to profile", named with the sandbox for screen readers.
 fn sandbox_row_ui(ui: &mut egui::Ui, s: &Sandbox, in_use: &str, saved: &str) -> Option<Action> {

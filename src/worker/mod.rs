@@ -31,6 +31,7 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 
 use crate::api::PlatformClient;
+use crate::error::NoClientSecret;
 use crate::ops::token::{self, ClientSpec, Credential, TokenError};
 use crate::secret::Secret;
 use crate::store::config::{Config, Profile};
@@ -203,7 +204,7 @@ impl Worker {
         let secrets = self.settings.secrets.clone();
         blocking(move || token::client(spec, || secrets))
             .await
-            .map_err(|e| token_error_view(&e))
+            .map_err(|e| ErrorView::of(&e))
     }
 
     /// A client to test `profile` with: its token comes from IMS afresh, the token cache
@@ -225,10 +226,10 @@ impl Worker {
         blocking(move || token::uncached_client(spec, || secrets))
             .await
             .map_err(|e| match e {
-                TokenError::NoProfile => ErrorView::message(
+                TokenError::NoSecret(NoClientSecret { profile: None }) => ErrorView::message(
                     "Type the client secret: this profile is not saved, so the keyring has none for it.",
                 ),
-                e => token_error_view(&e),
+                e => ErrorView::of(&e),
             })
     }
 
@@ -252,18 +253,6 @@ impl Worker {
         let scope = Scope::of(&profile);
         session.client = Some((scope.clone(), client.clone()));
         Ok((scope, client))
-    }
-}
-
-/// A token error as the window shows it: a missing secret points to the profile editor.
-fn token_error_view(e: &TokenError) -> ErrorView {
-    let view = ErrorView::of(e);
-    match e {
-        TokenError::NoSecret { .. } => ErrorView {
-            hint: Some("Open Profiles, edit the profile and enter its client secret.".to_owned()),
-            ..view
-        },
-        _ => view,
     }
 }
 

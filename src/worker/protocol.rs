@@ -408,20 +408,37 @@ pub struct ErrorView {
     pub remedy: Option<Remedy>,
 }
 
+/// A [`Remedy`] in the window's words, where the window offers it as advice (the others are
+/// buttons or choices drawn beside the error).
+fn remedy_hint(remedy: &Remedy) -> Option<String> {
+    match remedy {
+        Remedy::StoreClientSecret { profile: Some(p) } => Some(format!(
+            "Open Profiles, edit {p} and enter its client secret (or keep it for this session only)."
+        )),
+        Remedy::StoreClientSecret { profile: None } => {
+            Some("Add a profile under Profiles with its client secret, or try the demo.".to_owned())
+        }
+        Remedy::SecretsWithoutKeyring | Remedy::CreateAnyway => None,
+    }
+}
+
 impl ErrorView {
     /// From any domain error: the message (Adobe's own words where its status, code and request
     /// ID are shown beside them), the hint, and Adobe's details when Adobe answered.
     pub fn of(problem: &(impl Problem + ?Sized)) -> Self {
         let answer = problem.answer().unwrap_or_default();
+        let remedy = problem.remedy();
         Self {
             status: answer.status,
             code: answer.code.map(str::to_owned),
             message: problem.summary(),
             request_id: answer.request_id.map(str::to_owned),
-            hint: problem.hint(),
+            hint: problem
+                .hint()
+                .or_else(|| remedy.as_ref().and_then(remedy_hint)),
             raw_body: answer.raw_body.map(str::to_owned),
             curl: None,
-            remedy: problem.remedy(),
+            remedy,
         }
     }
 
@@ -431,5 +448,29 @@ impl ErrorView {
             message: message.into(),
             ..Self::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_client_secret_is_told_once_and_advised_in_the_windows_terms() {
+        let e = crate::api::ClientError::from(crate::error::NoClientSecret {
+            profile: Some("dev".into()),
+        });
+        let view = ErrorView::of(&e);
+        assert_eq!(
+            view.message,
+            "profile `dev` has no client secret in the keyring"
+        );
+        assert_eq!(
+            view.hint.as_deref(),
+            Some(
+                "Open Profiles, edit dev and enter its client secret (or keep it for this session only)."
+            )
+        );
+        assert!(!view.hint.unwrap().contains("aep-s3-connect"));
     }
 }

@@ -9,6 +9,7 @@ use std::process::{Command, Output};
 #[cfg(unix)]
 use crate::common::environment::permissions_bind_or_run_as_nobody;
 use aep_s3_connect::api::flow::redacted_create_body;
+use aep_s3_connect::model::EpochMs;
 use aep_s3_connect::model::S3ConnectionInput;
 use aep_s3_connect::records::curl::{create_connection_curl, curl_for_attempt};
 use aep_s3_connect::records::export::{ExportError, ExportFormat, export_to_file, write_attempts};
@@ -57,14 +58,15 @@ fn attempt(i: usize) -> Attempt {
         service_url: input.service_url.clone(),
         has_session_token: true,
         request_body_redacted: redacted_create_body(&input).to_string(),
-        started_at_ms: 1_700_000_000_000 + i64::try_from(i).unwrap(),
+        started_at_ms: EpochMs(1_700_000_000_000 + i64::try_from(i).unwrap()),
         connection_id: Some(format!("4cb0c374-d3bb-4557-b139-{i:012}")),
         etag: Some("\"1700d77b-0000-0200-0000-5e3b41a10000\"".into()),
         request_id: Some(format!("req-{i}")),
         http_status: (i % 3 == 1).then_some(400),
         error_code: (i % 3 == 1).then(|| "CONNECTOR-1001-400".into()),
         error_message: (i % 3 == 1).then(|| "=cmd|' /C calc'!A0".into()),
-        finished_at_ms: (i % 3 != 2).then_some(1_700_000_001_000 + i64::try_from(i).unwrap()),
+        finished_at_ms: (i % 3 != 2)
+            .then_some(EpochMs(1_700_000_001_000 + i64::try_from(i).unwrap())),
         duration_ms: (i % 3 != 2).then_some(1000),
         reconciled: false,
     }

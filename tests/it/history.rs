@@ -12,6 +12,7 @@ use aep_s3_connect::store::history::{
 };
 
 use crate::common::history::sample;
+use aep_s3_connect::model::EpochMs;
 
 /// A fresh database file in its own temporary directory (kept alive by the returned guard).
 fn temp_db() -> (tempfile::TempDir, PathBuf) {
@@ -84,7 +85,7 @@ fn pending_then_created_round_trips_every_field() {
         connection_id: "d8a68c6e-0a5e-4c3e-a68c-6e0a5e8c3e1f".into(),
         etag: "\"0a00d2c4-0000-0200-0000-65a0e1e10000\"".into(),
         request_id: Some("req-123".into()),
-        finished_at_ms: new.started_at_ms + 250,
+        finished_at_ms: new.started_at_ms.plus_ms(250),
         reconciled: true,
     };
     store.complete_created(id, &outcome).unwrap();
@@ -127,7 +128,7 @@ fn pending_then_failed_round_trips_every_field() {
         error_code: Some("FLOW-1234".into()),
         message: "A connection with this name already exists".into(),
         request_id: Some("req-409".into()),
-        finished_at_ms: new.started_at_ms + 75,
+        finished_at_ms: new.started_at_ms.plus_ms(75),
     };
     store.complete_failed(id, &outcome).unwrap();
     let done = store.get(id).unwrap().unwrap();
@@ -140,7 +141,7 @@ fn pending_then_failed_round_trips_every_field() {
         Some(outcome.message.as_str())
     );
     assert_eq!(done.request_id.as_deref(), Some("req-409"));
-    assert_eq!(done.finished_at_ms, Some(new.started_at_ms + 75));
+    assert_eq!(done.finished_at_ms, Some(new.started_at_ms.plus_ms(75)));
     assert_eq!(done.duration_ms, Some(75));
     assert_eq!((done.connection_id, done.etag), (None, None));
     assert!(!done.reconciled);
@@ -153,7 +154,7 @@ fn a_late_failure_never_overwrites_a_created_connection() {
     let id = store.insert_pending(&sample(3)).unwrap();
     let timeout = FailedOutcome {
         message: "timed out".into(),
-        finished_at_ms: 5,
+        finished_at_ms: EpochMs(5),
         ..FailedOutcome::default()
     };
     store.complete_failed(id, &timeout).unwrap();
@@ -161,7 +162,7 @@ fn a_late_failure_never_overwrites_a_created_connection() {
     let found = CreatedOutcome {
         connection_id: "conn-1".into(),
         etag: "e1".into(),
-        finished_at_ms: 9,
+        finished_at_ms: EpochMs(9),
         reconciled: true,
         ..CreatedOutcome::default()
     };
@@ -378,7 +379,7 @@ fn every_order_sorts_as_documented_and_desc_reverses_asc() {
                 .insert_pending(&NewAttempt {
                     name: name.into(),
                     sandbox: sandbox.into(),
-                    started_at_ms,
+                    started_at_ms: EpochMs(started_at_ms),
                     ..NewAttempt::default()
                 })
                 .unwrap(),
@@ -448,7 +449,7 @@ fn the_name_sort_is_natural_across_pages_and_reopens() {
             } else {
                 format!("test {n}")
             },
-            started_at_ms: (n * 7919) % 1000,
+            started_at_ms: EpochMs((n * 7919) % 1000),
             ..sample(usize::try_from(n).unwrap())
         })
         .collect();
@@ -957,7 +958,7 @@ fn delete_then_restore_brings_the_same_record_back() {
             &FailedOutcome {
                 http_status: Some(500),
                 message: "server error".into(),
-                finished_at_ms: sample(2).started_at_ms + 10,
+                finished_at_ms: sample(2).started_at_ms.plus_ms(10),
                 ..FailedOutcome::default()
             },
         )
@@ -1146,7 +1147,7 @@ fn a_search_sees_every_write_by_this_store_and_by_another_process() {
         id,
         &FailedOutcome {
             message: "quota exceeded".into(),
-            finished_at_ms: 1,
+            finished_at_ms: EpochMs(1),
             ..FailedOutcome::default()
         },
     )

@@ -15,6 +15,7 @@ use aep_s3_connect::store::secrets::{
 use keyring_core::{CredentialStore, Entry, mock};
 
 use crate::common::environment::{keyring_needed, real_keyring, require};
+use aep_s3_connect::model::EpochMs;
 
 const AWS_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
@@ -116,7 +117,7 @@ fn cached_token_round_trips_as_json() {
     let (store, raw) = mock_store();
     let token = CachedToken {
         token: Secret::new("eyJhbGciOiJSUzI1NiJ9.payload.sig"),
-        expires_at_ms: 1_900_000_000_123,
+        expires_at_ms: EpochMs(1_900_000_000_123),
     };
     store.set_cached_token("acme", &token).unwrap();
     assert_eq!(store.get_cached_token("acme").unwrap(), Some(token));
@@ -410,7 +411,7 @@ fn real_keyring_round_trip() {
     let got = store.get(&scope, SecretKind::AwsSecretKey);
     let token = CachedToken {
         token: Secret::new(random_value()),
-        expires_at_ms: 1_900_000_000_000,
+        expires_at_ms: EpochMs(1_900_000_000_000),
     };
     let token_saved = store.set_cached_token(&scope, &token);
     let token_got = store.get_cached_token(&scope);

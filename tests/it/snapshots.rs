@@ -15,6 +15,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 
 use crate::common::ui::{step_until, type_into};
+use aep_s3_connect::model::EpochMs;
 use egui_kittest::kittest::Queryable;
 
 /// A fixed world: one profile whose endpoints refuse connections (so the token state is a stable
@@ -52,7 +53,7 @@ fn harness(home: &std::path::Path, theme: egui::Theme, size: [f32; 2]) -> Harnes
                 access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
                 bucket_name: Some(format!("landing-{i:02}")),
                 request_body_redacted: "{}".into(),
-                started_at_ms: base + i * 3_600_000,
+                started_at_ms: EpochMs(base + i * 3_600_000),
                 ..Default::default()
             })
             .unwrap();
@@ -65,7 +66,7 @@ fn harness(home: &std::path::Path, theme: egui::Theme, size: [f32; 2]) -> Harnes
                         error_code: Some("FLOW-2100-404".into()),
                         message: "The sandbox with the name 'qa' could not be found".into(),
                         request_id: Some("req-0000".into()),
-                        finished_at_ms: base + i * 3_600_000 + 800,
+                        finished_at_ms: EpochMs(base + i * 3_600_000 + 800),
                     },
                 )
                 .unwrap();
@@ -77,7 +78,7 @@ fn harness(home: &std::path::Path, theme: egui::Theme, size: [f32; 2]) -> Harnes
                         connection_id: format!("4cb0c374-d3bb-4557-b139-5712880adc{i:02}"),
                         etag: "\"1700d77b-0000-0200-0000-5e3b41a10000\"".into(),
                         request_id: Some("req-0000".into()),
-                        finished_at_ms: base + i * 3_600_000 + 900,
+                        finished_at_ms: EpochMs(base + i * 3_600_000 + 900),
                         reconciled: false,
                     },
                 )

@@ -18,6 +18,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 
 use crate::common::World;
 use crate::common::ui::{click_create, has_label, step_until, type_into};
+use aep_s3_connect::model::EpochMs;
 
 fn make(w: &World, client: &PlatformClient, name: &str) -> String {
     w.runtime
@@ -262,9 +263,9 @@ fn fixed_rows() -> Vec<MergedConnection> {
         id: format!("4cb0c374-d3bb-4557-b139-5712880adc5{i}"),
         name: name.into(),
         state: (kind != MergedKind::LocalDeleted).then(|| "enabled".into()),
-        created_at_ms: Some(base + i64::try_from(i).unwrap() * 86_400_000),
+        created_at_ms: Some(EpochMs(base + i64::try_from(i).unwrap() * 86_400_000)),
         created_by: Some("acme@techacct.adobe.com".into()),
-        updated_at_ms: Some(base + i64::try_from(i).unwrap() * 86_400_000),
+        updated_at_ms: Some(EpochMs(base + i64::try_from(i).unwrap() * 86_400_000)),
         updated_by: Some("acme@techacct.adobe.com".into()),
         etag: Some("\"1700d77b-0000-0200-0000-5e3b41a10000\"".into()),
         bucket_name: Some("landing".into()),

@@ -10,7 +10,7 @@ mod response;
 use std::fmt;
 use std::time::Duration;
 
-use crate::error::{Answer, ErrorClass, Problem};
+use crate::error::{Answer, ErrorClass, NoClientSecret, Problem, Remedy};
 
 pub use hint::{describe_wait, hint_for, response_hint};
 pub use response::excerpt;
@@ -82,9 +82,12 @@ pub enum ClientError {
     /// A URL that would send credentials in clear text or is not a URL.
     #[error("{0}")]
     BadUrl(String),
-    /// The call needs something the caller did not give (a client secret, a token).
+    /// The call needs something the caller did not give (a token, a usable URL).
     #[error("{0}")]
     Missing(String),
+    /// IMS must be asked for a token and there is no client secret to ask with.
+    #[error(transparent)]
+    NoClientSecret(#[from] NoClientSecret),
     /// A create failed ambiguously (timeout, dropped connection) and no lookup could tell whether
     /// Adobe made the connection: it may still be landing, or the lookup itself failed.
     #[error(
@@ -226,7 +229,7 @@ impl Problem for ClientError {
             | Self::Network { .. }
             | Self::InvalidResponse { .. }
             | Self::OutcomeUnknown { .. } => ErrorClass::Unavailable,
-            Self::BadUrl(_) | Self::Missing(_) => ErrorClass::Input,
+            Self::BadUrl(_) | Self::Missing(_) | Self::NoClientSecret(_) => ErrorClass::Input,
             Self::TokenRenewal { renewal, .. } => renewal.class(),
             Self::Incomplete { cause, .. } => cause
                 .as_deref()
@@ -240,6 +243,13 @@ impl Problem for ClientError {
 
     fn hint(&self) -> Option<String> {
         ClientError::hint(self).map(str::to_owned)
+    }
+
+    fn remedy(&self) -> Option<Remedy> {
+        match self {
+            Self::NoClientSecret(e) => e.remedy(),
+            _ => None,
+        }
     }
 
     fn summary(&self) -> String {

@@ -284,7 +284,7 @@ fn merged_table(
             .updated_at_ms
             .or(r.deleted_at_ms)
             .or(r.created_at_ms)
-            .map_or_else(|| "-".to_owned(), |ms| EpochMs(ms).local());
+            .map_or_else(|| "-".to_owned(), EpochMs::local);
         let by = r.updated_by.as_deref().or(r.created_by.as_deref());
         let by = match (r.kind, r.deleted_at_ms) {
             (MergedKind::LocalDeleted, Some(_)) => "deleted from here",
@@ -349,7 +349,7 @@ fn inspected_text(f: &mut fmt::Formatter<'_>, inspected: &Inspected, sandbox: &s
         Some(a) => writeln!(
             f,
             "  history:     created here {} (record #{}, profile {})",
-            EpochMs(a.started_at_ms).local(),
+            a.started_at_ms.local(),
             a.id,
             a.profile
         )?,
@@ -364,7 +364,7 @@ fn inspected_text(f: &mut fmt::Formatter<'_>, inspected: &Inspected, sandbox: &s
         writeln!(
             f,
             "    {}  {}{key}: {}{}",
-            EpochMs(e.at_ms).local(),
+            e.at_ms.local(),
             e.kind,
             e.outcome,
             e.request_id
@@ -376,8 +376,8 @@ fn inspected_text(f: &mut fmt::Formatter<'_>, inspected: &Inspected, sandbox: &s
     Ok(())
 }
 
-fn who_when(at: Option<i64>, by: Option<&str>) -> String {
-    let when = at.map_or_else(|| "-".to_owned(), |ms| EpochMs(ms).local());
+fn who_when(at: Option<EpochMs>, by: Option<&str>) -> String {
+    let when = at.map_or_else(|| "-".to_owned(), EpochMs::local);
     match by {
         Some(by) => format!("{when} by {by}"),
         None => when,
@@ -424,7 +424,7 @@ fn key_uses_table(f: &mut fmt::Formatter<'_>, key: &str, uses: &[KeyUse]) -> fmt
         writeln!(
             f,
             "{:<19}  {:<8}  {:<12}  {:<28}  {:<36}  {now}",
-            EpochMs(u.at_ms).local(),
+            u.at_ms.local(),
             match u.source {
                 manage::KeyUseSource::Created => "created",
                 manage::KeyUseSource::Rotated => "rotated",

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::model::EpochMs;
 use crate::store::history::{
     AttemptId, AttemptStatus, ConnectionEvent, EventId, EventKind, EventOutcome, HistoryError,
     HistoryQuery, HistoryStore,
@@ -36,7 +37,7 @@ pub struct KeyUse {
     /// Created with the key, or rotated to it.
     pub source: KeyUseSource,
     /// When the key was set, epoch ms.
-    pub at_ms: i64,
+    pub at_ms: EpochMs,
     /// True when, as far as the history knows, the connection still uses this key (no later
     /// rotation, no deletion from here).
     pub current: bool,
@@ -147,7 +148,7 @@ mod tests {
                     name: name.into(),
                     access_key_id: key.into(),
                     sandbox: "prod".into(),
-                    started_at_ms: at,
+                    started_at_ms: EpochMs(at),
                     ..NewAttempt::default()
                 })
                 .unwrap();
@@ -156,7 +157,7 @@ mod tests {
                     a,
                     &CreatedOutcome {
                         connection_id: id.into(),
-                        finished_at_ms: at,
+                        finished_at_ms: EpochMs(at),
                         ..CreatedOutcome::default()
                     },
                 )
@@ -178,7 +179,7 @@ mod tests {
                     platform_url: String::new(),
                     connection_name: Some(id.into()),
                     access_key_id: key.map(str::to_owned),
-                    at_ms: at,
+                    at_ms: EpochMs(at),
                 })
                 .unwrap();
             store.complete_event(e, &ok_result("", &None)).unwrap();

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::api::{ClientError, Connection, PlatformClient};
 use crate::error::{ErrorClass, Problem};
-use crate::model::{Target, now_ms};
+use crate::model::{EpochMs, Target};
 use crate::ops::HistoryAccess;
 use crate::store::history::{
     Attempt, AttemptId, AttemptStatus, ConnectionEvent, EventId, EventKind, EventOutcome,
@@ -64,11 +64,11 @@ pub struct MergedConnection {
     /// `enabled` / `disabled`; `None` when deleted.
     pub state: Option<String>,
     /// Created, epoch ms (AEP's; the record's when deleted).
-    pub created_at_ms: Option<i64>,
+    pub created_at_ms: Option<EpochMs>,
     /// Who created it (AEP's `createdBy`).
     pub created_by: Option<String>,
     /// Last updated, epoch ms.
-    pub updated_at_ms: Option<i64>,
+    pub updated_at_ms: Option<EpochMs>,
     /// Who updated it last.
     pub updated_by: Option<String>,
     /// Current etag (AEP's; the recorded one when deleted).
@@ -79,7 +79,7 @@ pub struct MergedConnection {
     pub attempt: Option<AttemptId>,
     /// When it was deleted from this app, if it was (a `LocalDeleted` row may also have gone
     /// some other way).
-    pub deleted_at_ms: Option<i64>,
+    pub deleted_at_ms: Option<EpochMs>,
     /// The connection as AEP listed it (secrets masked); `None` when deleted.
     #[serde(skip)]
     pub remote: Option<Connection>,
@@ -309,7 +309,7 @@ fn new_event(
         platform_url: target.platform_url.clone(),
         connection_name: name.map(str::to_owned),
         access_key_id: access_key_id.map(str::to_owned),
-        at_ms: now_ms(),
+        at_ms: EpochMs::now(),
     }
 }
 
@@ -321,7 +321,7 @@ fn ok_result(etag: &str, request_id: &Option<String>) -> EventResult {
         http_status: None,
         error_code: None,
         message: None,
-        finished_at_ms: now_ms(),
+        finished_at_ms: EpochMs::now(),
     }
 }
 
@@ -360,7 +360,7 @@ async fn complete_failed(
         http_status: error.status(),
         error_code: error.code().map(str::to_owned),
         message: Some(message),
-        finished_at_ms: now_ms(),
+        finished_at_ms: EpochMs::now(),
     };
     if let Some(e) = complete(history, event, result).await {
         tracing::warn!(error = %e, "could not record the failure in the history");
@@ -386,7 +386,7 @@ async fn complete_unknown(
         http_status: error.status(),
         error_code: error.code().map(str::to_owned),
         message: Some(message),
-        finished_at_ms: now_ms(),
+        finished_at_ms: EpochMs::now(),
     };
     if let Some(e) = complete(history, event, result).await {
         tracing::warn!(error = %e, "could not record the outcome in the history");

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use crate::api::PlatformClient;
 use crate::api::flow::CreatedLookup;
-use crate::model::now_ms;
+use crate::model::EpochMs;
 use crate::store::history::{
     AttemptId, CreatedOutcome, FailedOutcome, HistoryError, HistoryQuery, HistoryStore,
     InFlightState,
@@ -37,8 +37,8 @@ pub enum Reconciled {
     Waiting {
         /// Record.
         attempt: AttemptId,
-        /// When it may be settled as not created, epoch ms.
-        until_ms: i64,
+        /// When it may be settled as not created.
+        until_ms: EpochMs,
     },
     /// The lookup failed; the record stays pending.
     Unknown {
@@ -77,7 +77,7 @@ impl Reconciled {
             Self::Waiting { attempt, until_ms } => format!(
                 "Interrupted attempt #{} is still pending: AEP has no connection of its name yet, and its request could still be created until {}.",
                 attempt.0,
-                crate::model::EpochMs(*until_ms).utc()
+                until_ms.utc()
             ),
             Self::Unknown { attempt, reason } => format!(
                 "Interrupted attempt #{} is still pending: looking it up failed ({reason}).",
@@ -114,14 +114,14 @@ pub(crate) fn settles_after_ms(
     history: &HistoryStore,
     clock: Clock,
     id: AttemptId,
-    started_at_ms: i64,
-) -> Option<i64> {
+    started_at_ms: EpochMs,
+) -> Option<EpochMs> {
     match history.in_flight_state(id) {
         InFlightState::Live => None,
         InFlightState::Gone { lands_by_ms } => {
             let lands_by =
-                lands_by_ms.unwrap_or_else(|| started_at_ms.saturating_add(clock.lands_within_ms));
-            Some(lands_by.saturating_add(clock.clock_slack_ms))
+                lands_by_ms.unwrap_or_else(|| started_at_ms.plus_ms(clock.lands_within_ms));
+            Some(lands_by.plus_ms(clock.clock_slack_ms))
         }
     }
 }
@@ -155,7 +155,7 @@ pub async fn reconcile_pending(
             .find_created(
                 &attempt.name,
                 attempt.started_at_ms,
-                Some(attempt.started_at_ms + RECONCILE_WINDOW_MS),
+                Some(attempt.started_at_ms.plus_ms(RECONCILE_WINDOW_MS)),
                 &attempt.sent(),
             )
             .await;
@@ -169,7 +169,7 @@ pub async fn reconcile_pending(
                     connection_id: connection_id.clone(),
                     etag: found.connection.etag.clone().unwrap_or_default(),
                     request_id: found.request_id.clone(),
-                    finished_at_ms: now_ms(),
+                    finished_at_ms: EpochMs::now(),
                     reconciled: true,
                 };
                 let settled = history
@@ -215,10 +215,10 @@ pub async fn reconcile_pending(
 fn not_created_or_waiting(
     history: &HistoryStore,
     attempt: AttemptId,
-    settles_after_ms: i64,
+    settles_after_ms: EpochMs,
     made_by_another: Option<String>,
 ) -> Result<Reconciled, HistoryError> {
-    if now_ms() <= settles_after_ms {
+    if EpochMs::now() <= settles_after_ms {
         return Ok(Reconciled::Waiting {
             attempt,
             until_ms: settles_after_ms,
@@ -231,7 +231,7 @@ fn not_created_or_waiting(
             error_code: None,
             message: not_created_message(made_by_another.as_deref()),
             request_id: None,
-            finished_at_ms: now_ms(),
+            finished_at_ms: EpochMs::now(),
         },
     )?;
     history.forget_in_flight(attempt);

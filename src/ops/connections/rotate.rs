@@ -437,7 +437,7 @@ pub fn describe_changes(before: &Connection, after: &Connection) -> Vec<String> 
     if before.updated_at != after.updated_at || before.updated_by != after.updated_by {
         let when = after
             .updated_at
-            .map_or_else(|| "at an unknown time".to_owned(), |ms| EpochMs(ms).utc());
+            .map_or_else(|| "at an unknown time".to_owned(), EpochMs::utc);
         let who = after.updated_by.as_deref().unwrap_or("someone");
         let client = after
             .extra

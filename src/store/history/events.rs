@@ -11,6 +11,7 @@ use rusqlite::{Row, params};
 use serde::{Deserialize, Serialize};
 
 use super::{HistoryError, HistoryStore};
+use crate::model::EpochMs;
 
 /// Row ID of one event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -120,7 +121,7 @@ pub struct NewEvent {
     /// For a rotation: the new AWS access key ID (an identifier, not a secret).
     pub access_key_id: Option<String>,
     /// When the request was about to leave, Unix ms.
-    pub at_ms: i64,
+    pub at_ms: EpochMs,
 }
 
 /// How an event ended.
@@ -140,7 +141,7 @@ pub struct EventResult {
     /// What the user was told.
     pub message: Option<String>,
     /// When the answer arrived, Unix ms.
-    pub finished_at_ms: i64,
+    pub finished_at_ms: EpochMs,
 }
 
 /// A recorded event.
@@ -168,9 +169,9 @@ pub struct ConnectionEvent {
     /// For a rotation: the new access key ID.
     pub access_key_id: Option<String>,
     /// When the request left, Unix ms.
-    pub at_ms: i64,
+    pub at_ms: EpochMs,
     /// When the answer arrived, Unix ms.
-    pub finished_at_ms: Option<i64>,
+    pub finished_at_ms: Option<EpochMs>,
     /// Adobe's `x-request-id`.
     pub request_id: Option<String>,
     /// For a rotation: the new etag.
@@ -298,7 +299,7 @@ mod tests {
             platform_url: "u".into(),
             connection_name: None,
             access_key_id: Some(key.into()),
-            at_ms,
+            at_ms: EpochMs(at_ms),
         }
     }
 
@@ -321,7 +322,7 @@ mod tests {
                     http_status: None,
                     error_code: None,
                     message: None,
-                    finished_at_ms: 3,
+                    finished_at_ms: EpochMs(3),
                 },
             )
             .unwrap();

@@ -19,6 +19,7 @@ use std::io::{Seek as _, SeekFrom, Write as _};
 use std::path::PathBuf;
 
 use super::{AttemptId, HistoryStore};
+use crate::model::EpochMs;
 
 /// Whether an attempt's owner is still alive, as its in-flight file tells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,8 +29,8 @@ pub enum InFlightState {
     /// Nobody holds it; `lands_by_ms` is the last time its owner noted (none for an attempt
     /// whose owner never got as far as a `POST`, or an older build's file).
     Gone {
-        /// Latest time the last `POST` could reach Adobe, epoch ms.
-        lands_by_ms: Option<i64>,
+        /// Latest time the last `POST` could reach Adobe.
+        lands_by_ms: Option<EpochMs>,
     },
 }
 
@@ -41,17 +42,18 @@ pub struct NameLock {
 }
 
 impl InFlight {
-    /// Notes that the request about to leave can reach Adobe until `lands_by_ms` (epoch ms).
+    /// Notes that the request about to leave can reach Adobe until `lands_by_ms` (written as
+    /// its epoch milliseconds).
     /// Best effort: a failed write only loses the note (logged), and reconciliation then falls
     /// back to the attempt's start plus the total timeout.
-    pub fn note_lands_by(&self, lands_by_ms: i64) {
+    pub fn note_lands_by(&self, lands_by_ms: EpochMs) {
         let Some(mut file) = self.file.as_ref() else {
             return;
         };
         let written = file
             .seek(SeekFrom::Start(0))
             .and_then(|_| file.set_len(0))
-            .and_then(|()| file.write_all(lands_by_ms.to_string().as_bytes()))
+            .and_then(|()| file.write_all(lands_by_ms.0.to_string().as_bytes()))
             .and_then(|()| file.flush());
         if let Err(e) = written {
             tracing::warn!(path = %self.path.display(), error = %e, "could not note when the request can land");
@@ -131,7 +133,8 @@ impl HistoryStore {
             Ok(()) => {
                 let lands_by_ms = fs::read_to_string(&path)
                     .ok()
-                    .and_then(|t| t.trim().parse().ok());
+                    .and_then(|t| t.trim().parse().ok())
+                    .map(EpochMs);
                 InFlightState::Gone { lands_by_ms }
             }
             Err(TryLockError::WouldBlock) => InFlightState::Live,
@@ -222,7 +225,7 @@ mod tests {
         assert_eq!(
             store.in_flight_state(id),
             InFlightState::Gone {
-                lands_by_ms: Some(1234)
+                lands_by_ms: Some(EpochMs(1234))
             }
         );
         assert!(path.exists(), "kept until the attempt is settled");
@@ -236,15 +239,15 @@ mod tests {
         let store = HistoryStore::open(&dir.path().join("h.sqlite3")).unwrap().0;
         let id = store.insert_pending(&NewAttempt::default()).unwrap();
         let mut guard = store.hold_in_flight(id).unwrap();
-        guard.note_lands_by(99);
-        guard.note_lands_by(5_000);
+        guard.note_lands_by(EpochMs(99));
+        guard.note_lands_by(EpochMs(5_000));
         // What a kill -9 leaves: the file, with nobody holding its lock.
         drop(guard.file.take());
         std::mem::forget(guard);
         assert_eq!(
             store.in_flight_state(id),
             InFlightState::Gone {
-                lands_by_ms: Some(5_000)
+                lands_by_ms: Some(EpochMs(5_000))
             }
         );
     }

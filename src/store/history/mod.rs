@@ -470,6 +470,7 @@ fn insert_new(insert: &mut Statement<'_>, a: &NewAttempt) -> rusqlite::Result<At
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::EpochMs;
 
     #[test]
     fn in_memory_store_round_trips_a_record() {
@@ -478,7 +479,7 @@ mod tests {
         let id = store
             .insert_pending(&NewAttempt {
                 name: "n".into(),
-                started_at_ms: 10,
+                started_at_ms: EpochMs(10),
                 ..NewAttempt::default()
             })
             .unwrap();
@@ -542,7 +543,7 @@ mod tests {
                 store
                     .insert_pending(&NewAttempt {
                         name: (*name).into(),
-                        started_at_ms: i64::try_from(i).unwrap(),
+                        started_at_ms: EpochMs(i64::try_from(i).unwrap()),
                         ..NewAttempt::default()
                     })
                     .unwrap(),
@@ -626,7 +627,7 @@ mod tests {
                     name: format!("{word} feed"),
                     bucket_name: (i % 2 == 0).then(|| format!("bucket-{word}")),
                     sandbox: "prod".into(),
-                    started_at_ms: i64::try_from(i).unwrap(),
+                    started_at_ms: EpochMs(i64::try_from(i).unwrap()),
                     ..NewAttempt::default()
                 })
                 .unwrap();

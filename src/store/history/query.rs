@@ -4,6 +4,7 @@ use rusqlite::Row;
 use rusqlite::types::Value;
 
 use super::types::{Attempt, HistoryOrder, HistoryQuery};
+use crate::model::EpochMs;
 
 /// Columns read for an [`Attempt`], in the order [`attempt_from_row`] expects.
 pub(super) const SELECT_ATTEMPT: &str = "SELECT id, status, profile, org_id, sandbox, platform_url, \
@@ -129,8 +130,8 @@ pub(super) fn index_only(text: &str) -> bool {
 
 /// Builds an [`Attempt`] from a row of [`SELECT_ATTEMPT`].
 pub(super) fn attempt_from_row(row: &Row<'_>) -> rusqlite::Result<Attempt> {
-    let started_at_ms: i64 = row.get(14)?;
-    let finished_at_ms: Option<i64> = row.get(21)?;
+    let started_at_ms: EpochMs = row.get(14)?;
+    let finished_at_ms: Option<EpochMs> = row.get(21)?;
     Ok(Attempt {
         id: row.get(0)?,
         status: row.get(1)?,
@@ -154,7 +155,7 @@ pub(super) fn attempt_from_row(row: &Row<'_>) -> rusqlite::Result<Attempt> {
         error_code: row.get(19)?,
         error_message: row.get(20)?,
         finished_at_ms,
-        duration_ms: finished_at_ms.and_then(|finished| finished.checked_sub(started_at_ms)),
+        duration_ms: finished_at_ms.map(|finished| finished.ms_since(started_at_ms)),
         reconciled: row.get(22)?,
     })
 }

@@ -6,6 +6,8 @@ use std::str::FromStr;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use serde::{Deserialize, Serialize};
 
+use crate::model::EpochMs;
+
 /// Row ID of one attempt in the history database.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -26,6 +28,18 @@ impl ToSql for AttemptId {
 impl FromSql for AttemptId {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
         i64::column_result(value).map(AttemptId)
+    }
+}
+
+impl ToSql for EpochMs {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.0))
+    }
+}
+
+impl FromSql for EpochMs {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        i64::column_result(value).map(EpochMs)
     }
 }
 
@@ -122,7 +136,7 @@ pub struct NewAttempt {
     /// Request body as JSON with secrets replaced, kept for the details view and cURL.
     pub request_body_redacted: String,
     /// When the request was about to leave, in Unix milliseconds.
-    pub started_at_ms: i64,
+    pub started_at_ms: EpochMs,
 }
 
 /// What Adobe answered when the connection was created (or what reconciliation found).
@@ -136,7 +150,7 @@ pub struct CreatedOutcome {
     /// Adobe's `x-request-id`, if one came back.
     pub request_id: Option<String>,
     /// When the answer arrived, in Unix milliseconds.
-    pub finished_at_ms: i64,
+    pub finished_at_ms: EpochMs,
     /// True when the connection was found by looking it up after a crash or ambiguous failure.
     pub reconciled: bool,
 }
@@ -154,7 +168,7 @@ pub struct FailedOutcome {
     /// Adobe's `x-request-id`, if one came back.
     pub request_id: Option<String>,
     /// When the failure was known, in Unix milliseconds.
-    pub finished_at_ms: i64,
+    pub finished_at_ms: EpochMs,
 }
 
 /// A full history record.
@@ -190,7 +204,7 @@ pub struct Attempt {
     /// Request body as JSON with secrets replaced.
     pub request_body_redacted: String,
     /// When the request was about to leave, in Unix milliseconds.
-    pub started_at_ms: i64,
+    pub started_at_ms: EpochMs,
     /// Flow Service base connection ID, once created.
     pub connection_id: Option<String>,
     /// The connection's etag, once created.
@@ -204,7 +218,7 @@ pub struct Attempt {
     /// Error message of a failed request.
     pub error_message: Option<String>,
     /// When the attempt completed, in Unix milliseconds.
-    pub finished_at_ms: Option<i64>,
+    pub finished_at_ms: Option<EpochMs>,
     /// `finished_at_ms - started_at_ms`; derived, never stored.
     pub duration_ms: Option<i64>,
     /// True when the outcome was found by reconciliation rather than by the request's own answer.
@@ -341,14 +355,14 @@ mod tests {
             service_url: None,
             has_session_token: false,
             request_body_redacted: String::new(),
-            started_at_ms: 1,
+            started_at_ms: EpochMs(1),
             connection_id: Some("c".into()),
             etag: None,
             request_id: None,
             http_status: None,
             error_code: None,
             error_message: None,
-            finished_at_ms: Some(3),
+            finished_at_ms: Some(EpochMs(3)),
             duration_ms: Some(2),
             reconciled: false,
         };

@@ -26,6 +26,7 @@ use std::time::Duration;
 use keyring_core::{CredentialStore, Entry};
 use serde::{Deserialize, Serialize};
 
+use crate::model::EpochMs;
 use crate::secret::Secret;
 use hints::{fix_for, stall_fix, what};
 use platform::{open_platform_store, platform_backend};
@@ -85,7 +86,7 @@ pub struct CachedToken {
     /// The bearer token.
     pub token: Secret,
     /// Expiry, epoch milliseconds.
-    pub expires_at_ms: i64,
+    pub expires_at_ms: EpochMs,
 }
 
 /// The JSON written to the keyring entry; field names fixed so other versions can read it.
@@ -93,14 +94,14 @@ pub struct CachedToken {
 struct TokenJsonOut<'a> {
     token: &'a str,
     #[serde(rename = "expiresAtMs")]
-    expires_at_ms: i64,
+    expires_at_ms: EpochMs,
 }
 
 #[derive(Deserialize)]
 struct TokenJsonIn {
     token: String,
     #[serde(rename = "expiresAtMs")]
-    expires_at_ms: i64,
+    expires_at_ms: EpochMs,
 }
 
 /// Whether the keyring can be used, and if not why and what to do.

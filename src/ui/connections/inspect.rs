@@ -54,7 +54,7 @@ pub(super) fn inspect_window_ui(
                     ui.label(format!(
                         "{:?} at {}: {:?}",
                         e.kind,
-                        crate::model::EpochMs(e.at_ms).local(),
+                        e.at_ms.local(),
                         e.outcome
                     ));
                 }

@@ -4,6 +4,7 @@ use egui_extras::{Column, TableBuilder};
 
 use super::ConnectionsView;
 use crate::api::Connection;
+use crate::model::EpochMs;
 use crate::ops::connections::{MergedConnection, MergedKind};
 use crate::ui::action::Action;
 use crate::ui::loadable::Loadable;
@@ -41,7 +42,7 @@ impl ConnectionRow {
             updated: c
                 .updated_at_ms
                 .or(c.created_at_ms)
-                .map(|t| crate::model::EpochMs(t).local())
+                .map(EpochMs::local)
                 .unwrap_or_default(),
             who: format!(
                 "created by {}, updated by {}",
@@ -285,7 +286,7 @@ mod tests {
             id: "4cb0c374-d3bb-4557-b139-5712880adc50".into(),
             name: "Landing Bucket".into(),
             state: (kind != MergedKind::LocalDeleted).then(|| "enabled".into()),
-            created_at_ms: Some(1_767_225_600_000),
+            created_at_ms: Some(EpochMs(1_767_225_600_000)),
             created_by: Some("acme@techacct.adobe.com".into()),
             updated_at_ms: None,
             updated_by: None,
@@ -303,10 +304,7 @@ mod tests {
         assert_eq!(row.state, "enabled");
         assert_eq!(row.known_as, MergedKind::BothSides.label());
         assert!(!row.deleted);
-        assert_eq!(
-            row.updated,
-            crate::model::EpochMs(1_767_225_600_000).local()
-        );
+        assert_eq!(row.updated, EpochMs(1_767_225_600_000).local());
         assert_eq!(row.who, "created by acme@techacct.adobe.com, updated by ?");
 
         let gone = ConnectionRow::new(merged(MergedKind::LocalDeleted));

@@ -39,11 +39,7 @@ pub fn details_ui(
                     AttemptStatus::Pending => (icons::PENDING, ui.visuals().warn_fg_color),
                 };
                 crate::ui::widgets::icon_label(ui, icon, a.status.as_str(), color);
-                ui.label(format!(
-                    "in {} · {}",
-                    a.sandbox,
-                    EpochMs(a.started_at_ms).local()
-                ));
+                ui.label(format!("in {} · {}", a.sandbox, a.started_at_ms.local()));
                 let kind = known_sandboxes.kind(&a.platform_url, &a.org_id, &a.sandbox);
                 if kind.production {
                     style::production_badge(ui, &a.sandbox, kind);
@@ -131,12 +127,10 @@ fn fields_ui(ui: &mut egui::Ui, a: &Attempt) {
         ("Bucket", opt(&a.bucket_name)),
         ("Folder", opt(&a.folder_path)),
         ("Service URL", opt(&a.service_url)),
-        ("Started", EpochMs(a.started_at_ms).local()),
+        ("Started", a.started_at_ms.local()),
         (
             "Finished",
-            a.finished_at_ms
-                .map(|t| EpochMs(t).local())
-                .unwrap_or_default(),
+            a.finished_at_ms.map(EpochMs::local).unwrap_or_default(),
         ),
         (
             "Duration",

@@ -233,7 +233,7 @@ fn cell_ui(
     selected: bool,
     row_actions: &mut Vec<RowAction>,
 ) {
-    let started = crate::model::EpochMs(a.started_at_ms);
+    let started = a.started_at_ms;
     match col {
         Col::Started => {
             ui.label(started.local());

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use aep_s3_connect::model::EpochMs;
 use aep_s3_connect::store::history::{HistoryStore, NewAttempt};
 
 /// An attempt with every field set, distinct per `i`.
@@ -21,7 +22,7 @@ pub fn sample(i: usize) -> NewAttempt {
         request_body_redacted: format!(
             r#"{{"name":"Connection {i:05}","secretKey":"(redacted)"}}"#
         ),
-        started_at_ms: 1_700_000_000_000 + i64::try_from(i).unwrap() * 1000,
+        started_at_ms: EpochMs(1_700_000_000_000 + i64::try_from(i).unwrap() * 1000),
     }
 }
 
