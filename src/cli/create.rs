@@ -146,7 +146,7 @@ fn created(done: &CreateSuccess, name: &str, sandbox: &str) -> Output {
     warnings.extend(
         done.history_error
             .as_ref()
-            .map(|e| super::history::not_recorded("the connection was created", e)),
+            .map(|e| crate::ops::history::not_recorded("the connection was created", e)),
     );
     let ending = match done.after.warning(name, sandbox) {
         Some(warning) if !duplicates.is_empty() => Some(Failure::warning(

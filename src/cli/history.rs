@@ -10,7 +10,7 @@ use super::output::{note, truncate, warn};
 use super::{Failure, GlobalArgs, Outcome, Output};
 use crate::api::PlatformClient;
 use crate::ops;
-use crate::store::history::{Attempt, AttemptStatus, HistoryError, HistoryQuery, HistoryStore};
+use crate::store::history::{Attempt, AttemptStatus, HistoryQuery, HistoryStore};
 
 /// `history` options.
 #[derive(Debug, Args)]
@@ -114,11 +114,6 @@ fn table(
         writeln!(f, "({} of {total} shown; --limit 0 shows all)", items.len())?;
     }
     Ok(())
-}
-
-/// The warning of an operation that was done but could not be recorded: `done` says what.
-pub fn not_recorded(done: &str, error: &HistoryError) -> String {
-    format!("{done}, but the history could not record it: {error}")
 }
 
 fn has_pending(history: &HistoryStore) -> bool {

@@ -36,6 +36,12 @@ impl HistoryAccess for HistoryStore {
     }
 }
 
+/// The warning of an operation done in AEP that the history could not record: `done` says
+/// what (`"the connection was created"`).
+pub fn not_recorded(done: &str, error: &HistoryError) -> String {
+    format!("{done}, but the history could not record it: {error}")
+}
+
 /// A page of the records matching `query`, and how many match in all.
 pub fn page(
     history: &HistoryStore,

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use super::{CreatedView, ErrorView, Event, TokenState, Worker, profiles, spawn};
 use crate::api::{PlatformClient, redacted_create_body};
 use crate::model::S3ConnectionInput;
+use crate::ops::history::not_recorded;
 use crate::ops::{self, AfterCreate, CreateError, CreateSuccess};
 
 /// Starts a create, unless one runs: a second click while one runs is ignored.
@@ -94,9 +95,8 @@ fn created_view(
             .iter()
             .map(ToString::to_string)
             .chain(
-                done.history_error.map(|e| {
-                    format!("Created, but the history record could not be completed: {e}")
-                }),
+                done.history_error
+                    .map(|e| sentence(&not_recorded("the connection was created", &e))),
             )
             .chain(check_warning.map(|w| sentence(&w)))
             .collect(),

@@ -1,12 +1,15 @@
 //! Connection-management jobs (list, inspect, explore, rotate, delete, sandboxes): each calls
 //! the shared operation of [`crate::ops::connections`] or the client, and reports its event.
 
+use super::history::HistoryThread;
 use super::{
-    ConnectionsList, ErrorView, Event, ManageAnswer, ManageJob, RotateFailure, Scope, Worker,
+    Changed, ConnectionsList, ErrorView, Event, ManageAnswer, ManageJob, RotateFailure, Scope,
+    Worker,
 };
-use crate::api::PlatformClient;
 use crate::api::explore::{ExploreTarget, FileType};
-use crate::ops::connections::{self as manage, RotateError};
+use crate::api::{Connection, PlatformClient};
+use crate::ops::connections::{self as manage, NewCredentials, RotateError};
+use crate::ops::history::not_recorded;
 
 /// Runs one connection-management job and answers with its scope and request.
 pub(super) async fn run(w: &Worker, request: u64, job: ManageJob) {
@@ -78,10 +81,7 @@ async fn answer(
             seen,
             credentials,
         } => ManageAnswer::Rotated(match &history {
-            Some(h) => manage::rotate(h, client, profile, &id, seen.as_deref(), &credentials)
-                .await
-                .map(|done| done.etag)
-                .map_err(rotate_failure),
+            Some(h) => rotate(h, client, profile, id, seen.as_deref(), &credentials).await,
             None => Err(RotateFailure {
                 error: not_open(),
                 stale: None,
@@ -89,10 +89,7 @@ async fn answer(
         }),
         ManageJob::DeleteConnection { id, name } => {
             ManageAnswer::ConnectionDeleted(match &history {
-                Some(h) => manage::delete(h, client, profile, &id, name.as_deref())
-                    .await
-                    .map(|_| id)
-                    .map_err(|e| ErrorView::of(&e)),
+                Some(h) => delete(h, client, profile, id, name.as_deref()).await,
                 None => Err(not_open()),
             })
         }
@@ -105,6 +102,45 @@ async fn answer(
             )
         }
     }
+}
+
+/// Rotates `id`'s credentials; a history that could not record it is said beside the success.
+async fn rotate(
+    history: &HistoryThread,
+    client: &PlatformClient,
+    profile: &str,
+    id: String,
+    seen: Option<&Connection>,
+    credentials: &NewCredentials,
+) -> Result<Changed, RotateFailure> {
+    let done = manage::rotate(history, client, profile, &id, seen, credentials)
+        .await
+        .map_err(rotate_failure)?;
+    Ok(Changed {
+        unrecorded: done
+            .history_error
+            .map(|e| not_recorded("the credentials were rotated", &e)),
+        id,
+    })
+}
+
+/// Deletes `id` in AEP; a history that could not record it is said beside the success.
+async fn delete(
+    history: &HistoryThread,
+    client: &PlatformClient,
+    profile: &str,
+    id: String,
+    name: Option<&str>,
+) -> Result<Changed, ErrorView> {
+    let done = manage::delete(history, client, profile, &id, name)
+        .await
+        .map_err(|e| ErrorView::of(&e))?;
+    Ok(Changed {
+        unrecorded: done
+            .history_error
+            .map(|e| not_recorded("the connection was deleted", &e)),
+        id,
+    })
 }
 
 /// A rotation that did not apply: on a conflict, the current version and what changed, for the

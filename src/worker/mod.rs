@@ -40,8 +40,8 @@ use history::HistoryThread;
 use setup::Setup;
 
 pub use protocol::{
-    ConnectionsList, CreatedView, ErrorView, Event, Job, ManageAnswer, ManageJob, RotateFailure,
-    Scope, SessionSandbox, TokenState, WorkerSettings,
+    Changed, ConnectionsList, CreatedView, ErrorView, Event, Job, ManageAnswer, ManageJob,
+    RotateFailure, Scope, SessionSandbox, TokenState, WorkerSettings,
 };
 
 /// The UI's end of the worker.

@@ -223,9 +223,9 @@ pub enum ManageAnswer {
         result: Result<Preview, ErrorView>,
     },
     /// A rotation finished.
-    Rotated(Result<String, RotateFailure>),
-    /// A deletion finished (the connection ID on success).
-    ConnectionDeleted(Result<String, ErrorView>),
+    Rotated(Result<Changed, RotateFailure>),
+    /// A deletion finished.
+    ConnectionDeleted(Result<Changed, ErrorView>),
     /// The sandboxes the credential may use.
     Sandboxes(Result<Vec<Sandbox>, ErrorView>),
     /// The job could not start: no active profile, or no client for it.
@@ -406,6 +406,15 @@ pub struct ErrorView {
     pub curl: Option<String>,
     /// The way out the window offers for it (a button, a choice), if any.
     pub remedy: Option<Remedy>,
+}
+
+/// A change made in AEP (a rotation, a deletion).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Changed {
+    /// The connection.
+    pub id: String,
+    /// Said when the history could not record the change ([`crate::ops::history::not_recorded`]).
+    pub unrecorded: Option<String>,
 }
 
 /// A [`Remedy`] in the window's words, where the window offers it as advice (the others are

@@ -11,7 +11,7 @@ use aep_s3_connect::store::paths::AppPaths;
 use aep_s3_connect::store::secrets::SecretStore;
 use aep_s3_connect::ui::dialogs::PresetDialogs;
 use aep_s3_connect::ui::{AepApp, AppConfig};
-use aep_s3_connect::worker::{ConnectionsList, Event, ManageAnswer, WorkerSettings};
+use aep_s3_connect::worker::{Changed, ConnectionsList, Event, ManageAnswer, WorkerSettings};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -233,6 +233,29 @@ fn production_delete_needs_the_name_typed() {
         .click();
     step_until(&mut h, "deleted", |h| has_label(h, "Deleted "));
     assert!(w.emu().connections().is_empty());
+}
+
+/// A deletion done in AEP that the history could not record is said in the error window, even
+/// when the user has moved to another sandbox meanwhile: the change happened either way.
+#[test]
+fn a_change_the_history_could_not_record_is_said() {
+    let w = World::new();
+    let mut h = app(&w, "dev", false);
+    open_connections(&mut h);
+    let mut elsewhere = h.state().scope();
+    if let Some(scope) = &mut elsewhere {
+        scope.sandbox = "stage".into();
+    }
+    let message = "the connection was deleted, but the history could not record it: disk full";
+    h.state_mut().on_event(Event::Manage {
+        scope: elsewhere,
+        request: 1,
+        answer: ManageAnswer::ConnectionDeleted(Ok(Changed {
+            id: "4cb0c374-d3bb-4557-b139-5712880adc50".into(),
+            unrecorded: Some(message.into()),
+        })),
+    });
+    step_until(&mut h, "the history warning", |h| has_label(h, message));
 }
 
 /// Hands the window fixed rows as the answer to the list it asked for last.

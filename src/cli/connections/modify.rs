@@ -6,7 +6,6 @@ use std::io::{BufRead, IsTerminal};
 
 use serde_json::json;
 
-use super::super::history::not_recorded;
 use super::super::output::warn;
 use super::super::{Exit, Failure, GlobalArgs, Outcome, Output};
 use super::{DeleteArgs, Remote, RotateArgs, session};
@@ -14,6 +13,7 @@ use crate::api::Connection;
 use crate::ops::connections::{
     self as manage, DeleteError, NewCredentials, RotateError, RotateSuccess,
 };
+use crate::ops::history::not_recorded;
 
 /// A change to a connection, as its confirmations word it.
 #[derive(Clone, Copy)]

@@ -123,6 +123,14 @@ impl AepApp {
 }
 
 impl AepApp {
+    /// A change made in AEP that the history could not record: said in the error window, which
+    /// stays until closed (a toast would pass unread).
+    fn tell_unrecorded(&mut self, unrecorded: Option<String>) {
+        if let Some(message) = unrecorded {
+            self.errors.push(("History".to_owned(), message));
+        }
+    }
+
     /// An answer about what exists in AEP. One for another profile or sandbox than the one shown
     /// (the user moved on while it was on its way) is dropped, as is a list older than the last
     /// one asked for; a sandbox list is kept for its organisation whatever is shown.
@@ -130,6 +138,12 @@ impl AepApp {
         if let (ManageAnswer::Sandboxes(Ok(list)), Some(s)) = (&answer, &scope) {
             self.known_sandboxes
                 .record(&s.platform_url, &s.org_id, list.clone());
+        }
+        // Said whatever is shown now: the change happened in AEP either way.
+        if let ManageAnswer::Rotated(Ok(changed)) | ManageAnswer::ConnectionDeleted(Ok(changed)) =
+            &answer
+        {
+            self.tell_unrecorded(changed.unrecorded.clone());
         }
         let current = self.scope();
         let same_org = |a: &Option<Scope>, b: &Option<Scope>| {
@@ -156,13 +170,13 @@ impl AepApp {
                 self.connections.on_previewed(&id, path, result);
             }
             ManageAnswer::Rotated(result) => {
-                if self.connections.on_rotated(result) {
+                if self.connections.on_rotated(result.map(|c| c.id)) {
                     self.toast("Credentials rotated; the connection uses the new key".to_owned());
                     self.actions.push(Action::RefreshConnections);
                 }
             }
             ManageAnswer::ConnectionDeleted(result) => {
-                if let Some(id) = self.connections.on_deleted(result) {
+                if let Some(id) = self.connections.on_deleted(result.map(|c| c.id)) {
                     self.toast(format!("Deleted {id} in AEP"));
                     self.actions.push(Action::RefreshConnections);
                     // The history's "deleted in AEP" marks change too.
