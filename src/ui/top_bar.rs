@@ -52,7 +52,7 @@ pub struct TopBarView<'a> {
 }
 
 /// Below this window width the org ID is left out of the bar (the profile's tooltip has it),
-/// so the bar never wraps.
+/// as it is wherever the row would not fit with it.
 const ORG_ID_FROM: f32 = 1000.0;
 
 /// Draws the top bar: the views and the theme on the first line; the profile, its sandbox and
@@ -111,14 +111,121 @@ pub fn top_bar_ui(
             });
         });
         ui.horizontal(|ui| {
+            // Too narrow for the whole row (a session sandbox, the badge, a long name): profile,
+            // sandbox and token fold into one chip with a menu rather than run off the edge.
+            // The org ID goes first (the profile's tooltip has it).
+            let room = ui.available_width();
+            let fits = |with_org| {
+                view.active
+                    .is_none_or(|p| full_row_width(ui, p, view, with_org) <= room)
+            };
+            let with_org = ui.ctx().content_rect().width() >= ORG_ID_FROM && fits(true);
+            let chip = !fits(false);
             if let Some(config) = view.config {
-                profile_switcher_ui(ui, bar, config, view, actions);
+                if chip {
+                    chip_ui(ui, bar, config, view, actions);
+                } else {
+                    profile_switcher_ui(ui, bar, config, view, with_org, actions);
+                }
             }
             ui.separator();
-            token_ui(ui, view.token, view.active.is_some(), actions);
+            token_ui(ui, view.token, view.active.is_some(), chip, actions);
         });
         ui.add_space(2.0);
     });
+}
+
+/// How wide the second row is when drawn whole: its words measured in the body font, its
+/// combos and buttons at their fixed widths.
+fn full_row_width(ui: &egui::Ui, p: &Profile, view: TopBarView<'_>, with_org: bool) -> f32 {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let text = |s: &str| {
+        ui.ctx().fonts_mut(|f| {
+            f.layout_no_wrap(s.to_owned(), font.clone(), egui::Color32::PLACEHOLDER)
+                .size()
+                .x
+        })
+    };
+    let spacing = ui.spacing().item_spacing.x;
+    let button = 2.0 * ui.spacing().button_padding.x;
+    // Profile, its combo, Sandbox, its combo, the separator, the token's refresh button.
+    let mut width = text("Profile") + 140.0 + text("Sandbox") + 110.0 + 8.0 + 30.0 + 6.0 * spacing;
+    if with_org {
+        width += text(&p.org_id) + spacing;
+    }
+    if view
+        .session
+        .is_some_and(|s| s.profile == p.name && s.session == p.sandbox)
+    {
+        width += text("(this session only)") + text("Save to profile") + button + 2.0 * spacing;
+    }
+    if view.kind.is_some_and(|k| k.production) {
+        width += text(&format!("PRODUCTION: {}", p.sandbox)) + 30.0 + spacing;
+    }
+    width + text(&token_text(view.token).0) + spacing
+}
+
+/// The narrow form of the second row: one chip naming the profile and sandbox, whose menu holds
+/// what the wide row shows (the switchers, the session's sandbox, the token); the production
+/// badge stays beside it, always in sight.
+fn chip_ui(
+    ui: &mut egui::Ui,
+    bar: &TopBar,
+    config: &Config,
+    view: TopBarView<'_>,
+    actions: &mut Vec<Action>,
+) {
+    let Some(p) = view.active else {
+        return;
+    };
+    let session = view
+        .session
+        .is_some_and(|s| s.profile == p.name && s.session == p.sandbox);
+    let text = format!(
+        "{} · {}{}",
+        p.name,
+        p.sandbox,
+        if session { " (this session only)" } else { "" }
+    );
+    // Closed by a click outside only: its combos take clicks inside it.
+    let menu_config = egui::containers::menu::MenuConfig::new()
+        .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside);
+    let menu = egui::containers::menu::MenuButton::new(icons::with(icons::USER, &text))
+        .config(menu_config)
+        .ui(ui, |ui| {
+            ui.set_min_width(320.0);
+            ui.strong("Profile");
+            profile_list_ui(ui, config, &p.name, actions);
+            ui.weak(format!("Org {}", p.org_id));
+            ui.separator();
+            ui.horizontal_wrapped(|ui| {
+                ui.strong("Sandbox");
+                session_note_ui(ui, p, view.session, actions);
+            });
+            let saved = view
+                .session
+                .filter(|_| session)
+                .map_or(p.sandbox.as_str(), |s| s.saved.as_str());
+            if let Some(action) = sandbox_list_ui(ui, bar, p, saved) {
+                actions.push(action);
+            }
+            ui.separator();
+            ui.horizontal(|ui| token_ui(ui, view.token, true, false, actions));
+        });
+    menu.0
+        .accessible_name(format!(
+            "Profile {}, sandbox {}{}",
+            p.name,
+            p.sandbox,
+            if session { " (this session only)" } else { "" }
+        ))
+        .on_hover_text(format!(
+            "Org {}. Open to switch profile or sandbox, or to see the token",
+            p.org_id
+        ));
+    if let Some(kind) = view.kind.filter(|k| k.production) {
+        style::production_badge(ui, &p.sandbox, kind);
+    }
 }
 
 fn profile_switcher_ui(
@@ -126,39 +233,50 @@ fn profile_switcher_ui(
     bar: &TopBar,
     config: &Config,
     view: TopBarView<'_>,
+    with_org: bool,
     actions: &mut Vec<Action>,
 ) {
     let active = view.active;
-    let label = ui.label("Profile");
-    let selected = active.map_or("none", |p| p.name.as_str());
-    let mut switch_to = None;
-    let combo = egui::ComboBox::from_id_salt("profile-switcher")
-        .selected_text(selected)
-        .truncate()
-        .width(140.0)
-        .show_ui(ui, |ui| {
-            for p in &config.profiles {
-                if ui
-                    .selectable_label(p.name == selected, p.name.as_str())
-                    .clicked()
-                {
-                    switch_to = Some(p.name.clone());
-                }
-            }
-        })
-        .response
-        .labelled_by(label.id);
-    if let Some(name) = switch_to.filter(|n| *n != selected) {
-        actions.push(Action::SwitchProfile(name));
-    }
+    let combo = profile_combo_ui(ui, config, active, actions);
     if let Some(p) = active {
         combo.on_hover_text(format!("Org {}", p.org_id));
-        if ui.ctx().content_rect().width() >= ORG_ID_FROM {
+        if with_org {
             ui.weak(p.org_id.as_str());
         }
         sandbox_picker_ui(ui, bar, p, view.session, actions);
         if let Some(kind) = view.kind.filter(|k| k.production) {
             style::production_badge(ui, &p.sandbox, kind);
+        }
+    }
+}
+
+/// "Profile" and the combo that switches it.
+fn profile_combo_ui(
+    ui: &mut egui::Ui,
+    config: &Config,
+    active: Option<&Profile>,
+    actions: &mut Vec<Action>,
+) -> egui::Response {
+    let label = ui.label("Profile");
+    let selected = active.map_or("none", |p| p.name.as_str());
+    egui::ComboBox::from_id_salt("profile-switcher")
+        .selected_text(selected)
+        .truncate()
+        .width(140.0)
+        .show_ui(ui, |ui| profile_list_ui(ui, config, selected, actions))
+        .response
+        .labelled_by(label.id)
+}
+
+/// The profiles, each a choice that switches to it.
+fn profile_list_ui(ui: &mut egui::Ui, config: &Config, selected: &str, actions: &mut Vec<Action>) {
+    for p in &config.profiles {
+        if ui
+            .selectable_label(p.name == selected, p.name.as_str())
+            .clicked()
+            && p.name != selected
+        {
+            actions.push(Action::SwitchProfile(p.name.clone()));
         }
     }
 }
@@ -176,59 +294,14 @@ fn sandbox_picker_ui(
 ) {
     let session = session.filter(|s| s.profile == profile.name && s.session == profile.sandbox);
     let saved = session.map_or(profile.sandbox.as_str(), |s| s.saved.as_str());
-    if let Some(session) = session {
-        ui.label(egui::RichText::new("(this session only)").italics())
-            .on_hover_text(format!(
-                "Profile {} keeps its saved sandbox {}: nothing was written to the config. \
-                 Pick {} under Switch sandbox to go back to it.",
-                profile.name, session.saved, session.saved
-            ));
-        if ui
-            .small_button("Save to profile")
-            .on_hover_text(format!(
-                "Make {} the saved sandbox of profile {}",
-                session.session, profile.name
-            ))
-            .clicked()
-        {
-            actions.push(Action::SaveSandbox(session.session.clone()));
-        }
-    }
+    session_note_ui(ui, profile, session, actions);
     let label = ui.label("Sandbox");
     let mut chosen = None;
     let combo = egui::ComboBox::from_id_salt("sandbox-picker")
         .selected_text(profile.sandbox.as_str())
         .truncate()
         .width(110.0)
-        .show_ui(ui, |ui| match &bar.sandboxes {
-            Loadable::Ready(list) => {
-                egui::Grid::new("sandbox-picker-rows")
-                    .num_columns(3)
-                    .show(ui, |ui| {
-                        for s in list {
-                            if let Some(choice) = sandbox_row_ui(ui, s, &profile.sandbox, saved) {
-                                chosen = Some(choice);
-                            }
-                            ui.end_row();
-                        }
-                    });
-            }
-            Loadable::Idle | Loadable::Loading => {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label("Reading the sandboxes from AEP…");
-                });
-            }
-            Loadable::Failed(e) => {
-                ui.colored_label(
-                    ui.visuals().error_fg_color,
-                    format!("Could not list the sandboxes: {}", e.message),
-                );
-                if ui.button("Try again").clicked() {
-                    chosen = Some(Action::ListSandboxes);
-                }
-            }
-        })
+        .show_ui(ui, |ui| chosen = sandbox_list_ui(ui, bar, profile, saved))
         .response
         .labelled_by(label.id);
     combo.on_hover_text("The sandbox in use; open to switch, for this session or for good");
@@ -237,14 +310,82 @@ fn sandbox_picker_ui(
     }
 }
 
-fn token_ui(ui: &mut egui::Ui, token: &TokenState, has_profile: bool, actions: &mut Vec<Action>) {
+/// The token's state in a few words, its tooltip, and whether it is an error.
+/// "(this session only)" and *Save to profile*, when the profile uses a sandbox for this session.
+fn session_note_ui(
+    ui: &mut egui::Ui,
+    profile: &Profile,
+    session: Option<&SessionSandbox>,
+    actions: &mut Vec<Action>,
+) {
+    let Some(session) =
+        session.filter(|s| s.profile == profile.name && s.session == profile.sandbox)
+    else {
+        return;
+    };
+    ui.label(egui::RichText::new("(this session only)").italics())
+        .on_hover_text(format!(
+            "Profile {} keeps its saved sandbox {}: nothing was written to the config. \
+             Pick {} under Switch sandbox to go back to it.",
+            profile.name, session.saved, session.saved
+        ));
+    if ui
+        .small_button("Save to profile")
+        .on_hover_text(format!(
+            "Make {} the saved sandbox of profile {}",
+            session.session, profile.name
+        ))
+        .clicked()
+    {
+        actions.push(Action::SaveSandbox(session.session.clone()));
+    }
+}
+
+/// The sandboxes the credential may use, each with *Use for this session* and *Save to profile*;
+/// returns the one chosen.
+fn sandbox_list_ui(
+    ui: &mut egui::Ui,
+    bar: &TopBar,
+    profile: &Profile,
+    saved: &str,
+) -> Option<Action> {
+    let mut chosen = None;
+    match &bar.sandboxes {
+        Loadable::Ready(list) => {
+            egui::Grid::new("sandbox-picker-rows")
+                .num_columns(3)
+                .show(ui, |ui| {
+                    for s in list {
+                        if let Some(choice) = sandbox_row_ui(ui, s, &profile.sandbox, saved) {
+                            chosen = Some(choice);
+                        }
+                        ui.end_row();
+                    }
+                });
+        }
+        Loadable::Idle | Loadable::Loading => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Reading the sandboxes from AEP…");
+            });
+        }
+        Loadable::Failed(e) => {
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                format!("Could not list the sandboxes: {}", e.message),
+            );
+            if ui.button("Try again").clicked() {
+                chosen = Some(Action::ListSandboxes);
+            }
+        }
+    }
+    chosen
+}
+
+fn token_text(token: &TokenState) -> (String, Option<String>, bool) {
     match token {
-        TokenState::None => {
-            ui.weak("token: none");
-        }
-        TokenState::Valid(None) => {
-            ui.label("token: pasted");
-        }
+        TokenState::None => ("token: none".to_owned(), None, false),
+        TokenState::Valid(None) => ("token: pasted".to_owned(), None, false),
         TokenState::Valid(Some(expires)) => {
             // The bar stays short (the day, when not today); the tooltip adds how long is left.
             let (expires, now) = (*expires, EpochMs::now());
@@ -253,23 +394,54 @@ fn token_ui(ui: &mut egui::Ui, token: &TokenState, has_profile: bool, actions: &
             } else {
                 format!("token valid until {}", expires.local_hh_mm_near(now))
             };
-            ui.label(text).on_hover_text(format!(
+            let hover = format!(
                 "The token is {}; it expires {}",
                 crate::ui::widgets::validity_text(expires, now),
                 expires.local()
-            ));
-            // The text counts minutes: draw it again when the next one starts.
-            let to_next_minute = 60_000 - now.0.rem_euclid(60_000);
-            ui.ctx()
-                .request_repaint_after(Duration::from_millis(to_next_minute.unsigned_abs()));
+            );
+            (text, Some(hover), false)
         }
-        TokenState::Error(e) => {
-            ui.colored_label(ui.visuals().error_fg_color, "token: error")
-                .on_hover_text(e.as_str());
+        TokenState::Error(e) => ("token: error".to_owned(), Some(e.clone()), true),
+    }
+}
+
+/// The token's state and its refresh button; `folded`, the state is the button's tooltip only.
+fn token_ui(
+    ui: &mut egui::Ui,
+    token: &TokenState,
+    has_profile: bool,
+    folded: bool,
+    actions: &mut Vec<Action>,
+) {
+    let (text, hover, error) = token_text(token);
+    if !folded {
+        let label = if error {
+            ui.colored_label(ui.visuals().error_fg_color, text.as_str())
+        } else if matches!(token, TokenState::None) {
+            ui.weak(text.as_str())
+        } else {
+            ui.label(text.as_str())
+        };
+        if let Some(hover) = &hover {
+            label.on_hover_text(hover.as_str());
         }
     }
-    if has_profile && style::icon_only(ui, icons::REFRESH, "Refresh token").clicked() {
-        actions.push(Action::RefreshToken);
+    if let TokenState::Valid(Some(_)) = token {
+        // The text counts minutes: draw it again when the next one starts.
+        let to_next_minute = 60_000 - EpochMs::now().0.rem_euclid(60_000);
+        ui.ctx()
+            .request_repaint_after(Duration::from_millis(to_next_minute.unsigned_abs()));
+    }
+    if has_profile {
+        let refresh = style::icon_only(ui, icons::REFRESH, "Refresh token");
+        let refresh = if folded {
+            refresh.on_hover_text(format!("Refresh token ({text})"))
+        } else {
+            refresh
+        };
+        if refresh.clicked() {
+            actions.push(Action::RefreshToken);
+        }
     }
 }
 

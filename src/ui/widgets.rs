@@ -212,6 +212,53 @@ pub fn validity_text(expires: crate::model::EpochMs, now: crate::model::EpochMs)
     }
 }
 
+/// A ring around the control that has keyboard focus, while the user moves with the keyboard
+/// (Tab, arrows); a mouse press hides it again, as browsers do. egui marks a focused button only
+/// by a shade, and a frameless one (a sort header, an icon) not at all.
+pub fn focus_ring(ctx: &egui::Context) {
+    let key = egui::Id::unique("keyboard-navigating");
+    let (keyboard, pointer) = ctx.input(|i| {
+        let keyboard = i.events.iter().any(|e| {
+            matches!(
+                e,
+                egui::Event::Key {
+                    key: egui::Key::Tab
+                        | egui::Key::ArrowUp
+                        | egui::Key::ArrowDown
+                        | egui::Key::ArrowLeft
+                        | egui::Key::ArrowRight,
+                    pressed: true,
+                    ..
+                }
+            )
+        });
+        (keyboard, i.pointer.any_pressed())
+    });
+    let navigating = ctx.data_mut(|d| {
+        let flag = d.get_temp_mut_or(key, false);
+        if keyboard {
+            *flag = true;
+        } else if pointer {
+            *flag = false;
+        }
+        *flag
+    });
+    let focused = ctx.memory(egui::Memory::focused);
+    let Some(response) = focused
+        .filter(|_| navigating)
+        .and_then(|id| ctx.read_response(id))
+    else {
+        return;
+    };
+    let stroke = egui::Stroke::new(2.0, ctx.global_style().visuals.selection.stroke.color);
+    ctx.layer_painter(response.layer_id).rect_stroke(
+        response.rect.expand(2.0),
+        4.0,
+        stroke,
+        egui::StrokeKind::Outside,
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use egui::TextBuffer as _;

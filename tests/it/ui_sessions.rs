@@ -18,7 +18,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 
 use crate::common::World;
 use crate::common::ui::{
-    app_on, harness, has_label, input_role, step_until, type_into, window_text,
+    app_on, harness, has_label, input_role, step_until, type_into, window_text, within_width,
 };
 
 /// The config file's view of the active profile's sandbox.
@@ -37,16 +37,32 @@ fn click(h: &mut Harness<'_, AepApp>, label: &str) {
     h.step();
 }
 
-/// Opens the top bar's sandbox picker (the window lists the sandboxes by itself).
+/// Opens the top bar's sandbox picker (the window lists the sandboxes by itself): the combo, or
+/// the chip's menu where the bar is folded. The bar may fold once the sandbox's kind is known
+/// (the badge takes room), closing a combo opened just before: so it is tried again.
 fn open_sandbox_picker(h: &mut Harness<'_, AepApp>) {
-    step_until(h, "the sandbox picker", |h| {
-        h.query_by_role_and_label(Role::ComboBox, "Sandbox")
-            .is_some()
-    });
-    h.get_by_role_and_label(Role::ComboBox, "Sandbox").click();
-    step_until(h, "the sandboxes", |h| has_label(h, "Save prod to profile"));
-    // A popup's first frame only measures it: its buttons take clicks from the next one.
-    h.step();
+    let is_chip = |l: &str| l.starts_with("Profile ") && l.contains(", sandbox ");
+    for _ in 0..10 {
+        step_until(h, "the sandbox picker", |h| {
+            h.query_by(|n| n.label().is_some_and(|l| is_chip(&l)))
+                .is_some()
+                || h.query_by_role_and_label(Role::ComboBox, "Sandbox")
+                    .is_some()
+        });
+        match h.query_by(|n| n.label().is_some_and(|l| is_chip(&l))) {
+            Some(chip) => chip.click(),
+            None => h.get_by_role_and_label(Role::ComboBox, "Sandbox").click(),
+        }
+        for _ in 0..5 {
+            h.step();
+        }
+        if has_label(h, "Save prod to profile") {
+            // A popup's first frame only measures it: its buttons take clicks from the next one.
+            h.step();
+            return;
+        }
+    }
+    panic!("the sandbox picker did not open");
 }
 
 /// Presses Backspace `n` times in the input (text or password) labelled `label`.
@@ -243,6 +259,48 @@ fn the_production_badge_follows_the_session_sandbox() {
     });
     assert_eq!(h.state().effective_sandbox(), Some("dev"));
     assert_eq!(saved_sandbox(&w), "dev");
+}
+
+/// Regression: with a session sandbox (its note and *Save to profile*) and the production badge,
+/// the top bar ran past the window's right edge at 800 and 1366 px, cutting *Refresh token*.
+/// Narrow, the bar folds profile, sandbox and token into one chip with a menu.
+#[test]
+fn the_top_bar_fits_with_a_session_sandbox_and_the_badge() {
+    for (width, height) in [(800.0, 600.0), (1366.0, 768.0)] {
+        let w = World::new();
+        let mut h = app_on(w.home.path(), &w.emu().base_url(), "dev", |_| {});
+        step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+        open_sandbox_picker(&mut h);
+        click(&mut h, "Use prod for this session");
+        step_until(&mut h, "the production badge", |h| {
+            has_label(h, "PRODUCTION: prod")
+        });
+        h.set_size(egui::vec2(width, height));
+        within_width(&mut h, width, &format!("the top bar at {width}×{height}"));
+        assert!(
+            has_label(&h, "PRODUCTION: prod"),
+            "the badge stays in sight"
+        );
+    }
+    // Folded at 800 px, the chip's menu lists the sandboxes, and they still switch.
+    let w = World::new();
+    let mut h = app_on(w.home.path(), &w.emu().base_url(), "dev", |_| {});
+    step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+    open_sandbox_picker(&mut h);
+    click(&mut h, "Use prod for this session");
+    h.set_size(egui::vec2(800.0, 600.0));
+    step_until(&mut h, "the chip", |h| {
+        h.query_by_label("Profile test, sandbox prod (this session only)")
+            .is_some()
+    });
+    click(&mut h, "Profile test, sandbox prod (this session only)");
+    step_until(&mut h, "the chip's menu", |h| {
+        has_label(h, "Use dev for this session")
+    });
+    h.step();
+    click(&mut h, "Use dev for this session");
+    step_until(&mut h, "dev again", |h| !has_label(h, "PRODUCTION: prod"));
+    assert_eq!(h.state().effective_sandbox(), Some("dev"));
 }
 
 /// The accessible description of the input labelled `label`, if it has one.

@@ -201,26 +201,38 @@ impl AepApp {
         }
     }
 
-    /// The shortcuts (README, "The window"): Ctrl+N new connection, Ctrl+F search the history,
+    /// The shortcuts (README, "The window"): Tab from nowhere to the form's Name, Ctrl+N new connection, Ctrl+F search the history,
     /// Ctrl+Enter create, F5 refresh, Ctrl+C (outside a text field) copy the selected record's
     /// connection ID, Esc close one thing.
     fn keyboard(&mut self, ctx: &egui::Context) {
-        let (create, find, escape) = ctx.input(|i| {
+        // The modifiers held with each key press, not those at the frame's end: a quick chord
+        // (Ctrl down, Enter, Ctrl up) can arrive within one frame.
+        let command = |key| ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, key));
+        let (create, find, new) = (
+            command(egui::Key::Enter),
+            command(egui::Key::F),
+            command(egui::Key::N),
+        );
+        let (escape, refresh) = ctx.input(|i| {
             (
-                i.modifiers.command && i.key_pressed(egui::Key::Enter),
-                i.modifiers.command && i.key_pressed(egui::Key::F),
                 i.key_pressed(egui::Key::Escape),
-            )
-        });
-        let (new, refresh) = ctx.input(|i| {
-            (
-                i.modifiers.command && i.key_pressed(egui::Key::N),
                 i.key_pressed(egui::Key::F5),
             )
         });
         // Ctrl+C in a text field copies its text, as everywhere.
         let copy = !ctx.egui_wants_keyboard_input()
             && ctx.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Copy)));
+        // The first Tab on New connection goes to the form's Name (the history panel, drawn
+        // first, would otherwise come first in the Tab order).
+        let form_shown = self.persisted.tab == Tab::NewConnection
+            && self.history.selected().is_none()
+            && self.config.as_ref().is_some_and(|c| !c.profiles.is_empty());
+        if form_shown
+            && ctx.memory(|m| m.focused().is_none())
+            && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Tab))
+        {
+            self.form.fields.focus_name = true;
+        }
         if new {
             self.persisted.tab = Tab::NewConnection;
             self.history.deselect();
@@ -447,6 +459,7 @@ impl AepApp {
         }
         super::file_prompt::file_prompt_ui(&ctx, &mut self.file_prompt, &mut actions);
         super::widgets::errors_ui(&ctx, &mut self.errors);
+        super::widgets::focus_ring(&ctx);
         for action in actions {
             self.apply(&ctx, action);
         }

@@ -206,7 +206,7 @@ fn table_ui(ui: &mut egui::Ui, rows: &[&ConnectionRow]) -> Vec<(RowIntent, Conne
     let mut table = TableBuilder::new(ui)
         .id_salt(("connections-table", bucket))
         .striped(true)
-        .resizable(true)
+        .resizable(false)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
         .column(Column::remainder().at_least(140.0).clip(true))
         .column(Column::initial(300.0).at_least(90.0).clip(true))

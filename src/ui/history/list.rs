@@ -131,7 +131,7 @@ pub(super) fn list_ui(ui: &mut egui::Ui, screen: &mut HistoryScreen, actions: &m
     let mut table = TableBuilder::new(ui)
         .id_salt(("history-table", cols.len(), bucket))
         .striped(true)
-        .resizable(true)
+        .resizable(false)
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
     for col in cols {
         table = table.column(col.column());

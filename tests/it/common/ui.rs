@@ -172,3 +172,76 @@ pub fn start_export(h: &mut Harness<'_, AepApp>, format: &str) {
             .is_some()
     });
 }
+
+/// Fails naming each labelled node whose right edge is past `width`, and each pair of named
+/// controls drawn over one another.
+pub fn within_width(h: &mut Harness<'_, AepApp>, width: f32, what: &str) {
+    for _ in 0..3 {
+        h.step();
+    }
+    let outside: Vec<String> = h
+        .query_all_by_label_contains("")
+        .filter(|n| {
+            let role = n.accesskit_node().role();
+            // The window's own resize handles sit on its edge.
+            role != Role::Splitter && n.rect().max.x > width + 1.0
+        })
+        .map(|n| describe(&n))
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "{what}: off the right edge: {outside:#?}"
+    );
+    let controls: Vec<(egui::Rect, String, Option<String>)> = h
+        .query_all_by_label_contains("")
+        .filter(|n| {
+            matches!(
+                n.accesskit_node().role(),
+                Role::Button
+                    | Role::TextInput
+                    | Role::PasswordInput
+                    | Role::CheckBox
+                    | Role::ComboBox
+            ) && n.rect().is_positive()
+        })
+        .map(|n| (n.rect(), describe(&n), layer_of(&n)))
+        .collect();
+    // Pairs within one panel, window or dialog: a window over the view is meant to be, and the
+    // tree does not say what a scroll area clips (a control scrolled under the top bar).
+    let mut overlapping = Vec::new();
+    for (i, (a, a_name, a_layer)) in controls.iter().enumerate() {
+        for (b, b_name, b_layer) in &controls[i + 1..] {
+            let common = a.intersect(*b);
+            if a_layer == b_layer && common.width() > 1.0 && common.height() > 1.0 {
+                overlapping.push(format!("{a_name} and {b_name}"));
+            }
+        }
+    }
+    assert!(
+        overlapping.is_empty(),
+        "{what}: controls drawn over one another: {overlapping:#?}"
+    );
+}
+
+/// The panel, window or dialog a node is drawn in.
+fn layer_of(n: &egui_kittest::Node<'_>) -> Option<String> {
+    let mut node = n.accesskit_node().parent();
+    while let Some(p) = node {
+        if matches!(p.role(), Role::Pane | Role::Dialog | Role::Window) {
+            return Some(format!("{:?}", p.id()));
+        }
+        node = p.parent();
+    }
+    None
+}
+
+/// A node's role, name and rectangle, for a failure message.
+fn describe(n: &egui_kittest::Node<'_>) -> String {
+    let node = n.accesskit_node();
+    format!(
+        "{:?} {:?} at {:?}",
+        node.role(),
+        node.label().or_else(|| node.value()).unwrap_or_default(),
+        n.rect()
+    )
+}
