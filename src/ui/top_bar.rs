@@ -153,10 +153,7 @@ fn full_row_width(ui: &egui::Ui, p: &Profile, view: TopBarView<'_>, with_org: bo
     if with_org {
         width += text(&p.org_id) + spacing;
     }
-    if view
-        .session
-        .is_some_and(|s| s.profile == p.name && s.session == p.sandbox)
-    {
+    if SessionSandbox::of(view.session, p).is_some() {
         width += text("(this session only)") + text("Save to profile") + button + 2.0 * spacing;
     }
     if view.kind.is_some_and(|k| k.production) {
@@ -178,41 +175,32 @@ fn chip_ui(
     let Some(p) = view.active else {
         return;
     };
-    let session = view
-        .session
-        .is_some_and(|s| s.profile == p.name && s.session == p.sandbox);
+    let session = SessionSandbox::of(view.session, p).is_some();
     let text = format!(
         "{} · {}{}",
         p.name,
         p.sandbox,
         if session { " (this session only)" } else { "" }
     );
-    // Closed by a click outside only: its combos take clicks inside it.
-    let menu_config = egui::containers::menu::MenuConfig::new()
-        .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside);
-    let menu = egui::containers::menu::MenuButton::new(icons::with(icons::USER, &text))
-        .config(menu_config)
-        .ui(ui, |ui| {
-            ui.set_min_width(320.0);
-            ui.strong("Profile");
-            profile_list_ui(ui, config, &p.name, actions);
-            ui.weak(format!("Org {}", p.org_id));
-            ui.separator();
-            ui.horizontal_wrapped(|ui| {
-                ui.strong("Sandbox");
-                session_note_ui(ui, p, view.session, actions);
-            });
-            let saved = view
-                .session
-                .filter(|_| session)
-                .map_or(p.sandbox.as_str(), |s| s.saved.as_str());
-            if let Some(action) = sandbox_list_ui(ui, bar, p, saved) {
-                actions.push(action);
-            }
-            ui.separator();
-            ui.horizontal(|ui| token_ui(ui, view.token, true, false, actions));
+    let menu = ui.menu_button(icons::with(icons::USER, &text), |ui| {
+        ui.set_min_width(320.0);
+        ui.strong("Profile");
+        profile_list_ui(ui, config, &p.name, actions);
+        ui.weak(format!("Org {}", p.org_id));
+        ui.separator();
+        ui.horizontal_wrapped(|ui| {
+            ui.strong("Sandbox");
+            session_note_ui(ui, p, view.session, actions);
         });
-    menu.0
+        let saved =
+            SessionSandbox::of(view.session, p).map_or(p.sandbox.as_str(), |s| s.saved.as_str());
+        if let Some(action) = sandbox_list_ui(ui, bar, p, saved) {
+            actions.push(action);
+        }
+        ui.separator();
+        ui.horizontal(|ui| token_ui(ui, view.token, true, false, actions));
+    });
+    menu.response
         .accessible_name(format!(
             "Profile {}, sandbox {}{}",
             p.name,
@@ -292,7 +280,7 @@ fn sandbox_picker_ui(
     session: Option<&SessionSandbox>,
     actions: &mut Vec<Action>,
 ) {
-    let session = session.filter(|s| s.profile == profile.name && s.session == profile.sandbox);
+    let session = SessionSandbox::of(session, profile);
     let saved = session.map_or(profile.sandbox.as_str(), |s| s.saved.as_str());
     session_note_ui(ui, profile, session, actions);
     let label = ui.label("Sandbox");
@@ -318,9 +306,7 @@ fn session_note_ui(
     session: Option<&SessionSandbox>,
     actions: &mut Vec<Action>,
 ) {
-    let Some(session) =
-        session.filter(|s| s.profile == profile.name && s.session == profile.sandbox)
-    else {
+    let Some(session) = SessionSandbox::of(session, profile) else {
         return;
     };
     ui.label(egui::RichText::new("(this session only)").italics())

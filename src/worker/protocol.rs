@@ -171,6 +171,13 @@ pub struct SessionSandbox {
     pub session: String,
 }
 
+impl SessionSandbox {
+    /// This session's sandbox if it is the one `profile` (as the window shows it) uses.
+    pub fn of<'a>(session: Option<&'a Self>, profile: &Profile) -> Option<&'a Self> {
+        session.filter(|s| s.profile == profile.name && s.session == profile.sandbox)
+    }
+}
+
 /// Which profile, sandbox, platform and organisation an answer is for: the UI drops an answer
 /// whose scope is no longer the one it shows.
 #[derive(Clone, Debug, PartialEq, Eq)]

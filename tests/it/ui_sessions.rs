@@ -49,13 +49,17 @@ fn open_sandbox_picker(h: &mut Harness<'_, AepApp>) {
                 || h.query_by_role_and_label(Role::ComboBox, "Sandbox")
                     .is_some()
         });
-        match h.query_by(|n| n.label().is_some_and(|l| is_chip(&l))) {
-            Some(chip) => chip.click(),
-            None => h.get_by_role_and_label(Role::ComboBox, "Sandbox").click(),
-        }
-        for _ in 0..5 {
+        if !egui::Popup::is_any_open(&h.ctx) {
+            match h.query_by(|n| n.label().is_some_and(|l| is_chip(&l))) {
+                Some(chip) => chip.click(),
+                None => h.get_by_role_and_label(Role::ComboBox, "Sandbox").click(),
+            }
             h.step();
         }
+        // The list may still be on its way; a bar that folded meanwhile closed the popup.
+        step_until(h, "the sandboxes, or the popup closed", |h| {
+            has_label(h, "Save prod to profile") || !egui::Popup::is_any_open(&h.ctx)
+        });
         if has_label(h, "Save prod to profile") {
             // A popup's first frame only measures it: its buttons take clicks from the next one.
             h.step();

@@ -201,7 +201,8 @@ impl AepApp {
         }
     }
 
-    /// The shortcuts (README, "The window"): Tab from nowhere to the form's Name, Ctrl+N new connection, Ctrl+F search the history,
+    /// The shortcuts (README, "The window"): Tab from nowhere to the form's Name, Ctrl+N new
+    /// connection, Ctrl+F search the history,
     /// Ctrl+Enter create, F5 refresh, Ctrl+C (outside a text field) copy the selected record's
     /// connection ID, Esc close one thing.
     fn keyboard(&mut self, ctx: &egui::Context) {
