@@ -131,6 +131,19 @@ def look(app, state):
         print(f"  above or below the fold (scrolled): {len(scrolled)}, e.g. {scrolled[0]}")
 
 
+def table_path(node, table):
+    """Fails unless `node` sits in a table cell, in a table row, in the table named `table`."""
+    roles, parent = [], node.parent
+    while parent is not None and parent.getRoleName() != "table":
+        roles.append(parent.getRoleName())
+        parent = parent.parent
+    found = (roles, parent.name if parent is not None else None)
+    if found != (["table cell", "table row"], table):
+        failures.append(f"{PREFIX}: {node.name!r} is not in a cell of a row of {table!r}: {found}")
+    else:
+        print(f"{PREFIX}: {node.name!r} is in a table cell, in a table row, in {table!r}")
+
+
 def clipboard():
     result = subprocess.run(
         ["xclip", "-o", "-selection", "clipboard"], capture_output=True, text=True, timeout=10
@@ -161,6 +174,9 @@ def main():
     copied = clipboard()
     if not re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", copied):
         failures.append(f"{PREFIX}: Copy ID put {copied!r} on the clipboard, not a connection ID")
+    # A screen reader reads the history as a table: the new row's buttons sit in a table cell, in
+    # a table row, in the table "Past connections".
+    table_path(find(app, "push button", f"Copy ID of {name}"), "Past connections")
     # The row's name selects it (a selectable label: its role differs between AccessKit versions).
     press(find(app, None, name))
     find(app, "push button", "Copy as cURL")
@@ -173,6 +189,7 @@ def main():
     look(app, "delete-confirmation")
     key("Escape")
     gone(app, "push button", "Delete in AEP")
+    table_path(find(app, "push button", f"Manage {name}"), "Connections in AEP")
     look(app, "connections")
     for failure in failures:
         print(failure, file=sys.stderr)

@@ -5,6 +5,7 @@
 //! needs from outside (`*View`), and pushes [`Action`]s. [`AepApp`] routes worker events to the
 //! screen that owns the data and applies the actions once per frame.
 
+mod a11y_table;
 pub mod action;
 pub mod app;
 mod confirm;

@@ -598,3 +598,125 @@ fn no_view_runs_off_the_right_edge_at_any_size() {
         within_width(&mut h, width, &format!("the profile editor at {at}"));
     }
 }
+
+/// The views the first walk does not reach, at the same three sizes: the welcome screen of a
+/// first run, the failure card of a create Adobe refused, the production confirmation, and the
+/// error window with a long message. Nothing named runs off the right edge or lies over another
+/// control.
+#[test]
+fn the_welcome_failure_confirmation_and_error_views_fit_at_any_size() {
+    use aep_s3_connect::store::paths::AppPaths;
+    use aep_s3_connect::store::secrets::SecretStore;
+    use aep_s3_connect::ui::dialogs::PresetDialogs;
+    use aep_s3_connect::worker::{Event, WorkerSettings};
+
+    for (width, height) in [(800.0, 600.0), (1366.0, 768.0), (1920.0, 1080.0)] {
+        let at = format!("{width}×{height}");
+        let w = World::new();
+        let paths = AppPaths::under(w.home.path());
+        paths.create_dirs().unwrap();
+        let mut h = crate::common::ui::harness(
+            WorkerSettings {
+                paths,
+                secrets: SecretStore::with_store(keyring_core::mock::Store::new().unwrap(), "mock"),
+                demo_client_secret: None,
+                access_token: None,
+            },
+            PresetDialogs::default(),
+        );
+        h.set_size(egui::vec2(width, height));
+        step_until(&mut h, "the welcome screen", |h| {
+            has_label(h, "Try the demo")
+        });
+        within_width(&mut h, width, &format!("the welcome screen at {at}"));
+        drop(h);
+
+        let mut h = app_on(w.home.path(), &w.emu().base_url(), "nosuch", |_| {});
+        h.set_size(egui::vec2(width, height));
+        step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+        fill_form(&mut h, "Refused by Adobe with a rather long name to show");
+        click_create(&mut h);
+        step_until(&mut h, "the failure card", |h| {
+            has_label(h, "Copy Request ID")
+        });
+        within_width(&mut h, width, &format!("the failure card at {at}"));
+        drop(h);
+
+        let mut h = app_on(w.home.path(), &w.emu().base_url(), "prod", |_| {});
+        h.set_size(egui::vec2(width, height));
+        step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+        fill_form(&mut h, "Prod landing with a rather long name to show");
+        h.get_by_role_and_label(Role::Button, "Create connection")
+            .click();
+        step_until(&mut h, "the confirmation", |h| {
+            has_label(h, "Create in production?")
+        });
+        within_width(
+            &mut h,
+            width,
+            &format!("the production confirmation at {at}"),
+        );
+        h.get_by_role_and_label(Role::Button, "Cancel").click();
+
+        let message = "the history could not record it: ".to_owned()
+            + &"a long reason that has to wrap inside the window ".repeat(8);
+        h.state_mut().on_event(Event::Error {
+            context: "History".into(),
+            message: message.clone(),
+        });
+        step_until(&mut h, "the error window", |h| has_label(h, &message));
+        within_width(&mut h, width, &format!("the error window at {at}"));
+    }
+}
+
+/// The roles of the nodes from `label`'s up to its table, and the table's name (unnamed
+/// containers left out, as AccessKit leaves them out for screen readers).
+fn table_path(h: &Harness<'_, AepApp>, label: &str) -> (Vec<Role>, Option<String>) {
+    let node = h.get_by_label(label);
+    let mut roles = Vec::new();
+    let mut parent = node.accesskit_node().parent();
+    while let Some(p) = parent {
+        if p.role() != Role::GenericContainer {
+            roles.push(p.role());
+        }
+        if p.role() == Role::Table {
+            return (roles, p.label());
+        }
+        parent = p.parent();
+    }
+    (roles, None)
+}
+
+/// Screen readers read the history and the Connections list as tables: a button of a row sits
+/// in a cell, in a row, in a named table, and the headers are column headers. Regression: every
+/// cell was an unnamed container that AccessKit drops, so a row's widgets stood in one flat run.
+#[test]
+fn the_lists_read_as_tables_of_rows_and_cells() {
+    let w = World::new();
+    let mut h = app_on(w.home.path(), &w.emu().base_url(), "dev", |_| {});
+    step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
+    create(&mut h, "Read as a table");
+    step_until(&mut h, "the row", |h| {
+        has_label(h, "Copy ID of Read as a table")
+    });
+    assert_eq!(
+        table_path(&h, "Copy ID of Read as a table"),
+        (
+            vec![Role::Cell, Role::Row, Role::Table],
+            Some("Past connections".to_owned())
+        )
+    );
+    assert!(
+        h.query_all_by_role(Role::ColumnHeader).count() >= 3,
+        "the history's column headers"
+    );
+    h.get_by_role_and_label(Role::Button, "Connections").click();
+    step_until(&mut h, "the list", |h| has_label(h, "1 connection"));
+    assert_eq!(
+        table_path(&h, "Manage Read as a table"),
+        (
+            vec![Role::Cell, Role::Row, Role::Table],
+            Some("Connections in AEP".to_owned())
+        )
+    );
+}

@@ -8,8 +8,11 @@ use crate::model::EpochMs;
 use crate::ops::connections::{MergedConnection, MergedKind};
 use crate::ui::action::Action;
 use crate::ui::loadable::Loadable;
-use crate::ui::{icons, style};
+use crate::ui::{a11y_table, icons, style};
 use crate::worker::ErrorView;
+
+/// The table's name for screen readers.
+pub const CONNECTIONS_TABLE: &str = "Connections in AEP";
 
 /// One connection as the table shows it.
 #[derive(Clone, Debug)]
@@ -203,65 +206,85 @@ fn table_ui(ui: &mut egui::Ui, rows: &[&ConnectionRow]) -> Vec<(RowIntent, Conne
     // fits an 800 px window without a horizontal scroll.
     let wide = ui.available_width() >= 1000.0;
     let bucket = width_bucket(ui);
-    let mut table = TableBuilder::new(ui)
-        .id_salt(("connections-table", bucket))
-        .striped(true)
-        .resizable(false)
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::remainder().at_least(140.0).clip(true))
-        .column(Column::initial(300.0).at_least(90.0).clip(true))
-        .column(Column::initial(70.0).at_least(50.0));
     let mut titles = vec!["Name", "Connection ID", "State"];
     if wide {
-        table = table
-            .column(Column::initial(120.0).at_least(60.0).clip(true))
-            .column(Column::initial(160.0).at_least(80.0).clip(true));
         titles.extend(["Known as", "Updated"]);
     }
     titles.push("Actions");
-    table
-        .column(Column::exact(170.0))
-        .header(row_height, |mut h| {
-            for title in titles {
-                h.col(|ui| {
-                    ui.strong(title);
-                });
+    a11y_table::table(
+        ui,
+        CONNECTIONS_TABLE,
+        rows.len(),
+        titles.len(),
+        |ui, table_id| {
+            let mut table = TableBuilder::new(ui)
+                .id_salt(("connections-table", bucket))
+                .striped(true)
+                .resizable(false)
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+                .column(Column::remainder().at_least(140.0).clip(true))
+                .column(Column::initial(300.0).at_least(90.0).clip(true))
+                .column(Column::initial(70.0).at_least(50.0));
+            if wide {
+                table = table
+                    .column(Column::initial(120.0).at_least(60.0).clip(true))
+                    .column(Column::initial(160.0).at_least(80.0).clip(true));
             }
-        })
-        .body(|body| {
-            body.rows(row_height, rows.len(), |mut row| {
-                let r = rows[row.index()];
-                row.col(|ui| {
-                    let name = ui.label(r.name.as_str());
-                    if !wide {
-                        name.on_hover_text(format!(
-                            "{}; updated {} by {}",
-                            r.known_as, r.updated, r.who
-                        ));
+            table
+                .column(Column::exact(170.0))
+                .header(row_height, |mut h| {
+                    let mut cells = a11y_table::Row::header(table_id);
+                    for title in &titles {
+                        h.col(|ui| {
+                            cells.cell(ui, |ui| ui.strong(*title));
+                        });
                     }
-                });
-                row.col(|ui| {
-                    ui.monospace(r.id.as_str());
-                });
-                row.col(|ui| {
-                    ui.label(r.state.as_str());
-                });
-                if wide {
-                    row.col(|ui| {
-                        if r.deleted {
-                            ui.colored_label(ui.visuals().warn_fg_color, r.known_as);
-                        } else {
-                            ui.label(r.known_as);
+                })
+                .body(|body| {
+                    body.rows(row_height, rows.len(), |mut row| {
+                        let mut cells = a11y_table::Row::body(table_id, row.index());
+                        let r = rows[row.index()];
+                        row.col(|ui| cells.cell(ui, |ui| name_cell_ui(ui, r, wide)));
+                        row.col(|ui| {
+                            cells.cell(ui, |ui| ui.monospace(r.id.as_str()));
+                        });
+                        row.col(|ui| {
+                            cells.cell(ui, |ui| ui.label(r.state.as_str()));
+                        });
+                        if wide {
+                            row.col(|ui| cells.cell(ui, |ui| known_as_ui(ui, r)));
+                            row.col(|ui| {
+                                cells.cell(ui, |ui| {
+                                    ui.label(r.updated.as_str()).on_hover_text(r.who.as_str())
+                                });
+                            });
                         }
+                        row.col(|ui| cells.cell(ui, |ui| row_buttons_ui(ui, r, &mut asked)));
                     });
-                    row.col(|ui| {
-                        ui.label(r.updated.as_str()).on_hover_text(r.who.as_str());
-                    });
-                }
-                row.col(|ui| row_buttons_ui(ui, r, &mut asked));
-            });
-        });
+                });
+        },
+    );
     asked
+}
+
+/// The name, with how it is known and who touched it in its tooltip when the table is narrow.
+fn name_cell_ui(ui: &mut egui::Ui, r: &ConnectionRow, wide: bool) {
+    let name = ui.label(r.name.as_str());
+    if !wide {
+        name.on_hover_text(format!(
+            "{}; updated {} by {}",
+            r.known_as, r.updated, r.who
+        ));
+    }
+}
+
+/// How the connection is known, in the warning colour when AEP no longer has it.
+fn known_as_ui(ui: &mut egui::Ui, r: &ConnectionRow) {
+    if r.deleted {
+        ui.colored_label(ui.visuals().warn_fg_color, r.known_as);
+    } else {
+        ui.label(r.known_as);
+    }
 }
 
 /// The available width in steps of 16 px: a table keyed by it lays its columns out again when

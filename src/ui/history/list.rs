@@ -6,7 +6,10 @@ use egui_extras::{Column, TableBuilder};
 use super::{HistoryScreen, LOOK_AHEAD};
 use crate::store::history::{Attempt, AttemptStatus, HistoryOrder};
 use crate::ui::action::Action;
-use crate::ui::{icons, style};
+use crate::ui::{a11y_table, icons, style};
+
+/// The list's name for screen readers (the panel's heading says "History").
+pub const HISTORY_TABLE: &str = "Past connections";
 
 /// What a row asked for (applied after the table, which borrows the screen).
 enum RowAction {
@@ -128,53 +131,61 @@ pub(super) fn list_ui(ui: &mut egui::Ui, screen: &mut HistoryScreen, actions: &m
     // Laid out afresh whenever its room changes (the window, the divider): the name column takes
     // what is left at every width, never keeping the widths of a narrower panel.
     let bucket = crate::ui::connections::width_bucket(ui);
-    let mut table = TableBuilder::new(ui)
-        .id_salt(("history-table", cols.len(), bucket))
-        .striped(true)
-        .resizable(false)
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
-    for col in cols {
-        table = table.column(col.column());
-    }
-    table
-        .column(Column::exact(76.0))
-        .header(row_height, |mut header| {
-            for col in cols {
-                header.col(|ui| match col.sort() {
-                    Some(sort) => {
-                        if let Some(order) = sort_header_ui(ui, sort, order) {
-                            new_order = Some(order);
-                        }
-                    }
-                    None => {
-                        ui.strong("Connection ID");
-                    }
-                });
-            }
-            // The actions column has no title (its buttons are named).
-            header.col(|_| {});
-        })
-        .body(|body| {
-            body.rows(row_height, total, |mut row| {
-                let i = row.index();
-                visible = Some(match visible.take() {
-                    Some(r) => r.start.min(i)..r.end.max(i + 1),
-                    None => i..i + 1,
-                });
-                let Some(a) = view.row(i) else {
-                    row.col(|ui| {
-                        ui.weak("…");
-                    });
-                    return;
-                };
-                let selected = selected_id == Some(a.id);
-                row.set_selected(selected);
+    a11y_table::table(ui, HISTORY_TABLE, total, cols.len() + 1, |ui, table_id| {
+        let mut table = TableBuilder::new(ui)
+            .id_salt(("history-table", cols.len(), bucket))
+            .striped(true)
+            .resizable(false)
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+        for col in cols {
+            table = table.column(col.column());
+        }
+        table
+            .column(Column::exact(76.0))
+            .header(row_height, |mut header| {
+                let mut cells = a11y_table::Row::header(table_id);
                 for col in cols {
-                    row.col(|ui| cell_ui(ui, *col, a, selected, &mut row_actions));
+                    header.col(|ui| {
+                        cells.cell(ui, |ui| match col.sort() {
+                            Some(sort) => {
+                                if let Some(order) = sort_header_ui(ui, sort, order) {
+                                    new_order = Some(order);
+                                }
+                            }
+                            None => {
+                                ui.strong("Connection ID");
+                            }
+                        });
+                    });
                 }
-                row.col(|ui| row_buttons_ui(ui, a, &mut row_actions));
+                // The actions column shows no title (its buttons are named); screen readers get one.
+                header.col(|ui| cells.named_cell(ui, "Actions"));
+            })
+            .body(|body| {
+                body.rows(row_height, total, |mut row| {
+                    let i = row.index();
+                    visible = Some(match visible.take() {
+                        Some(r) => r.start.min(i)..r.end.max(i + 1),
+                        None => i..i + 1,
+                    });
+                    let mut cells = a11y_table::Row::body(table_id, i);
+                    let Some(a) = view.row(i) else {
+                        row.col(|ui| {
+                            cells.cell(ui, |ui| ui.weak("…"));
+                        });
+                        return;
+                    };
+                    let selected = selected_id == Some(a.id);
+                    row.set_selected(selected);
+                    for col in cols {
+                        row.col(|ui| {
+                            cells.cell(ui, |ui| cell_ui(ui, *col, a, selected, &mut row_actions));
+                        });
+                    }
+                    row.col(|ui| cells.cell(ui, |ui| row_buttons_ui(ui, a, &mut row_actions)));
+                });
             });
-        });
+    });
     if let Some(order) = new_order {
         screen.order = order;
         screen.invalidate();
