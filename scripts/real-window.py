@@ -2,7 +2,7 @@
 """Drives the real aep-s3-connect window as a person would, through what a screen reader and a
 keyboard use (AT-SPI actions and focus, xdotool keys), at one window size: create a connection in
 the demo, copy its ID from the result card (checked on the X clipboard), open its details, open
-Connections and the delete confirmation. After each state it takes a screenshot and checks that
+Connections and the delete confirmation, then Connections of all sandboxes. After each state it takes a screenshot and checks that
 no showing node of the accessibility tree runs off the window's sides (above or below the fold is
 listed: AccessKit does not say what a scroll area clips).
 
@@ -191,6 +191,11 @@ def main():
     gone(app, "push button", "Delete in AEP")
     table_path(find(app, "push button", f"Manage {name}"), "Connections in AEP")
     look(app, "connections")
+    # Every sandbox of the demo org: a Sandbox column, and `noaccess` named as not listed.
+    press(find(app, "check box", "All sandboxes"))
+    find(app, None, re.compile(r"noaccess: .*"))
+    table_path(find(app, "push button", f"Manage {name}"), "Connections in AEP")
+    look(app, "all-sandboxes")
     for failure in failures:
         print(failure, file=sys.stderr)
     return 1 if failures else 0

@@ -4,7 +4,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
-use reqwest::{Method, RequestBuilder, StatusCode};
+use reqwest::{Method, RequestBuilder};
 use url::Url;
 
 use super::error::{ApiError, ClientError, NetworkErrorKind};
@@ -87,6 +87,10 @@ struct Clients {
     https: OnceLock<Result<reqwest::Client, String>>,
     /// For `http://` to loopback only ([`check_url`]): trusts no certificate at all.
     plain: OnceLock<Result<reqwest::Client, String>>,
+    /// Until when no request is sent: a 429's `Retry-After` holds back every request of every
+    /// clone of this transport (the limit is the organisation's, not one request's), so
+    /// parallel workers slow down together instead of each finding the limit again.
+    paused_until: std::sync::Mutex<Option<Instant>>,
 }
 
 /// Refuses `http://` to anything but loopback, and anything that is not http(s).
@@ -222,6 +226,7 @@ impl Http {
     ) -> Result<RawResponse, ClientError> {
         let mut retry = 0;
         loop {
+            self.wait_while_paused().await;
             let result = self.send_once(build()?).await;
             let Err(error) = result else { return result };
             if retry >= self.settings.max_retries {
@@ -230,9 +235,28 @@ impl Http {
             let Some(delay) = self.retry_delay(&error, retry, idempotency) else {
                 return Err(error);
             };
+            if error.is_rate_limited() {
+                self.pause_for(delay);
+            }
             tracing::info!(retry = retry + 1, delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX), error = %first_line(&error), "retrying");
             tokio::time::sleep(delay).await;
             retry += 1;
+        }
+    }
+
+    /// Holds back every request of this transport (and its clones) for `delay` from now.
+    fn pause_for(&self, delay: Duration) {
+        let until = Instant::now() + delay;
+        if let Ok(mut paused) = self.clients.paused_until.lock() {
+            *paused = Some(paused.map_or(until, |p| p.max(until)));
+        }
+    }
+
+    /// Waits until a pause a 429 started is over.
+    async fn wait_while_paused(&self) {
+        let until = self.clients.paused_until.lock().ok().and_then(|p| *p);
+        if let Some(until) = until.filter(|u| *u > Instant::now()) {
+            tokio::time::sleep_until(until.into()).await;
         }
     }
 
@@ -245,13 +269,11 @@ impl Http {
     ) -> Option<Duration> {
         let backoff = self.backoff(retry);
         match error {
-            ClientError::Api(api) if api.status == StatusCode::TOO_MANY_REQUESTS.as_u16() => {
-                match api.retry_after {
-                    Some(wait) if wait > self.settings.max_retry_after => None,
-                    Some(wait) => Some(wait),
-                    None => Some(backoff),
-                }
-            }
+            ClientError::Api(api) if error.is_rate_limited() => match api.retry_after {
+                Some(wait) if wait > self.settings.max_retry_after => None,
+                Some(wait) => Some(wait),
+                None => Some(backoff),
+            },
             ClientError::Network {
                 kind: NetworkErrorKind::Connect,
                 ..

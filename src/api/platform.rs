@@ -71,6 +71,18 @@ impl PlatformClient {
         &self.target
     }
 
+    /// The same client for another sandbox of its organisation (the token is the org's, so
+    /// it is shared).
+    pub fn in_sandbox(&self, sandbox: &str) -> Self {
+        Self {
+            target: Target {
+                sandbox: sandbox.to_owned(),
+                ..self.target.clone()
+            },
+            ..self.clone()
+        }
+    }
+
     /// The token manager.
     pub fn tokens(&self) -> &Arc<TokenManager> {
         &self.tokens

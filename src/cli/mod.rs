@@ -120,6 +120,12 @@ pub struct EmulatorArgs {
     /// Lifetime of issued tokens, in seconds.
     #[arg(long, default_value_t = 86_399)]
     pub token_lifetime: u64,
+    /// Every request waits this many milliseconds before it is handled (a far-away service).
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// At most this many requests a second; more are answered 429 with `Retry-After: 1`.
+    #[arg(long)]
+    pub rate_limit: Option<u32>,
 }
 
 impl Command {
@@ -155,6 +161,8 @@ pub fn run(global: GlobalArgs, command: Command) -> Exit {
             crate::emulator::run_foreground(crate::emulator::EmulatorConfig {
                 port: args.port,
                 token_lifetime_secs: args.token_lifetime,
+                latency_ms: args.latency_ms,
+                rate_limit: args.rate_limit,
             })
             .map(|()| Output::default())
             .map_err(|e| Failure::new(Exit::Network, format!("{e:#}")))

@@ -79,6 +79,9 @@ fn one() -> u32 {
 pub struct Fault {
     /// Which route it hits.
     pub route: FaultRoute,
+    /// Only requests for this sandbox (their `x-sandbox-name`); `None`: any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sandbox: Option<String>,
     /// How many matching requests it hits before it is removed; 0 = forever.
     #[serde(default = "one")]
     pub times: u32,
@@ -135,6 +138,7 @@ impl Fault {
     pub fn new(route: FaultRoute) -> Self {
         Self {
             route,
+            sandbox: None,
             times: 1,
             status: None,
             retry_after_secs: None,
@@ -148,6 +152,18 @@ impl Fault {
             drop_unprocessed: false,
             next_link: None,
         }
+    }
+
+    /// Hits only requests for `sandbox` (one sandbox of the org failing while the rest answer).
+    pub fn in_sandbox(mut self, sandbox: impl Into<String>) -> Self {
+        self.sandbox = Some(sandbox.into());
+        self
+    }
+
+    /// Whether the fault hits a request on `route` for `sandbox` (its `x-sandbox-name`).
+    pub(crate) fn hits(&self, route: FaultRoute, sandbox: Option<&str>) -> bool {
+        (self.route == FaultRoute::Any || self.route == route)
+            && self.sandbox.as_deref().is_none_or(|s| Some(s) == sandbox)
     }
 
     /// Hits the next `n` matching requests (0 = forever).

@@ -56,6 +56,7 @@ mod specs;
 mod state;
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 pub use fault::{Fault, FaultRoute, NextLink};
 pub use org::{DEMO_SANDBOXES, DemoSandbox};
@@ -80,6 +81,10 @@ pub struct EmulatorConfig {
     pub port: u16,
     /// `expires_in` of issued tokens, in seconds.
     pub token_lifetime_secs: u64,
+    /// Every request but the control routes waits this long (ms) before it is handled.
+    pub latency_ms: u64,
+    /// At most this many requests a second; more are answered 429 with `Retry-After: 1`.
+    pub rate_limit: Option<u32>,
 }
 
 impl Default for EmulatorConfig {
@@ -87,6 +92,8 @@ impl Default for EmulatorConfig {
         Self {
             port: 0,
             token_lifetime_secs: 86_399,
+            latency_ms: 0,
+            rate_limit: None,
         }
     }
 }
@@ -157,6 +164,21 @@ impl EmulatorHandle {
         lock(&self.shared).token_lifetime_secs = secs;
     }
 
+    /// Every request from now on waits `latency` before it is handled.
+    pub fn set_latency(&self, latency: Duration) {
+        lock(&self.shared).traffic.latency = latency;
+    }
+
+    /// At most `per_second` requests a second from now on (`None`: no limit).
+    pub fn set_rate_limit(&self, per_second: Option<u32>) {
+        lock(&self.shared).traffic.per_second = per_second;
+    }
+
+    /// How many requests were answered 429 for the rate limit.
+    pub fn throttled_requests(&self) -> usize {
+        lock(&self.shared).traffic.throttled
+    }
+
     /// Makes every token issued so far expired (Platform answers 401013).
     pub fn expire_all_tokens(&self) {
         lock(&self.shared).expire_all_tokens();
@@ -174,6 +196,11 @@ impl Emulator {
     /// Binds 127.0.0.1:`config.port` and serves in a tokio task.
     pub async fn start(config: EmulatorConfig) -> std::io::Result<Emulator> {
         let shared = state::new_shared(config.token_lifetime_secs);
+        {
+            let mut state = state::lock(&shared);
+            state.traffic.latency = Duration::from_millis(config.latency_ms);
+            state.traffic.per_second = config.rate_limit;
+        }
         let (server, addr) = server::Server::start(config.port, shared.clone()).await?;
         Ok(Emulator {
             addr,

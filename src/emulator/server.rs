@@ -229,13 +229,26 @@ async fn handle(front: &Front, req: Request, next: Next, request_id: &str) -> Re
         );
     };
     let route = fault::classify(&parts.method, parts.uri.path());
-    let fault = {
+    let (fault, latency) = {
         let mut state = lock(shared);
         state.requests.push(record(&parts, &bytes));
         if route == Some(FaultRoute::ImsToken) {
             state.ims_token_requests += 1;
         }
-        route.and_then(|r| state.take_fault(r))
+        let sandbox = parts
+            .headers
+            .get("x-sandbox-name")
+            .and_then(|v| v.to_str().ok());
+        // Over the rate limit: Adobe's gateway answer, before anything else.
+        let fault = match route {
+            Some(r) if !state.traffic.admit(std::time::Instant::now()) => {
+                Some(Fault::new(r).status(429).retry_after(1))
+            }
+            Some(r) => state.take_fault(r, sandbox),
+            None => None,
+        };
+        let latency = route.map_or(std::time::Duration::ZERO, |_| state.traffic.latency);
+        (fault, latency)
     };
     parts.extensions.insert(RequestId(request_id.to_owned()));
     let abort = parts.extensions.get::<ConnAbort>().cloned();
@@ -246,6 +259,7 @@ async fn handle(front: &Front, req: Request, next: Next, request_id: &str) -> Re
     let route = route.unwrap_or(FaultRoute::Any);
     let id = request_id.to_owned();
     front.work.spawn(async move {
+        tokio::time::sleep(latency).await;
         let resp = work(req, next, fault, route, &id).await;
         // Nobody listens when the client has gone: the work is done all the same.
         let _ = answer_tx.send(resp);

@@ -24,7 +24,44 @@ pub(crate) fn new_shared(token_lifetime_secs: u64) -> Shared {
         requests: Vec::new(),
         connections: Vec::new(),
         next_seq: 0,
+        traffic: Traffic::default(),
     }))
+}
+
+/// Latency and a rate limit on every request but the control routes: what a bulk operation
+/// meets at Adobe's gateway.
+#[derive(Debug, Default)]
+pub(crate) struct Traffic {
+    /// Each request waits this long before it is handled.
+    pub latency: Duration,
+    /// At most this many requests in any second; the next one is answered 429.
+    pub per_second: Option<u32>,
+    /// When the requests of the last second were admitted.
+    recent: std::collections::VecDeque<Instant>,
+    /// How many requests were answered 429 for the limit.
+    pub throttled: usize,
+}
+
+impl Traffic {
+    /// Admits a request arriving `now`, or counts it as over the limit (to answer 429).
+    pub fn admit(&mut self, now: Instant) -> bool {
+        let Some(limit) = self.per_second else {
+            return true;
+        };
+        while self
+            .recent
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+        {
+            self.recent.pop_front();
+        }
+        if self.recent.len() >= usize::try_from(limit).unwrap_or(usize::MAX) {
+            self.throttled += 1;
+            return false;
+        }
+        self.recent.push_back(now);
+        true
+    }
 }
 
 /// Locks the state. A handler that panicked mid-update leaves data still good enough for an
@@ -50,6 +87,7 @@ pub(crate) struct State {
     /// In creation order, which is also the `createdAt` order.
     pub connections: Vec<Connection>,
     next_seq: u64,
+    pub traffic: Traffic,
 }
 
 impl State {
@@ -89,12 +127,9 @@ impl State {
         }
     }
 
-    /// Takes the first fault matching `route`, counting down its `times`.
-    pub fn take_fault(&mut self, route: FaultRoute) -> Option<Fault> {
-        let i = self
-            .faults
-            .iter()
-            .position(|f| f.route == FaultRoute::Any || f.route == route)?;
+    /// Takes the first fault matching `route` and `sandbox`, counting down its `times`.
+    pub fn take_fault(&mut self, route: FaultRoute, sandbox: Option<&str>) -> Option<Fault> {
+        let i = self.faults.iter().position(|f| f.hits(route, sandbox))?;
         let fault = self.faults[i].clone();
         match fault.times {
             0 => {}
@@ -248,15 +283,56 @@ mod tests {
         s.faults
             .push(Fault::new(FaultRoute::GetConnection).times(2));
         s.faults.push(Fault::new(FaultRoute::Any).times(0));
-        assert!(s.take_fault(FaultRoute::GetConnection).is_some());
+        assert!(s.take_fault(FaultRoute::GetConnection, None).is_some());
         assert_eq!(s.faults[0].times, 1);
-        assert!(s.take_fault(FaultRoute::GetConnection).is_some());
+        assert!(s.take_fault(FaultRoute::GetConnection, None).is_some());
         // The first is used up; the forever fault now matches and stays.
         assert_eq!(
-            s.take_fault(FaultRoute::GetConnection).map(|f| f.route),
+            s.take_fault(FaultRoute::GetConnection, None)
+                .map(|f| f.route),
             Some(FaultRoute::Any)
         );
         assert_eq!(s.faults.len(), 1);
+    }
+
+    #[test]
+    fn the_rate_limit_admits_so_many_a_second() {
+        let mut t = Traffic {
+            per_second: Some(2),
+            ..Traffic::default()
+        };
+        let start = Instant::now();
+        assert!(t.admit(start));
+        assert!(t.admit(start + Duration::from_millis(10)));
+        assert!(
+            !t.admit(start + Duration::from_millis(20)),
+            "a third in the same second"
+        );
+        assert!(
+            t.admit(start + Duration::from_millis(1000)),
+            "the first has left the window"
+        );
+        assert_eq!(t.throttled, 1);
+    }
+
+    #[test]
+    fn a_fault_in_one_sandbox_leaves_the_others_alone() {
+        let shared = new_shared(10);
+        let mut s = lock(&shared);
+        s.faults.push(
+            Fault::new(FaultRoute::ListConnections)
+                .in_sandbox("dev")
+                .times(0),
+        );
+        assert!(
+            s.take_fault(FaultRoute::ListConnections, Some("prod"))
+                .is_none()
+        );
+        assert!(s.take_fault(FaultRoute::ListConnections, None).is_none());
+        assert!(
+            s.take_fault(FaultRoute::ListConnections, Some("dev"))
+                .is_some()
+        );
     }
 
     #[test]

@@ -41,8 +41,6 @@ pub enum Action {
     EnterCredentials,
 
     // Setup, profiles and the token.
-    /// Read the config and the keyring's state (at start).
-    LoadSetup,
     /// Make a profile active.
     SwitchProfile(String),
     /// Use another sandbox with the active profile for this session; the profile keeps its

@@ -26,7 +26,7 @@ pub mod welcome;
 pub mod widgets;
 
 pub use action::Action;
-pub use app::{AepApp, AppConfig};
+pub use app::{AepApp, AppConfig, StartedWorker};
 pub use dialogs::{FileDialogs, FileRequest, RfdDialogs};
 pub use persisted::{Tab, ThemeChoice};
 
@@ -52,6 +52,8 @@ pub fn run(config: AppConfig) -> eframe::Result<()> {
     } else {
         "aep-s3-connect"
     };
+    // First: the worker reads the config and the history while eframe opens the window.
+    let config = config.start_worker();
     let screenshot = config.screenshot.is_some();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -70,6 +72,6 @@ pub fn run(config: AppConfig) -> eframe::Result<()> {
     eframe::run_native(
         "aep-s3-connect",
         options,
-        Box::new(move |cc| Ok(Box::new(AepApp::new(cc, config)))),
+        Box::new(move |cc| Ok(Box::new(AepApp::with_worker(cc, config)))),
     )
 }

@@ -3,8 +3,8 @@
 
 use super::history::HistoryThread;
 use super::{
-    Changed, ConnectionsList, ErrorView, Event, ManageAnswer, ManageJob, RotateFailure, Scope,
-    Worker,
+    Changed, ConnectionsList, ErrorView, Event, ManageAnswer, ManageJob, RotateFailure,
+    SandboxList, Scope, Worker,
 };
 use crate::api::explore::{ExploreTarget, FileType};
 use crate::api::{Connection, PlatformClient};
@@ -31,6 +31,26 @@ pub(super) async fn run(w: &Worker, request: u64, job: ManageJob) {
     });
 }
 
+/// Every sandbox's connections, each with what went wrong in it.
+async fn org_list(
+    history: &HistoryThread,
+    client: &PlatformClient,
+) -> Result<Vec<SandboxList>, ErrorView> {
+    let org = manage::org_connections(history, client)
+        .await
+        .map_err(|e| ErrorView::of(&e))?;
+    Ok(org
+        .sandboxes
+        .into_iter()
+        .map(|s| SandboxList {
+            production: s.sandbox.is_production(),
+            sandbox: s.sandbox.name,
+            rows: s.rows,
+            failure: s.failure.as_ref().map(ErrorView::of),
+        })
+        .collect())
+}
+
 async fn answer(
     w: &Worker,
     scope: &Scope,
@@ -49,6 +69,10 @@ async fn answer(
                     cut_short: view.cut_short.as_ref().map(ErrorView::of),
                 })
                 .map_err(|e| ErrorView::of(&e)),
+            None => Err(not_open()),
+        }),
+        ManageJob::ListOrgConnections => ManageAnswer::OrgConnections(match &history {
+            Some(h) => org_list(h, client).await,
             None => Err(not_open()),
         }),
         ManageJob::Inspect(id) => ManageAnswer::Inspected(match &history {

@@ -40,8 +40,8 @@ use history::HistoryThread;
 use setup::Setup;
 
 pub use protocol::{
-    Changed, ConnectionsList, CreatedView, ErrorView, Event, Job, ManageAnswer, ManageJob,
-    RotateFailure, Scope, SessionSandbox, TokenState, WorkerSettings,
+    Changed, ConnectionsList, CreatedView, ErrorView, Event, HistoryPage, Job, ManageAnswer,
+    ManageJob, RotateFailure, SandboxList, Scope, SessionSandbox, TokenState, WorkerSettings,
 };
 
 /// The UI's end of the worker.
@@ -141,7 +141,18 @@ impl Worker {
 
     /// Sends the config, the active profile as this session uses it, the sandbox lists last
     /// read and the keyring's state.
-    async fn send_setup(&self, history_notice: Option<String>) {
+    async fn send_setup(&self) {
+        let setup = self.setup(None, None).await;
+        self.send(setup);
+    }
+
+    /// [`Event::Setup`] as of now; at start, with what opening the history said and its first
+    /// page.
+    async fn setup(
+        &self,
+        history_notice: Option<String>,
+        first_history_page: Option<Box<HistoryPage>>,
+    ) -> Event {
         let (config, active, session_sandbox) = {
             let session = self.session.lock().await;
             let session_sandbox = session.session_sandbox().and_then(|sandbox| {
@@ -161,7 +172,7 @@ impl Worker {
         let file = self.settings.paths.sandboxes_file();
         let known_sandboxes = blocking(move || KnownSandboxes::load(&file)).await;
         let session_secrets = self.session_secrets.borrow().keys().cloned().collect();
-        self.send(Event::Setup {
+        Event::Setup {
             config,
             active,
             session_sandbox,
@@ -169,7 +180,8 @@ impl Worker {
             session_secrets,
             keyring: self.settings.secrets.status(),
             history_notice,
-        });
+            first_history_page,
+        }
     }
 
     /// What feeds the token of `profile` (being tested with `typed`, a secret typed in the
@@ -548,7 +560,7 @@ mod tests {
         .unwrap();
         let events = Events { handle, woken };
         events.handle.send(Job::LoadSetup);
-        events.until("history ready", |e| matches!(e, Event::HistoryChanged));
+        events.until("history ready", |e| matches!(e, Event::Setup { .. }));
 
         events.handle.send(Job::SaveProfile {
             profile: Profile::new("gated", "ABC123@AdobeOrg", "client", "dev"),

@@ -4,12 +4,13 @@
 use std::path::PathBuf;
 
 use super::history::HistoryThread;
-use super::{ErrorView, Event, TokenState, Worker, blocking};
+use super::{ErrorView, Event, HistoryPage, TokenState, Worker, blocking};
 use crate::model::S3ConnectionInput;
-use crate::ops::aws_keys;
 use crate::ops::profiles::{self, SaveProfile};
+use crate::ops::{HistoryAccess, aws_keys};
 use crate::secret::Secret;
 use crate::store::config::{Config, Profile};
+use crate::store::history::HistoryQuery;
 
 /// Reads the config and opens the history (at start).
 pub(super) async fn load_setup(w: &Worker) {
@@ -37,10 +38,27 @@ pub(super) async fn load_setup(w: &Worker) {
         Ok((thread, notice)) => (Some(thread), notice.map(|n| n.message)),
         Err(e) => (None, Some(e.to_string())),
     };
+    // The first page the window shows, read now: its first frame then has the rows.
+    let first_page = match &opened {
+        Some(thread) => first_history_page(thread).await,
+        None => None,
+    };
     *history = opened;
     drop(history);
-    w.send_setup(notice).await;
-    w.send(Event::HistoryChanged);
+    let setup = w.setup(notice, first_page).await;
+    w.send(setup);
+}
+
+/// The history's first page in its default order (`None` if it cannot be read: the window
+/// then asks for it, and hears why).
+async fn first_history_page(history: &HistoryThread) -> Option<Box<HistoryPage>> {
+    let query = HistoryQuery::default().page(0);
+    let page_of = query.clone();
+    let (rows, total) = history
+        .try_run(move |h| crate::ops::history::page(h, &page_of))
+        .await
+        .ok()?;
+    Some(Box::new(HistoryPage { query, rows, total }))
 }
 
 /// Runs a change of the config (and keyring) off the loop, with the session locked, and keeps
@@ -70,7 +88,7 @@ pub(super) async fn switch(w: &Worker, name: &str) {
     let name = name.to_owned();
     match change_config(w, move |config| profiles::activate(config, &file, &name)).await {
         Ok(()) => {
-            w.send_setup(None).await;
+            w.send_setup().await;
             fetch_token(w).await;
         }
         Err(e) => w.error("switching profile", e),
@@ -118,7 +136,7 @@ pub(super) async fn save(
                 // The client built before used no secret, or another one.
                 w.session.lock().await.client = None;
             }
-            w.send_setup(None).await;
+            w.send_setup().await;
             for warning in saved.warnings {
                 w.send(Event::Notice(warning));
             }
@@ -140,7 +158,7 @@ pub(super) async fn remove(w: &Worker, name: &str) {
     .await;
     match removed {
         Ok(warnings) => {
-            w.send_setup(None).await;
+            w.send_setup().await;
             for warning in warnings {
                 w.error("removing the profile", warning);
             }
@@ -153,7 +171,7 @@ pub(super) async fn remove(w: &Worker, name: &str) {
 pub(super) async fn use_sandbox(w: &Worker, sandbox: String) {
     let used = w.session.lock().await.use_sandbox(sandbox);
     match used {
-        Some(_) => w.send_setup(None).await,
+        Some(_) => w.send_setup().await,
         None => w.error("switching the sandbox", "no profile is active"),
     }
 }
@@ -213,7 +231,7 @@ pub(super) async fn remember_aws_key(w: &Worker, label: String, input: S3Connect
     })
     .await;
     match remembered {
-        Ok(()) => w.send_setup(None).await,
+        Ok(()) => w.send_setup().await,
         Err(e) => w.error("remembering the AWS credentials", e),
     }
 }

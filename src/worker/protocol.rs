@@ -124,6 +124,9 @@ pub enum Job {
 pub enum ManageJob {
     /// List the sandbox's S3 connections, merged with the history.
     ListConnections,
+    /// The same for every sandbox the credential can use (answered by
+    /// [`ManageAnswer::OrgConnections`]).
+    ListOrgConnections,
     /// One connection's details.
     Inspect(String),
     /// One level of a connection's storage (`None` = the root).
@@ -209,6 +212,8 @@ impl Scope {
 pub enum ManageAnswer {
     /// The connections view.
     Connections(Result<ConnectionsList, ErrorView>),
+    /// The connections view of every sandbox (the sandbox list failing is the error).
+    OrgConnections(Result<Vec<SandboxList>, ErrorView>),
     /// One connection's details.
     Inspected(Result<Box<Inspected>, ErrorView>),
     /// One level of storage.
@@ -239,6 +244,17 @@ pub enum ManageAnswer {
     NotStarted(ErrorView),
 }
 
+/// A page of the history and how many records match its query.
+#[derive(Debug)]
+pub struct HistoryPage {
+    /// The query it answers (filters, order, offset and limit).
+    pub query: HistoryQuery,
+    /// Its rows.
+    pub rows: Vec<Attempt>,
+    /// Rows matching without limit.
+    pub total: usize,
+}
+
 /// What the worker reports.
 #[derive(Debug)]
 pub enum Event {
@@ -260,6 +276,9 @@ pub enum Event {
         keyring: KeyringStatus,
         /// Message when the history file was moved aside or could not be opened.
         history_notice: Option<String>,
+        /// At start only: the history's first page in its default order, read as it opened, so
+        /// the first frame can show it without another round trip.
+        first_history_page: Option<Box<HistoryPage>>,
     },
     /// A profile save finished: the editor closes on success, and keeps what was typed on a
     /// failure.
@@ -351,6 +370,19 @@ pub struct ConnectionsList {
     pub rows: Vec<MergedConnection>,
     /// Why the list is incomplete; `None` when every page was read.
     pub cut_short: Option<ErrorView>,
+}
+
+/// One sandbox's part of the organisation's connections.
+#[derive(Clone, Debug)]
+pub struct SandboxList {
+    /// The sandbox's name.
+    pub sandbox: String,
+    /// Whether it is a production sandbox (by its type in the sandbox API).
+    pub production: bool,
+    /// Merged rows, newest first: the part read when `failure` is set.
+    pub rows: Vec<MergedConnection>,
+    /// Why the sandbox's list is missing or incomplete.
+    pub failure: Option<ErrorView>,
 }
 
 /// A rotation that did not apply: the message, and on a conflict the current version with what

@@ -28,6 +28,7 @@ mod fuzz_corpus;
 mod history;
 mod keyring;
 mod manage;
+mod many_sandboxes;
 mod production;
 mod s3check;
 mod secret_hygiene;

@@ -571,6 +571,29 @@ fn no_view_runs_off_the_right_edge_at_any_size() {
             h.key_press(egui::Key::Escape);
             step_until(&mut h, "Esc to close it", |h| !has_label(h, shown));
         }
+        // Every sandbox: a Sandbox column, a row of another sandbox with its way there, and
+        // the banner of the sandbox that could not be listed.
+        w.runtime
+            .block_on(
+                w.client("live")
+                    .create_s3_connection(&crate::common::cli::input("Made in live")),
+            )
+            .unwrap();
+        h.get_by_role_and_label(Role::CheckBox, "All sandboxes")
+            .click();
+        step_until(&mut h, "all sandboxes", |h| {
+            has_label(h, "Go to sandbox live to manage Made in live")
+        });
+        within_width(
+            &mut h,
+            width,
+            &format!("Connections of all sandboxes at {at}"),
+        );
+        h.get_by_role_and_label(Role::CheckBox, "All sandboxes")
+            .click();
+        step_until(&mut h, "one sandbox again", |h| {
+            has_label(h, "1 connection")
+        });
         // The form with its errors shown, and the file prompt over it.
         h.get_by_role_and_label(Role::Button, "New connection")
             .click();

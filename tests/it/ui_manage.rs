@@ -122,6 +122,42 @@ fn connections_view_merges_aep_with_history() {
     assert!(has_label(&h, &elsewhere));
 }
 
+/// The *All sandboxes* choice: every sandbox's connections with a Sandbox column, the one that
+/// could not be listed named with why, and a row of another sandbox offering to go there (where
+/// its dialogs, and its production rule, apply) instead of a Manage menu.
+#[test]
+fn all_sandboxes_lists_each_sandbox_and_names_the_one_that_failed() {
+    let w = World::new();
+    make(&w, &w.client("dev"), "Landing dev");
+    make(&w, &w.client("live"), "Landing live");
+    let mut h = app(&w, "dev", false);
+    open_connections(&mut h);
+    assert!(has_label(&h, "1 connection"));
+    h.get_by_role_and_label(Role::CheckBox, "All sandboxes")
+        .click();
+    step_until(&mut h, "every sandbox", |h| {
+        has_label(h, "S3 connections in all sandboxes") && has_label(h, "2 connections")
+    });
+    assert!(has_label(&h, "live (PRODUCTION)"), "the sandbox column");
+    assert!(
+        h.query_by_label_contains("noaccess: ").is_some(),
+        "the failed sandbox"
+    );
+    assert!(has_label(
+        &h,
+        "Not every sandbox could be listed in full: their connections are missing or partial."
+    ));
+    // The dev row is managed here; the live one from its own sandbox.
+    assert!(h.query_by_label("Manage Landing dev").is_some());
+    assert!(h.query_by_label("Manage Landing live").is_none());
+    h.get_by_label("Go to sandbox live to manage Landing live")
+        .click();
+    step_until(&mut h, "live, still all sandboxes", |h| {
+        h.query_by_label("Manage Landing live").is_some() && has_label(h, "2 connections")
+    });
+    assert!(h.query_by_label("Manage Landing dev").is_none());
+}
+
 #[test]
 fn explorer_walks_the_tree_and_previews_a_file() {
     let w = World::new();

@@ -142,6 +142,11 @@ impl ClientError {
         }
     }
 
+    /// True for a 429: too many requests for the organisation's limit.
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, Self::Api(e) if e.status == 429)
+    }
+
     /// The `x-request-id` of the answer, if one arrived.
     pub fn request_id(&self) -> Option<&str> {
         match self {

@@ -3,6 +3,7 @@
 
 mod explore;
 mod modify;
+mod org;
 
 use std::fmt;
 
@@ -52,7 +53,13 @@ pub enum ConnectionsCommand {
 /// `connections list` options.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Print one JSON object: {"sandbox", "total", "items": [{"kind", "id", "name", ...}]}.
+    /// Every sandbox the credential can use (AEP's sandbox API), a few at a time, each with
+    /// every page; a sandbox that fails is named with its reason and the rest still list.
+    #[arg(long)]
+    pub all_sandboxes: bool,
+    /// Print one JSON object: {"sandbox", "total", "items": [{"kind", "id", "name", ...}]};
+    /// with --all-sandboxes {"sandboxes": [{"sandbox", "type", "production", "total",
+    /// "complete", "error"}], "total", "items": [{"sandbox", ...}], "complete"}.
     #[arg(long)]
     pub json: bool,
 }
@@ -127,7 +134,13 @@ pub struct DeleteArgs {
 pub struct FindKeyArgs {
     /// The AWS access key ID, e.g. AKIAIOSFODNN7EXAMPLE.
     pub access_key_id: String,
-    /// Print one JSON object: {"accessKeyId", "items": [...]}.
+    /// Also ask AEP: the connections whose access key is this one, in every sandbox the
+    /// credential can use (made here or elsewhere).
+    #[arg(long)]
+    pub all_sandboxes: bool,
+    /// Print one JSON object: {"accessKeyId", "items": [...]}; with --all-sandboxes also
+    /// "inAep": [{"sandbox", "production", "connectionId", "name", "etag", "shownInFull"}],
+    /// "sandboxes" and "complete" as `connections list --all-sandboxes` prints them.
     #[arg(long)]
     pub json: bool,
 }
@@ -150,12 +163,13 @@ impl ConnectionsArgs {
 /// Runs a `connections` subcommand.
 pub fn run(global: &GlobalArgs, args: ConnectionsArgs) -> Outcome {
     match args.command {
+        ConnectionsCommand::List(a) if a.all_sandboxes => org::list_all(global),
         ConnectionsCommand::List(_) => list(global),
         ConnectionsCommand::Show(a) => show(global, &a.id),
         ConnectionsCommand::Explore(a) => explore(global, a),
         ConnectionsCommand::Rotate(a) => rotate(global, a),
         ConnectionsCommand::Delete(a) => delete(global, a),
-        ConnectionsCommand::FindKey(a) => find_key(global, &a.access_key_id),
+        ConnectionsCommand::FindKey(a) => find_key(global, &a.access_key_id, a.all_sandboxes),
         ConnectionsCommand::Spec(_) => spec(global),
     }
 }
@@ -384,12 +398,15 @@ fn who_when(at: Option<EpochMs>, by: Option<&str>) -> String {
     }
 }
 
-fn find_key(global: &GlobalArgs, key: &str) -> Outcome {
+fn find_key(global: &GlobalArgs, key: &str, all_sandboxes: bool) -> Outcome {
     let key = key.trim();
     if key.is_empty() {
         return Err(Failure::usage(
             "give the access key ID to look for, e.g. AKIAIOSFODNN7EXAMPLE",
         ));
+    }
+    if all_sandboxes {
+        return org::find_key_everywhere(global, key);
     }
     let ctx = Context::load(global)?;
     let history = ctx.history()?;
@@ -401,7 +418,11 @@ fn find_key(global: &GlobalArgs, key: &str) -> Outcome {
     ))
 }
 
-fn key_uses_table(f: &mut fmt::Formatter<'_>, key: &str, uses: &[KeyUse]) -> fmt::Result {
+pub(super) fn key_uses_table(
+    f: &mut fmt::Formatter<'_>,
+    key: &str,
+    uses: &[KeyUse],
+) -> fmt::Result {
     if uses.is_empty() {
         return writeln!(
             f,

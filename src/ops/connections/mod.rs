@@ -8,6 +8,7 @@
 
 pub mod delete;
 pub mod keys;
+pub mod org;
 pub mod reconcile;
 pub mod rotate;
 
@@ -26,6 +27,7 @@ use crate::store::history::{
 
 pub use delete::{DeleteError, DeleteSuccess, delete, in_use_message, is_in_use};
 pub use keys::{KeyUse, KeyUseSource, find_key};
+pub use org::{KeyInAep, OrgConnections, SandboxConnections, org_connections};
 pub use rotate::{NewCredentials, RotateError, RotateSuccess, describe_changes, is_stale, rotate};
 
 /// How a connection of the merged view is known.

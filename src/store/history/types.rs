@@ -311,6 +311,20 @@ pub struct HistoryQuery {
     pub order: HistoryOrder,
 }
 
+impl HistoryQuery {
+    /// Rows per page, as the window asks for them.
+    pub const PAGE: usize = 200;
+
+    /// Page `page` (of [`Self::PAGE`] rows) of this query's filters and order.
+    pub fn page(&self, page: usize) -> Self {
+        Self {
+            limit: Some(Self::PAGE),
+            offset: page * Self::PAGE,
+            ..self.clone()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

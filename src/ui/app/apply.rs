@@ -66,7 +66,6 @@ impl AepApp {
                 self.profiles.start_new();
                 self.persisted.tab = Tab::Profiles;
             }
-            Action::LoadSetup => self.worker.send(Job::LoadSetup),
             Action::LoadHistoryFacets => self.worker.send(Job::LoadHistoryFacets),
             Action::SwitchProfile(name) => self.worker.send(Job::SwitchProfile(name)),
             Action::SwitchSandbox(sandbox) => {
@@ -140,7 +139,11 @@ impl AepApp {
                 );
             }
             Action::RefreshConnections => {
-                let request = self.manage(ManageJob::ListConnections);
+                let request = self.manage(if self.connections.all_sandboxes() {
+                    ManageJob::ListOrgConnections
+                } else {
+                    ManageJob::ListConnections
+                });
                 self.connections.list_loading(request);
             }
             Action::Inspect(id) => {

@@ -24,6 +24,7 @@ impl AepApp {
                 session_secrets,
                 keyring,
                 history_notice,
+                first_history_page,
             } => {
                 let first_load = self.config.is_none();
                 if let Some(notice) = history_notice {
@@ -57,6 +58,8 @@ impl AepApp {
                 self.session_sandbox = session_sandbox;
                 self.keyring = Some(keyring);
                 if first_load {
+                    // The history was opened with this setup: show its first page now.
+                    self.history.start_with(first_history_page);
                     self.actions.push(Action::LoadHistoryFacets);
                 }
                 if first_load && self.active.is_some() {
@@ -162,6 +165,7 @@ impl AepApp {
                 tracing::debug!(request, "dropping an answer for another profile or sandbox");
             }
             ManageAnswer::Connections(result) => self.connections.on_list(request, result),
+            ManageAnswer::OrgConnections(result) => self.connections.on_org_list(request, result),
             ManageAnswer::Inspected(result) => self.connections.on_inspected(result),
             ManageAnswer::Explored { id, path, result } => {
                 self.connections.on_explored(&id, path, result);

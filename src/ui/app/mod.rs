@@ -5,6 +5,7 @@
 mod apply;
 mod events;
 
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use super::action::Action;
@@ -26,16 +27,58 @@ use crate::worker::{
     Job, ManageJob, Scope, SessionSandbox, TokenState, WorkerHandle, WorkerSettings,
 };
 
-/// How the window starts.
-pub struct AppConfig {
+/// How the window starts: `W` is the worker's settings, or the worker itself once started
+/// ([`AppConfig::start_worker`]).
+pub struct AppConfig<W = WorkerSettings> {
     /// The worker's stores and secrets.
-    pub worker: WorkerSettings,
+    pub worker: W,
     /// Demo mode (built-in emulator, throwaway data).
     pub demo: bool,
     /// File pickers.
     pub dialogs: Box<dyn FileDialogs>,
     /// `--screenshot PATH`: save the first settled frame and exit.
     pub screenshot: Option<std::path::PathBuf>,
+}
+
+impl AppConfig {
+    /// Starts the worker now and has it read the config and open the history (with its first
+    /// page): done before eframe opens the window, that work runs beside the window's creation
+    /// (about 60 ms of GL and fonts) rather than after it.
+    pub fn start_worker(self) -> AppConfig<StartedWorker> {
+        AppConfig {
+            worker: StartedWorker::start(self.worker),
+            demo: self.demo,
+            dialogs: self.dialogs,
+            screenshot: self.screenshot,
+        }
+    }
+}
+
+/// The worker, running and loading the setup, before the window exists.
+pub struct StartedWorker {
+    handle: WorkerHandle,
+    /// The window's context, once it exists: each event wakes it.
+    window: Arc<OnceLock<egui::Context>>,
+}
+
+impl StartedWorker {
+    fn start(settings: WorkerSettings) -> Self {
+        let window = Arc::new(OnceLock::<egui::Context>::new());
+        let wakes = Arc::clone(&window);
+        // Events sent before the window exists wait in the channel: its first frame takes them.
+        let waker = Box::new(move || {
+            if let Some(ctx) = wakes.get() {
+                ctx.request_repaint();
+            }
+        });
+        let handle = WorkerHandle::spawn(settings, waker).unwrap_or_else(|e| {
+            // Without a worker thread nothing works; say so in the window rather than panic.
+            tracing::error!(error = %e, "could not start the worker thread");
+            WorkerHandle::disconnected()
+        });
+        handle.send(Job::LoadSetup);
+        Self { handle, window }
+    }
 }
 
 /// The window.
@@ -80,20 +123,20 @@ pub struct AepApp {
 impl AepApp {
     /// Starts the worker and restores persisted state.
     pub fn new(cc: &eframe::CreationContext<'_>, config: AppConfig) -> Self {
+        Self::with_worker(cc, config.start_worker())
+    }
+
+    /// Restores persisted state, with the worker already started.
+    pub fn with_worker(cc: &eframe::CreationContext<'_>, config: AppConfig<StartedWorker>) -> Self {
         let persisted: Persisted = cc
             .storage
             .and_then(|s| eframe::get_value(s, STORAGE_KEY))
             .unwrap_or_default();
-        let ctx = cc.egui_ctx.clone();
-        let worker = WorkerHandle::spawn(config.worker, Box::new(move || ctx.request_repaint()))
-            .unwrap_or_else(|e| {
-                // Without a worker thread nothing works; say so in the window rather than panic.
-                tracing::error!(error = %e, "could not start the worker thread");
-                WorkerHandle::disconnected()
-            });
+        let _ = config.worker.window.set(cc.egui_ctx.clone());
         apply_theme(&cc.egui_ctx, persisted.theme);
-        let mut app = Self {
-            worker,
+        super::style::install(&cc.egui_ctx);
+        Self {
+            worker: config.worker.handle,
             dialogs: config.dialogs,
             screenshot: config.screenshot.map(Screenshot::new),
             history: HistoryScreen::new(persisted.history_order),
@@ -121,10 +164,7 @@ impl AepApp {
             actions: Vec::new(),
             panel_for_width: 0.0,
             file_prompt: None,
-        };
-        super::style::install(&cc.egui_ctx);
-        app.apply(&cc.egui_ctx, Action::LoadSetup);
-        app
+        }
     }
 
     /// The active profile as this session uses it, if any.

@@ -14,6 +14,9 @@ use crate::worker::ErrorView;
 /// The table's name for screen readers.
 pub const CONNECTIONS_TABLE: &str = "Connections in AEP";
 
+/// The width of the Sandbox column (with all sandboxes listed).
+const SANDBOX_COLUMN: f32 = 130.0;
+
 /// One connection as the table shows it.
 #[derive(Clone, Debug)]
 pub struct ConnectionRow {
@@ -33,6 +36,10 @@ pub struct ConnectionRow {
     pub who: String,
     /// The connection as AEP listed it: what the user saw, for the rotate dialog.
     pub remote: Option<Box<Connection>>,
+    /// Its sandbox, when the list covers several.
+    pub sandbox: Option<String>,
+    /// Its sandbox is a production one (with `sandbox`).
+    pub production: bool,
 }
 
 impl ConnectionRow {
@@ -55,6 +62,26 @@ impl ConnectionRow {
             remote: c.remote.map(Box::new),
             id: c.id,
             name: c.name,
+            sandbox: None,
+            production: false,
+        }
+    }
+
+    /// The row as one of several sandboxes' lists shows it.
+    pub fn in_sandbox(self, sandbox: &str, production: bool) -> Self {
+        Self {
+            sandbox: Some(sandbox.to_owned()),
+            production,
+            ..self
+        }
+    }
+
+    /// Its sandbox as the table shows it (production in capitals).
+    fn sandbox_label(&self) -> String {
+        match &self.sandbox {
+            Some(s) if self.production => format!("{s} (PRODUCTION)"),
+            Some(s) => s.clone(),
+            None => String::new(),
         }
     }
 
@@ -72,10 +99,25 @@ pub(super) enum RowIntent {
     Explore,
     Rotate,
     Delete,
+    /// Switch to the row's sandbox, where it can be managed.
+    GoToSandbox,
 }
 
-/// Says that the list is only the part AEP's pages gave before they stopped, and why.
-fn incomplete_banner_ui(ui: &mut egui::Ui, e: &ErrorView) {
+/// What the list shows: the rows and why they may not be all.
+pub(super) struct ListState<'a> {
+    pub list: &'a Loadable<Vec<ConnectionRow>>,
+    pub cut_short: Option<&'a ErrorView>,
+    pub failed_sandboxes: &'a [(String, ErrorView)],
+}
+
+/// What the user sets above the table.
+pub(super) struct ListControls<'a> {
+    pub filter: &'a mut String,
+    pub all_sandboxes: &'a mut bool,
+}
+
+/// A warning box: a headline, the reasons (one line each) and what the list does about them.
+fn warning_banner_ui(ui: &mut egui::Ui, headline: &str, reasons: &[String], after: &str) {
     egui::Frame::new()
         .stroke(egui::Stroke::new(1.0, ui.visuals().warn_fg_color))
         .inner_margin(8.0)
@@ -84,35 +126,65 @@ fn incomplete_banner_ui(ui: &mut egui::Ui, e: &ErrorView) {
             crate::ui::widgets::icon_label(
                 ui,
                 icons::WARNING,
-                "Incomplete list: only part of this sandbox's connections could be read.",
+                headline,
                 ui.visuals().warn_fg_color,
             );
-            ui.label(e.message.as_str());
-            ui.label("Connections made here that are not in this part are not shown, and none is called deleted. Refresh to try again.");
+            for reason in reasons {
+                ui.label(reason.as_str());
+            }
+            ui.label(after);
         });
+}
+
+/// Says that the list is only the part AEP's pages gave before they stopped, and why.
+fn incomplete_banner_ui(ui: &mut egui::Ui, e: &ErrorView) {
+    warning_banner_ui(
+        ui,
+        "Incomplete list: only part of this sandbox's connections could be read.",
+        std::slice::from_ref(&e.message),
+        "Connections made here that are not in this part are not shown, and none is called deleted. Refresh to try again.",
+    );
+}
+
+/// Says which sandboxes could not be listed in full, and why: their rows are missing or partial.
+fn failed_sandboxes_banner_ui(ui: &mut egui::Ui, failed: &[(String, ErrorView)]) {
+    let reasons: Vec<String> = failed
+        .iter()
+        .map(|(sandbox, e)| format!("{sandbox}: {}", e.message))
+        .collect();
+    warning_banner_ui(
+        ui,
+        "Not every sandbox could be listed in full: their connections are missing or partial.",
+        &reasons,
+        "The other sandboxes are listed. Refresh to try again.",
+    );
 }
 
 /// Draws the heading, the filter and the table; returns what the rows' buttons asked for.
 pub(super) fn list_ui(
     ui: &mut egui::Ui,
-    list: &Loadable<Vec<ConnectionRow>>,
-    cut_short: Option<&ErrorView>,
-    filter: &mut String,
+    state: &ListState<'_>,
+    controls: &mut ListControls<'_>,
     view: ConnectionsView<'_>,
     actions: &mut Vec<Action>,
 ) -> Vec<(RowIntent, ConnectionRow)> {
-    ui.horizontal(|ui| {
-        ui.heading(format!(
-            "S3 connections in {}",
-            view.sandbox.unwrap_or_default()
-        ));
+    let all = *controls.all_sandboxes;
+    ui.horizontal_wrapped(|ui| {
+        ui.heading(if all {
+            "S3 connections in all sandboxes".to_owned()
+        } else {
+            format!("S3 connections in {}", view.sandbox.unwrap_or_default())
+        });
         if style::icon_button(ui, icons::REFRESH, "Refresh").clicked() {
             actions.push(Action::RefreshConnections);
         }
+        ui.checkbox(controls.all_sandboxes, "All sandboxes")
+            .on_hover_text("Every sandbox this credential can use, each with a Sandbox column");
         let label = ui.label("Filter:");
-        ui.add(egui::TextEdit::singleline(filter).desired_width(200.0))
+        ui.add(egui::TextEdit::singleline(controls.filter).desired_width(200.0))
             .labelled_by(label.id);
     });
+    let (list, cut_short, filter) = (state.list, state.cut_short, &*controls.filter);
     let has_profile = view.sandbox.is_some();
     if matches!(list, Loadable::Idle) && has_profile {
         actions.push(Action::RefreshConnections);
@@ -145,8 +217,12 @@ pub(super) fn list_ui(
     if let Some(e) = cut_short {
         incomplete_banner_ui(ui, e);
     }
+    if !state.failed_sandboxes.is_empty() {
+        failed_sandboxes_banner_ui(ui, state.failed_sandboxes);
+    }
     ui.weak(match rows.len() {
         0 if !filter.trim().is_empty() => "No connection matches the filter.".to_owned(),
+        0 if all => "No S3 connections in the sandboxes listed.".to_owned(),
         0 => "No S3 connections in this sandbox yet: create one under New connection.".to_owned(),
         1 => "1 connection".to_owned(),
         n => format!("{n} connections"),
@@ -154,13 +230,14 @@ pub(super) fn list_ui(
     if rows.is_empty() {
         return Vec::new();
     }
-    table_ui(ui, &rows)
+    table_ui(ui, &rows, view.sandbox)
 }
 
 /// "Copy ID" and "Manage", named with the row's connection for screen readers.
 fn row_buttons_ui(
     ui: &mut egui::Ui,
     r: &ConnectionRow,
+    current: Option<&str>,
     asked: &mut Vec<(RowIntent, ConnectionRow)>,
 ) {
     if ui
@@ -171,6 +248,21 @@ fn row_buttons_ui(
         asked.push((RowIntent::Copy, r.clone()));
     }
     if r.deleted {
+        return;
+    }
+    // Managed where it lives: every dialog works on the active sandbox (and its production
+    // rule), so a row of another sandbox offers to switch there first.
+    if let Some(sandbox) = r.sandbox.as_deref().filter(|s| Some(*s) != current) {
+        if ui
+            .small_button("Go to sandbox")
+            .on_hover_text(format!(
+                "Use {sandbox} for this session, to manage this connection"
+            ))
+            .accessible_name(format!("Go to sandbox {sandbox} to manage {}", r.name))
+            .clicked()
+        {
+            asked.push((RowIntent::GoToSandbox, r.clone()));
+        }
         return;
     }
     let menu = ui.menu_button("Manage", |ui| {
@@ -197,20 +289,65 @@ fn row_buttons_ui(
     menu.response.accessible_name(format!("Manage {}", r.name));
 }
 
+/// Which columns the table has at the width it is given, and the ID column's width.
+struct Columns {
+    /// A Sandbox column (rows of several sandboxes).
+    by_sandbox: bool,
+    /// "Known as" and "Updated" have columns of their own.
+    wide: bool,
+    /// The ID column: it gives up width first (it clips), so the name keeps its least and
+    /// every column stays inside the panel.
+    id_width: f32,
+}
+
+impl Columns {
+    fn for_width(ui: &egui::Ui, rows: &[&ConnectionRow]) -> Self {
+        let by_sandbox = rows.iter().any(|r| r.sandbox.is_some());
+        // Below this width "Known as" and "Updated" move into the name's tooltip, so the table
+        // fits an 800 px window without a horizontal scroll (a Sandbox column needs its room).
+        let sandbox_width = if by_sandbox { SANDBOX_COLUMN } else { 0.0 };
+        let wide = ui.available_width() >= 1000.0 + sandbox_width;
+        let fixed = sandbox_width + 70.0 + 170.0 + if wide { 280.0 } else { 0.0 };
+        let spacing = ui.spacing().item_spacing.x * 7.0;
+        Self {
+            by_sandbox,
+            wide,
+            id_width: (ui.available_width() - 140.0 - fixed - spacing).clamp(90.0, 300.0),
+        }
+    }
+
+    /// The column titles, in order.
+    fn titles(&self) -> Vec<&'static str> {
+        let mut titles = vec!["Name"];
+        if self.by_sandbox {
+            titles.push("Sandbox");
+        }
+        titles.extend(["Connection ID", "State"]);
+        if self.wide {
+            titles.extend(["Known as", "Updated"]);
+        }
+        titles.push("Actions");
+        titles
+    }
+}
+
 /// The table of `rows`; returns what their buttons asked for. Its columns are laid out afresh
 /// whenever the space for it changes, so the name takes what is left at every width.
-fn table_ui(ui: &mut egui::Ui, rows: &[&ConnectionRow]) -> Vec<(RowIntent, ConnectionRow)> {
+fn table_ui(
+    ui: &mut egui::Ui,
+    rows: &[&ConnectionRow],
+    current: Option<&str>,
+) -> Vec<(RowIntent, ConnectionRow)> {
     let mut asked = Vec::new();
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
-    // Below this width "Known as" and "Updated" move into the name's tooltip, so the table
-    // fits an 800 px window without a horizontal scroll.
-    let wide = ui.available_width() >= 1000.0;
+    let columns = Columns::for_width(ui, rows);
+    let titles = columns.titles();
+    let Columns {
+        by_sandbox,
+        wide,
+        id_width,
+    } = columns;
     let bucket = width_bucket(ui);
-    let mut titles = vec!["Name", "Connection ID", "State"];
-    if wide {
-        titles.extend(["Known as", "Updated"]);
-    }
-    titles.push("Actions");
     a11y_table::table(
         ui,
         CONNECTIONS_TABLE,
@@ -218,12 +355,16 @@ fn table_ui(ui: &mut egui::Ui, rows: &[&ConnectionRow]) -> Vec<(RowIntent, Conne
         titles.len(),
         |ui, table_id| {
             let mut table = TableBuilder::new(ui)
-                .id_salt(("connections-table", bucket))
+                .id_salt(("connections-table", bucket, by_sandbox))
                 .striped(true)
                 .resizable(false)
                 .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-                .column(Column::remainder().at_least(140.0).clip(true))
-                .column(Column::initial(300.0).at_least(90.0).clip(true))
+                .column(Column::remainder().at_least(140.0).clip(true));
+            if by_sandbox {
+                table = table.column(Column::exact(SANDBOX_COLUMN).clip(true));
+            }
+            table = table
+                .column(Column::initial(id_width).at_least(90.0).clip(true))
                 .column(Column::initial(70.0).at_least(50.0));
             if wide {
                 table = table
@@ -245,6 +386,11 @@ fn table_ui(ui: &mut egui::Ui, rows: &[&ConnectionRow]) -> Vec<(RowIntent, Conne
                         let mut cells = a11y_table::Row::body(table_id, row.index());
                         let r = rows[row.index()];
                         row.col(|ui| cells.cell(ui, |ui| name_cell_ui(ui, r, wide)));
+                        if by_sandbox {
+                            row.col(|ui| {
+                                cells.cell(ui, |ui| ui.label(r.sandbox_label()));
+                            });
+                        }
                         row.col(|ui| {
                             cells.cell(ui, |ui| ui.monospace(r.id.as_str()));
                         });
@@ -259,7 +405,9 @@ fn table_ui(ui: &mut egui::Ui, rows: &[&ConnectionRow]) -> Vec<(RowIntent, Conne
                                 });
                             });
                         }
-                        row.col(|ui| cells.cell(ui, |ui| row_buttons_ui(ui, r, &mut asked)));
+                        row.col(|ui| {
+                            cells.cell(ui, |ui| row_buttons_ui(ui, r, current, &mut asked));
+                        });
                     });
                 });
         },

@@ -18,7 +18,7 @@ use super::action::Action;
 use super::loadable::Loadable;
 use crate::api::explore::{ExploreItem, Preview};
 use crate::ops::connections::Inspected;
-use crate::worker::{ConnectionsList, ErrorView, RotateFailure};
+use crate::worker::{ConnectionsList, ErrorView, RotateFailure, SandboxList};
 
 /// The connections screen's state: the list, its filter and the open windows.
 #[derive(Default)]
@@ -29,6 +29,10 @@ pub struct ConnectionsScreen {
     list_request: u64,
     /// Why the list is only part of the sandbox's connections, when AEP's list stopped early.
     cut_short: Option<ErrorView>,
+    /// Every sandbox the credential can use, not only the active one.
+    all_sandboxes: bool,
+    /// With all sandboxes: those not listed in full, each with why.
+    failed_sandboxes: Vec<(String, ErrorView)>,
     /// Filter text.
     filter: String,
     /// The details window.
@@ -80,6 +84,36 @@ impl ConnectionsScreen {
         self.list_request
     }
 
+    /// True when the list covers every sandbox the credential can use.
+    pub(crate) fn all_sandboxes(&self) -> bool {
+        self.all_sandboxes
+    }
+
+    /// Every sandbox's list of `request` arrived. Each row names its sandbox; the sandboxes
+    /// not listed in full are kept with why.
+    pub fn on_org_list(&mut self, request: u64, result: Result<Vec<SandboxList>, ErrorView>) {
+        if request != self.list_request {
+            return;
+        }
+        self.cut_short = None;
+        let sandboxes = result.as_ref().map(Vec::as_slice).unwrap_or_default();
+        self.failed_sandboxes = sandboxes
+            .iter()
+            .filter_map(|s| Some((s.sandbox.clone(), s.failure.clone()?)))
+            .collect();
+        self.list = Loadable::from_result(result.map(|sandboxes| {
+            sandboxes
+                .into_iter()
+                .flat_map(|s| {
+                    let (sandbox, production) = (s.sandbox, s.production);
+                    s.rows
+                        .into_iter()
+                        .map(move |c| ConnectionRow::new(c).in_sandbox(&sandbox, production))
+                })
+                .collect()
+        }));
+    }
+
     /// The list of `request` arrived (the worker's answer; tests hand it fixed rows). The
     /// answer to an older request than the last one is dropped.
     pub fn on_list(&mut self, request: u64, result: Result<ConnectionsList, ErrorView>) {
@@ -87,6 +121,7 @@ impl ConnectionsScreen {
             return;
         }
         self.cut_short = result.as_ref().ok().and_then(|l| l.cut_short.clone());
+        self.failed_sandboxes.clear();
         self.list = Loadable::from_result(
             result.map(|list| list.rows.into_iter().map(ConnectionRow::new).collect()),
         );
@@ -206,14 +241,25 @@ pub fn connections_ui(
     view: ConnectionsView<'_>,
     actions: &mut Vec<Action>,
 ) {
+    let all_sandboxes = screen.all_sandboxes;
     let asked = list::list_ui(
         ui,
-        &screen.list,
-        screen.cut_short.as_ref(),
-        &mut screen.filter,
+        &list::ListState {
+            list: &screen.list,
+            cut_short: screen.cut_short.as_ref(),
+            failed_sandboxes: &screen.failed_sandboxes,
+        },
+        &mut list::ListControls {
+            filter: &mut screen.filter,
+            all_sandboxes: &mut screen.all_sandboxes,
+        },
         view,
         actions,
     );
+    if screen.all_sandboxes != all_sandboxes {
+        // Loads again, for the sandboxes now asked for.
+        screen.forget_list();
+    }
     for (intent, row) in asked {
         match intent {
             list::RowIntent::Copy => actions.push(Action::copy(row.id, "connection ID")),
@@ -225,6 +271,12 @@ pub fn connections_ui(
             // Opening a dialog needs nothing from the worker: the screen does it itself.
             list::RowIntent::Rotate => screen.rotate = Some(RotateDialog::new(row)),
             list::RowIntent::Delete => screen.delete = Some(DeleteDialog::new(row)),
+            // A row of another sandbox is managed there: the list stays on all sandboxes.
+            list::RowIntent::GoToSandbox => {
+                if let Some(sandbox) = row.sandbox {
+                    actions.push(Action::SwitchSandbox(sandbox));
+                }
+            }
         }
     }
 }

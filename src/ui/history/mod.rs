@@ -13,10 +13,10 @@ pub use details::details_ui;
 use super::action::Action;
 use super::icons;
 use crate::store::history::{Attempt, AttemptStatus, HistoryOrder, HistoryQuery};
-use crate::worker::Job;
+use crate::worker::{HistoryPage, Job};
 
 /// Rows per page asked of the worker.
-pub const PAGE: usize = 200;
+pub const PAGE: usize = HistoryQuery::PAGE;
 
 /// Rows beyond those in view whose pages are asked for ahead (about ten wheel steps).
 const LOOK_AHEAD: usize = 50;
@@ -114,6 +114,19 @@ impl HistoryScreen {
         self.pages.insert(query.offset / PAGE, rows);
     }
 
+    /// Starts over with the first page the worker read with the setup, when it answers the
+    /// query shown (the history's default order; with another order restored from the last
+    /// session the page is asked for as usual).
+    pub fn start_with(&mut self, first_page: Option<Box<HistoryPage>>) {
+        self.invalidate();
+        if let Some(page) = first_page
+            && page.query == self.query().page(0)
+        {
+            self.total = Some(page.total);
+            self.pages.insert(0, page.rows);
+        }
+    }
+
     /// The profiles and sandboxes the history holds, for the filters.
     pub fn on_facets(&mut self, profiles: Vec<String>, sandboxes: Vec<String>) {
         self.facets = Facets {
@@ -137,11 +150,7 @@ impl HistoryScreen {
                 continue;
             }
             jobs.push(Job::LoadHistory {
-                query: HistoryQuery {
-                    limit: Some(PAGE),
-                    offset: page * PAGE,
-                    ..self.query()
-                },
+                query: self.query().page(page),
                 generation: self.generation,
             });
         }
@@ -327,5 +336,26 @@ mod tests {
         v.invalidate();
         v.on_page(&q, 0, vec![], 10);
         assert_eq!(v.total, None, "answer to an older generation ignored");
+    }
+
+    /// The first page read with the setup is shown at once when it answers the query shown,
+    /// and asked for again when the order restored from the last session is another.
+    #[test]
+    fn the_setup_page_is_used_only_for_the_query_it_answers() {
+        let page = || HistoryPage {
+            query: HistoryQuery::default().page(0),
+            rows: Vec::new(),
+            total: 0,
+        };
+        let mut v = HistoryScreen::default();
+        v.start_with(Some(Box::new(page())));
+        assert_eq!(v.total, Some(0));
+        assert!(v.jobs_for(0..50).is_empty(), "page 0 is there");
+        assert!(v.is_settled());
+
+        let mut v = HistoryScreen::new(HistoryOrder::NameAsc);
+        v.start_with(Some(Box::new(page())));
+        assert_eq!(v.total, None);
+        assert_eq!(v.jobs_for(0..50).len(), 1, "asked for in the order shown");
     }
 }
