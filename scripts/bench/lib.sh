@@ -52,8 +52,8 @@ start_xvfb() {
 }
 
 # The emulator on a free loopback port; sets $emulator_url.
-start_emulator() {
-    "$bin" emulator --port 0 >"$work/emulator.out" 2>&1 &
+start_emulator() { # [EMULATOR OPTIONS...], e.g. --latency-ms 80
+    "$bin" emulator --port 0 "$@" >"$work/emulator.out" 2>&1 &
     cleanup_hooks+=("kill $! 2>/dev/null")
     for _ in $(seq 100); do
         emulator_url="$(sed -n 's/^listening on //p' "$work/emulator.out")"

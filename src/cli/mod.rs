@@ -126,6 +126,9 @@ pub struct EmulatorArgs {
     /// At most this many requests a second; more are answered 429 with `Retry-After: 1`.
     #[arg(long)]
     pub rate_limit: Option<u32>,
+    /// This many development sandboxes besides the demo's four (`sandbox-01`, …).
+    #[arg(long, default_value_t = 0)]
+    pub extra_sandboxes: usize,
 }
 
 impl Command {
@@ -163,6 +166,7 @@ pub fn run(global: GlobalArgs, command: Command) -> Exit {
                 token_lifetime_secs: args.token_lifetime,
                 latency_ms: args.latency_ms,
                 rate_limit: args.rate_limit,
+                extra_sandboxes: args.extra_sandboxes,
             })
             .map(|()| Output::default())
             .map_err(|e| Failure::new(Exit::Network, format!("{e:#}")))

@@ -10,7 +10,7 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::errors::{FlowError, RequestId, gateway_error, json_response, oauth_error};
-use super::org::{DemoSandbox, find_sandbox};
+use super::org::DemoSandbox;
 use super::state::{Shared, lock};
 use super::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORG_ID};
 
@@ -194,7 +194,7 @@ impl FromRequestParts<Shared> for FlowCtx {
             )
             .at(&request_id));
         };
-        let Some(sandbox) = find_sandbox(name) else {
+        let Some(sandbox) = lock(state).sandbox(name) else {
             return Err(FlowError::new(
                 StatusCode::NOT_FOUND,
                 2100,

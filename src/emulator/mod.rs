@@ -85,6 +85,8 @@ pub struct EmulatorConfig {
     pub latency_ms: u64,
     /// At most this many requests a second; more are answered 429 with `Retry-After: 1`.
     pub rate_limit: Option<u32>,
+    /// This many development sandboxes besides the demo's four (`sandbox-01`, …).
+    pub extra_sandboxes: usize,
 }
 
 impl Default for EmulatorConfig {
@@ -94,6 +96,7 @@ impl Default for EmulatorConfig {
             token_lifetime_secs: 86_399,
             latency_ms: 0,
             rate_limit: None,
+            extra_sandboxes: 0,
         }
     }
 }
@@ -200,6 +203,9 @@ impl Emulator {
             let mut state = state::lock(&shared);
             state.traffic.latency = Duration::from_millis(config.latency_ms);
             state.traffic.per_second = config.rate_limit;
+            state
+                .sandboxes
+                .extend(org::extra_sandboxes(config.extra_sandboxes));
         }
         let (server, addr) = server::Server::start(config.port, shared.clone()).await?;
         Ok(Emulator {

@@ -1,6 +1,8 @@
 //! The demo organisation: its sandboxes, each with its type and whether the demo credential
 //! may use Flow Service in it.
 
+use std::sync::{Mutex, PoisonError};
+
 /// A sandbox of the demo organisation.
 #[derive(Debug, PartialEq, Eq)]
 pub struct DemoSandbox {
@@ -56,7 +58,24 @@ pub const DEMO_SANDBOXES: &[DemoSandbox] = &[
     },
 ];
 
-/// The sandbox called `name`, if the demo org has one.
-pub(crate) fn find_sandbox(name: &str) -> Option<&'static DemoSandbox> {
-    DEMO_SANDBOXES.iter().find(|s| s.name == name)
+/// `count` more development sandboxes after the demo's four, `sandbox-01`, `sandbox-02`, …,
+/// each with Flow access: an organisation with many sandboxes, for tests and benchmarks. Each is
+/// made once per process (the emulator's sandboxes are `'static`) and shared by every emulator
+/// that asks for it.
+pub(crate) fn extra_sandboxes(count: usize) -> Vec<&'static DemoSandbox> {
+    static MADE: Mutex<Vec<&'static DemoSandbox>> = Mutex::new(Vec::new());
+    let mut made = MADE.lock().unwrap_or_else(PoisonError::into_inner);
+    while made.len() < count {
+        let n = made.len() + 1;
+        let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+        made.push(Box::leak(Box::new(DemoSandbox {
+            name: leak(format!("sandbox-{n:02}")),
+            title: leak(format!("Sandbox {n}")),
+            sandbox_type: "development",
+            is_default: false,
+            id: leak(format!("00000000-0000-4000-8000-{n:012}")),
+            flow_access: true,
+        })));
+    }
+    made[..count].to_vec()
 }

@@ -1,18 +1,23 @@
 //! `GET /data/foundation/sandbox-management/`: the demo organisation's sandboxes ([`super::org`]).
 
-use axum::extract::RawQuery;
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::auth::Caller;
 use super::errors::json_response;
-use super::org::{DEMO_SANDBOXES, DemoSandbox};
+use super::org::DemoSandbox;
+use super::state::{Shared, lock};
 
 const DEFAULT_LIMIT: usize = 50;
 
 /// `GET /data/foundation/sandbox-management/?limit=N&offset=M`: the sandboxes the caller may use.
-pub(crate) async fn list(caller: Caller, RawQuery(query): RawQuery) -> Response {
+pub(crate) async fn list(
+    State(shared): State<Shared>,
+    caller: Caller,
+    RawQuery(query): RawQuery,
+) -> Response {
     let mut limit = DEFAULT_LIMIT;
     let mut offset = 0usize;
     for (k, v) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
@@ -34,8 +39,10 @@ pub(crate) async fn list(caller: Caller, RawQuery(query): RawQuery) -> Response 
             _ => {}
         }
     }
-    let page: Vec<Value> = DEMO_SANDBOXES
+    let page: Vec<Value> = lock(&shared)
+        .sandboxes
         .iter()
+        .copied()
         .skip(offset)
         .take(limit)
         .map(sandbox_json)

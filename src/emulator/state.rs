@@ -8,7 +8,7 @@ use rand::Rng as _;
 use serde_json::{Map, Value, json};
 
 use super::fault::{Fault, FaultRoute};
-use super::org::DemoSandbox;
+use super::org::{DEMO_SANDBOXES, DemoSandbox};
 use super::{DEMO_ORG_ID, RecordedRequest};
 
 /// State shared by the server task, the handlers and every [`super::EmulatorHandle`].
@@ -25,6 +25,7 @@ pub(crate) fn new_shared(token_lifetime_secs: u64) -> Shared {
         connections: Vec::new(),
         next_seq: 0,
         traffic: Traffic::default(),
+        sandboxes: DEMO_SANDBOXES.iter().collect(),
     }))
 }
 
@@ -88,6 +89,8 @@ pub(crate) struct State {
     pub connections: Vec<Connection>,
     next_seq: u64,
     pub traffic: Traffic,
+    /// The organisation's sandboxes: the demo's, then any extra ones.
+    pub sandboxes: Vec<&'static DemoSandbox>,
 }
 
 impl State {
@@ -139,6 +142,11 @@ impl State {
             _ => self.faults[i].times -= 1,
         }
         Some(fault)
+    }
+
+    /// The sandbox called `name`, if the organisation has one.
+    pub fn sandbox(&self, name: &str) -> Option<&'static DemoSandbox> {
+        self.sandboxes.iter().copied().find(|s| s.name == name)
     }
 
     /// A sequence number that orders connections created in the same millisecond.

@@ -220,3 +220,27 @@ fn a_rate_limit_slows_the_whole_list_down_and_nothing_is_lost() {
         "the limit was met"
     );
 }
+
+/// An organisation with many sandboxes (the emulator's extra ones, each request 100 ms away):
+/// every one is listed.
+#[test]
+fn extra_sandboxes_are_listed_too() {
+    let w = World::with(aep_s3_connect::emulator::EmulatorConfig {
+        extra_sandboxes: 5,
+        latency_ms: 100,
+        ..Default::default()
+    });
+    create_in(&w, "sandbox-05", "In the fifth extra sandbox");
+    let out = run(&w, &["connections", "list", "--all-sandboxes", "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "noaccess only: {}",
+        stderr(&out)
+    );
+    let doc = json_of(&out);
+    assert_eq!(doc["sandboxes"].as_array().unwrap().len(), 9);
+    assert_eq!(sandbox(&doc, "sandbox-05")["total"], 1);
+    assert_eq!(sandbox(&doc, "sandbox-01")["complete"], true);
+    assert_eq!(sandbox(&doc, "sandbox-01")["production"], false);
+}

@@ -40,14 +40,17 @@ pub struct World {
 impl World {
     /// Starts a fresh emulator.
     pub fn new() -> Self {
+        Self::with(EmulatorConfig::default())
+    }
+
+    /// Starts a fresh emulator started with `config`.
+    pub fn with(config: EmulatorConfig) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
-        let emu = runtime
-            .block_on(Emulator::start(EmulatorConfig::default()))
-            .unwrap();
+        let emu = runtime.block_on(Emulator::start(config)).unwrap();
         Self {
             runtime,
             emu: Some(emu),
