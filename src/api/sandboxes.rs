@@ -62,6 +62,16 @@ pub struct SandboxKind {
     pub basis: KindBasis,
 }
 
+/// A sandbox's name as a list shows it beside others: production said in capitals
+/// (`live (PRODUCTION)`).
+pub fn sandbox_label(name: &str, production: bool) -> String {
+    if production {
+        format!("{name} (PRODUCTION)")
+    } else {
+        name.to_owned()
+    }
+}
+
 impl SandboxKind {
     /// Where the answer comes from, in words (for a tooltip or a note beside the sandbox).
     pub fn basis_text(self) -> &'static str {

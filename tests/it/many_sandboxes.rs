@@ -24,6 +24,18 @@ fn assert_lines(out: &std::process::Output, expected: &[&str]) {
     }
 }
 
+/// `connections list --all-sandboxes --json`, which exits 3 for `noaccess` alone; its JSON.
+fn listed_but_noaccess(w: &World) -> Value {
+    let out = run(w, &["connections", "list", "--all-sandboxes", "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "noaccess only: {}",
+        stderr(&out)
+    );
+    json_of(&out)
+}
+
 /// The binary on the emulator with `args`, run to its end.
 fn run(w: &World, args: &[&str]) -> std::process::Output {
     w.cmd().args(args).output().unwrap()
@@ -202,14 +214,7 @@ fn a_rate_limit_slows_the_whole_list_down_and_nothing_is_lost() {
         create_in(&w, sandbox, &format!("Landing {sandbox}"));
     }
     w.emu().handle().set_rate_limit(Some(2));
-    let out = run(&w, &["connections", "list", "--all-sandboxes", "--json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(3),
-        "noaccess only: {}",
-        stderr(&out)
-    );
-    let doc = json_of(&out);
+    let doc = listed_but_noaccess(&w);
     assert_eq!(doc["total"], 3);
     assert_eq!(
         doc["error"]["failedSandboxes"],
@@ -231,14 +236,7 @@ fn extra_sandboxes_are_listed_too() {
         ..Default::default()
     });
     create_in(&w, "sandbox-05", "In the fifth extra sandbox");
-    let out = run(&w, &["connections", "list", "--all-sandboxes", "--json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(3),
-        "noaccess only: {}",
-        stderr(&out)
-    );
-    let doc = json_of(&out);
+    let doc = listed_but_noaccess(&w);
     assert_eq!(doc["sandboxes"].as_array().unwrap().len(), 9);
     assert_eq!(sandbox(&doc, "sandbox-05")["total"], 1);
     assert_eq!(sandbox(&doc, "sandbox-01")["complete"], true);

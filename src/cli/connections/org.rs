@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use super::super::output::truncate;
 use super::super::{Failure, GlobalArgs, Outcome, Output};
 use super::{key_uses_table, merged_table, session};
+use crate::api::sandboxes::sandbox_label;
 use crate::ops::connections::{self as manage, KeyInAep, OrgConnections, SandboxConnections};
 
 pub(super) fn list_all(global: &GlobalArgs) -> Outcome {
@@ -19,22 +20,28 @@ pub(super) fn list_all(global: &GlobalArgs) -> Outcome {
         manage::org_connections(&s.history, &s.client).await
     });
     let org = org.map_err(|e| Failure::of(&e))?;
-    let failure = ending(&org);
-    let mut doc = json!({
-        "sandboxes": org.sandboxes.iter().map(sandbox_json).collect::<Vec<_>>(),
+    let doc = json!({
         "total": org.rows().count(),
         "items": org.rows().map(|(sandbox, row)| {
             let mut item = json!(row);
             item["sandbox"] = json!(sandbox.name);
             item
         }).collect::<Vec<_>>(),
-        "complete": failure.is_none(),
     });
+    let text = fmt::from_fn(|f| org_text(f, &org));
+    Ok(org_output(doc, text, &org))
+}
+
+/// The output of a command over every sandbox: `doc` with each sandbox's state, whether every
+/// list was read to its end and, when not, the failure the command ends with.
+fn org_output(mut doc: Value, text: impl fmt::Display, org: &OrgConnections) -> Output {
+    let failure = ending(org);
+    doc["sandboxes"] = org.sandboxes.iter().map(sandbox_json).collect();
+    doc["complete"] = json!(failure.is_none());
     if let Some(failure) = &failure {
         doc["error"] = failure.error_json();
     }
-    let text = fmt::from_fn(|f| org_text(f, &org));
-    Ok(Output::new(doc, text).ending_with(failure))
+    Output::new(doc, text).ending_with(failure)
 }
 
 /// `connections find-key KEY --all-sandboxes`: the connections AEP lists with the key, in every
@@ -47,24 +54,14 @@ pub(super) fn find_key_everywhere(global: &GlobalArgs, key: &str) -> Outcome {
         .map_err(|e| Failure::of(&e))?;
     let in_aep = org.using_key(key);
     let known = manage::find_key(&s.history, key).map_err(|e| Failure::of(&e))?;
-    let failure = ending(&org);
-    let mut doc = json!({
-        "accessKeyId": key,
-        "inAep": in_aep,
-        "items": known,
-        "sandboxes": org.sandboxes.iter().map(sandbox_json).collect::<Vec<_>>(),
-        "complete": failure.is_none(),
-    });
-    if let Some(failure) = &failure {
-        doc["error"] = failure.error_json();
-    }
+    let doc = json!({ "accessKeyId": key, "inAep": in_aep, "items": known });
     let text = fmt::from_fn(|f| {
         in_aep_table(f, key, &org, &in_aep)?;
         writeln!(f)?;
         writeln!(f, "The history:")?;
         key_uses_table(f, key, &known)
     });
-    Ok(Output::new(doc, text).ending_with(failure))
+    Ok(org_output(doc, text, &org))
 }
 
 fn in_aep_table(
@@ -94,11 +91,7 @@ fn in_aep_table(
         "SANDBOX", "NAME", "CONNECTION ID"
     )?;
     for k in in_aep {
-        let sandbox = if k.production {
-            format!("{} (PRODUCTION)", k.sandbox)
-        } else {
-            k.sandbox.clone()
-        };
+        let sandbox = sandbox_label(&k.sandbox, k.production);
         writeln!(
             f,
             "{:<24}  {:<28}  {:<36}  {}",
@@ -131,11 +124,7 @@ fn sandbox_json(s: &SandboxConnections) -> Value {
 
 /// The title of a sandbox's section: its name, and production said in capitals.
 fn title(s: &SandboxConnections) -> String {
-    if s.sandbox.is_production() {
-        format!("{} (PRODUCTION)", s.sandbox.name)
-    } else {
-        s.sandbox.name.clone()
-    }
+    sandbox_label(&s.sandbox.name, s.sandbox.is_production())
 }
 
 fn org_text(f: &mut fmt::Formatter<'_>, org: &OrgConnections) -> fmt::Result {

@@ -16,6 +16,15 @@ pub const CONNECTIONS_TABLE: &str = "Connections in AEP";
 
 /// The width of the Sandbox column (with all sandboxes listed).
 const SANDBOX_COLUMN: f32 = 130.0;
+/// The least width of the Name column, which takes what the others leave.
+const NAME_AT_LEAST: f32 = 140.0;
+/// The State column's width.
+const STATE_COLUMN: f32 = 70.0;
+/// The "Known as" and "Updated" columns' widths (wide layout).
+const KNOWN_AS_COLUMN: f32 = 120.0;
+const UPDATED_COLUMN: f32 = 160.0;
+/// The Actions column's width ("Copy ID" and "Manage" or "Go to sandbox").
+const ACTIONS_COLUMN: f32 = 170.0;
 
 /// One connection as the table shows it.
 #[derive(Clone, Debug)]
@@ -78,11 +87,10 @@ impl ConnectionRow {
 
     /// Its sandbox as the table shows it (production in capitals).
     fn sandbox_label(&self) -> String {
-        match &self.sandbox {
-            Some(s) if self.production => format!("{s} (PRODUCTION)"),
-            Some(s) => s.clone(),
-            None => String::new(),
-        }
+        self.sandbox
+            .as_deref()
+            .map(|s| crate::api::sandboxes::sandbox_label(s, self.production))
+            .unwrap_or_default()
     }
 
     /// True when the row matches a lowercase filter (by name, or by ID).
@@ -307,12 +315,17 @@ impl Columns {
         // fits an 800 px window without a horizontal scroll (a Sandbox column needs its room).
         let sandbox_width = if by_sandbox { SANDBOX_COLUMN } else { 0.0 };
         let wide = ui.available_width() >= 1000.0 + sandbox_width;
-        let fixed = sandbox_width + 70.0 + 170.0 + if wide { 280.0 } else { 0.0 };
+        let wide_columns = if wide {
+            KNOWN_AS_COLUMN + UPDATED_COLUMN
+        } else {
+            0.0
+        };
+        let fixed = sandbox_width + STATE_COLUMN + ACTIONS_COLUMN + wide_columns;
         let spacing = ui.spacing().item_spacing.x * 7.0;
         Self {
             by_sandbox,
             wide,
-            id_width: (ui.available_width() - 140.0 - fixed - spacing).clamp(90.0, 300.0),
+            id_width: (ui.available_width() - NAME_AT_LEAST - fixed - spacing).clamp(90.0, 300.0),
         }
     }
 
@@ -359,20 +372,20 @@ fn table_ui(
                 .striped(true)
                 .resizable(false)
                 .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-                .column(Column::remainder().at_least(140.0).clip(true));
+                .column(Column::remainder().at_least(NAME_AT_LEAST).clip(true));
             if by_sandbox {
                 table = table.column(Column::exact(SANDBOX_COLUMN).clip(true));
             }
             table = table
                 .column(Column::initial(id_width).at_least(90.0).clip(true))
-                .column(Column::initial(70.0).at_least(50.0));
+                .column(Column::initial(STATE_COLUMN).at_least(50.0));
             if wide {
                 table = table
-                    .column(Column::initial(120.0).at_least(60.0).clip(true))
-                    .column(Column::initial(160.0).at_least(80.0).clip(true));
+                    .column(Column::initial(KNOWN_AS_COLUMN).at_least(60.0).clip(true))
+                    .column(Column::initial(UPDATED_COLUMN).at_least(80.0).clip(true));
             }
             table
-                .column(Column::exact(170.0))
+                .column(Column::exact(ACTIONS_COLUMN))
                 .header(row_height, |mut h| {
                     let mut cells = a11y_table::Row::header(table_id);
                     for title in &titles {
