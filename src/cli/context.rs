@@ -273,14 +273,14 @@ pub fn env_secret(var: &str) -> Result<Option<Secret>, Failure> {
 }
 
 fn resolve_target(global: &GlobalArgs, profile: Option<&Profile>) -> Result<Target, String> {
-    let pick = |flag: &Option<String>, from_profile: Option<&String>| {
-        flag.clone()
+    let pick = |flag: Option<&String>, from_profile: Option<&String>| {
+        flag.cloned()
             .filter(|v| !v.is_empty())
             .or_else(|| from_profile.cloned())
     };
-    let org_id = pick(&global.org_id, profile.map(|p| &p.org_id));
-    let client_id = pick(&global.client_id, profile.map(|p| &p.client_id));
-    let sandbox = pick(&global.sandbox, profile.map(|p| &p.sandbox));
+    let org_id = pick(global.org_id.as_ref(), profile.map(|p| &p.org_id));
+    let client_id = pick(global.client_id.as_ref(), profile.map(|p| &p.client_id));
+    let sandbox = pick(global.sandbox(), profile.map(|p| &p.sandbox));
     let missing: Vec<&str> = [
         ("org ID (--org-id / AEP_ORG_ID)", org_id.is_none()),
         (
@@ -303,9 +303,12 @@ fn resolve_target(global: &GlobalArgs, profile: Option<&Profile>) -> Result<Targ
         org_id: org_id.unwrap_or_default(),
         client_id: client_id.unwrap_or_default(),
         sandbox: sandbox.unwrap_or_default(),
-        platform_url: pick(&global.platform_url, profile.map(|p| &p.platform_url))
-            .unwrap_or_else(|| DEFAULT_PLATFORM_URL.to_owned()),
-        ims_url: pick(&global.ims_url, profile.map(|p| &p.ims_url))
+        platform_url: pick(
+            global.platform_url.as_ref(),
+            profile.map(|p| &p.platform_url),
+        )
+        .unwrap_or_else(|| DEFAULT_PLATFORM_URL.to_owned()),
+        ims_url: pick(global.ims_url.as_ref(), profile.map(|p| &p.ims_url))
             .unwrap_or_else(|| DEFAULT_IMS_URL.to_owned()),
         scopes: profile
             .map(|p| p.scopes.clone())

@@ -1,6 +1,7 @@
 //! The command-line interface: the contract the README's "Command line" section states.
 
 mod check_s3;
+mod confirm;
 mod connections;
 mod context;
 mod create;
@@ -75,9 +76,15 @@ pub struct GlobalArgs {
     /// OAuth client ID (overrides the profile).
     #[arg(long, env = "AEP_CLIENT_ID", global = true)]
     pub client_id: Option<String>,
-    /// Sandbox name (overrides the profile).
-    #[arg(long, env = "AEP_SANDBOX", global = true)]
-    pub sandbox: Option<String>,
+    /// Sandbox name (overrides the profile). `create` takes it more than once: the same
+    /// connection in each sandbox.
+    #[arg(
+        long = "sandbox",
+        env = "AEP_SANDBOX",
+        global = true,
+        value_name = "SANDBOX"
+    )]
+    pub sandboxes: Vec<String>,
     /// Open the window against the built-in emulator, with a throwaway data dir.
     #[arg(long, global = true)]
     pub demo: bool,
@@ -87,6 +94,13 @@ pub struct GlobalArgs {
     /// More log output on stderr (-v info, -vv debug, -vvv trace). Secrets are never logged.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
+}
+
+impl GlobalArgs {
+    /// The sandbox named with `--sandbox` (the first, when `create` was given several).
+    pub fn sandbox(&self) -> Option<&String> {
+        self.sandboxes.first()
+    }
 }
 
 /// The commands.
@@ -152,6 +166,12 @@ impl Command {
 /// text) and returns the exit code.
 pub fn run(global: GlobalArgs, command: Command) -> Exit {
     let json = command.json();
+    if global.sandboxes.len() > 1 && !matches!(command, Command::Create(_)) {
+        return Failure::usage(
+            "--sandbox can be given more than once only to `create` (the same connection in each sandbox)",
+        )
+        .print(json);
+    }
     let outcome = match command {
         Command::Create(args) => create::run(&global, args),
         Command::History(args) => history::run(&global, args),

@@ -253,7 +253,7 @@ fn profile_from_flags(
             "--client-id",
         )?,
         sandbox: value(
-            global.sandbox.as_ref(),
+            global.sandbox(),
             base.map(|p| &p.sandbox),
             Some(DEFAULT_PRODUCTION_SANDBOX),
             "--sandbox",

@@ -112,11 +112,11 @@ fn context_without_sandbox(global: &GlobalArgs) -> Result<(Context, Option<Strin
         }
         Err(original) => {
             let mut without = global.clone();
-            without.sandbox = Some(PLACEHOLDER_SANDBOX.to_owned());
+            without.sandboxes = vec![PLACEHOLDER_SANDBOX.to_owned()];
             let ctx = Context::load(&without)?;
             match ctx.target() {
                 Ok(_) => {
-                    if global.sandbox.is_some() {
+                    if global.sandbox().is_some() {
                         note(&original.message);
                     }
                     Ok((ctx, None))

@@ -2,7 +2,8 @@
 //! window's worker (`src/worker`). They combine the API client and the stores; neither front end
 //! repeats their logic, only renders their results and errors.
 //!
-//! - [`create`]: create a connection (duplicate guard, name lock, pending record).
+//! - [`create`]: create a connection (duplicate guard, name lock, pending record), also in
+//!   several sandboxes as one batch.
 //! - [`profiles`]: save (and rename), remove and activate profiles, with their keyring entries.
 //! - [`aws_keys`]: read AWS keys from files, remember them in the keyring, load them back.
 //! - [`token`]: where the IMS credential comes from, and the client built on it.
@@ -26,5 +27,9 @@ pub mod sandboxes;
 pub mod token;
 
 pub use connections::reconcile::{RECONCILE_WINDOW_MS, Reconciled, reconcile_pending};
+pub use create::batch::{
+    BatchOutcome, BatchRequest, SandboxOutcome, SandboxResult, SandboxStep, batch_id_for,
+    create_in_sandboxes,
+};
 pub use create::{AfterCreate, CreateError, CreateSuccess, create_connection};
 pub use history::HistoryAccess;

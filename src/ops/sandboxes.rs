@@ -20,12 +20,25 @@ pub async fn list(client: &PlatformClient, file: &Path) -> Result<Vec<Sandbox>, 
 /// Whether the client's sandbox is production: by AEP's answer now, else by the list last
 /// remembered in `file`, else by its name.
 pub async fn kind_now(client: &PlatformClient, file: &Path) -> SandboxKind {
+    let sandbox = std::slice::from_ref(&client.target().sandbox);
+    kinds_now(client, file, sandbox).await[0]
+}
+
+/// [`kind_now`] for each of `names` (sandboxes of the client's org), with one request.
+pub async fn kinds_now(client: &PlatformClient, file: &Path, names: &[String]) -> Vec<SandboxKind> {
     let t = client.target();
     match list(client, file).await {
-        Ok(sandboxes) => sandbox_kind(&t.sandbox, Some(&sandboxes)),
+        Ok(sandboxes) => names
+            .iter()
+            .map(|name| sandbox_kind(name, Some(&sandboxes)))
+            .collect(),
         Err(e) => {
             tracing::info!(error = %e, "the sandbox API could not be asked; using what is known");
-            KnownSandboxes::load(file).kind(&t.platform_url, &t.org_id, &t.sandbox)
+            let known = KnownSandboxes::load(file);
+            names
+                .iter()
+                .map(|name| known.kind(&t.platform_url, &t.org_id, name))
+                .collect()
         }
     }
 }

@@ -234,6 +234,7 @@ mod tests {
             finished_at_ms: None,
             duration_ms: None,
             reconciled: false,
+            batch_id: None,
         }
     }
 

@@ -13,7 +13,7 @@ use serde::ser::Error as _;
 use serde_json::Value;
 
 /// CSV column names, in order; `csv_record` must follow the same order.
-const CSV_HEADER: [&str; 22] = [
+const CSV_HEADER: [&str; 23] = [
     "id",
     "status",
     "started_at",
@@ -36,6 +36,7 @@ const CSV_HEADER: [&str; 22] = [
     "error_code",
     "error_message",
     "reconciled",
+    "batch_id",
 ];
 
 /// The serde name of the field that exports leave out.
@@ -192,7 +193,7 @@ fn write_csv(out: impl Write, attempts: &[Attempt]) -> Result<(), ExportError> {
 }
 
 /// One CSV row, in the order of [`CSV_HEADER`].
-fn csv_record(a: &Attempt) -> [String; 22] {
+fn csv_record(a: &Attempt) -> [String; 23] {
     let text = |value: &str| formula_guard(value);
     let opt_text = |value: &Option<String>| value.as_deref().map(formula_guard).unwrap_or_default();
     let opt_num = |value: Option<i64>| value.map(|v| v.to_string()).unwrap_or_default();
@@ -219,6 +220,7 @@ fn csv_record(a: &Attempt) -> [String; 22] {
         opt_text(&a.error_code),
         opt_text(&a.error_message),
         a.reconciled.to_string(),
+        opt_text(&a.batch_id),
     ]
 }
 
@@ -314,6 +316,7 @@ mod tests {
             finished_at_ms: Some(EpochMs(1_700_000_001_000)),
             duration_ms: Some(877),
             reconciled: true,
+            batch_id: Some("b-1".into()),
         }
     }
 

@@ -87,6 +87,8 @@ pub enum Action {
     },
     /// Cancel the running create.
     CancelCreate,
+    /// Create again in the sandboxes of the last batch that do not have the connection.
+    RetryFailed,
     /// Fill the key fields from a remembered AWS key.
     LoadSavedAwsKey(String),
 

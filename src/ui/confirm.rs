@@ -1,15 +1,16 @@
-//! The confirmation asked before a create lands in a production sandbox.
+//! The confirmation asked before a create lands in production sandboxes.
 
 use super::action::Action;
+use super::form::Destination;
 use super::{icons, style};
 
-/// Asks before creating `name` in the production sandbox `sandbox`; `pending` holds the create
-/// waiting (whether it may duplicate) and is emptied by either answer, Esc or a click outside.
+/// Asks before creating `name` in the production sandboxes of `destination` (each named);
+/// `pending` holds the create waiting (whether it may duplicate) and is emptied by either
+/// answer, Esc or a click outside.
 pub fn production_confirm_ui(
     ctx: &egui::Context,
     pending: &mut Option<bool>,
-    sandbox: &str,
-    kind: crate::api::sandboxes::SandboxKind,
+    destination: &Destination,
     name: &str,
     actions: &mut Vec<Action>,
 ) {
@@ -25,8 +26,24 @@ pub fn production_confirm_ui(
         });
         ui.horizontal_wrapped(|ui| {
             ui.label(format!("\"{name}\" will be created in"));
-            style::production_badge(ui, sandbox, kind);
+            for (sandbox, kind) in &destination.production {
+                style::production_badge(ui, sandbox, *kind);
+            }
         });
+        let others = destination.sandboxes.len() - destination.production.len();
+        if others > 0 {
+            ui.label(format!(
+                "and in {others} other sandbox{} ({}).",
+                if others == 1 { "" } else { "es" },
+                destination
+                    .sandboxes
+                    .iter()
+                    .filter(|s| !destination.production.iter().any(|(p, _)| p == *s))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
         ui.label("Sources and dataflows in production can read from it as soon as it exists.");
         ui.add_space(6.0);
         ui.horizontal(|ui| {

@@ -8,6 +8,7 @@
 mod a11y_table;
 pub mod action;
 pub mod app;
+pub mod batch_card;
 mod confirm;
 pub mod connections;
 pub mod dialogs;

@@ -40,6 +40,8 @@ pub struct ResultCard {
     pub raced: RacedChoice,
     /// A create has just finished: bring the card into view (it may be below the fold).
     pub reveal: bool,
+    /// The last create in several sandboxes, running or finished.
+    pub batch: Option<super::batch_card::BatchCard>,
 }
 
 /// The user's answer to "AEP now has another connection of this name".
@@ -65,6 +67,7 @@ impl ResultCard {
             duplicate: None,
             raced: RacedChoice::Open,
             reveal: true,
+            batch: None,
         }
     }
 
@@ -102,6 +105,10 @@ pub fn result_ui(ui: &mut egui::Ui, card: &mut ResultCard, actions: &mut Vec<Act
             actions.push(Action::Inspect(existing.id.clone()));
         }
     }
+    let batch = card
+        .batch
+        .as_ref()
+        .map(|batch| super::batch_card::batch_ui(ui, batch, actions));
     let shown = match &card.create {
         CreateState::Created(created) => {
             if let Some((others, warning)) = &created.duplicates {
@@ -111,7 +118,8 @@ pub fn result_ui(ui: &mut egui::Ui, card: &mut ResultCard, actions: &mut Vec<Act
         }
         CreateState::Failed(error) => Some(failed_ui(ui, error, actions)),
         CreateState::Idle | CreateState::Running { .. } => None,
-    };
+    }
+    .or(batch);
     // Where the user is looking: the new result, scrolled into view once.
     if let Some(card_rect) = shown
         && std::mem::take(&mut card.reveal)

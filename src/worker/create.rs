@@ -16,6 +16,17 @@ pub(super) fn start(
     allow_duplicate: bool,
     remember_aws_as: Option<String>,
 ) {
+    in_create_slot(w, |w| async move {
+        create(&w, input, allow_duplicate, remember_aws_as).await;
+    });
+}
+
+/// Runs `job` as the create (a single one or a batch), unless one runs: a second click while
+/// one runs is ignored, and Cancel stops the one there is.
+pub(super) fn in_create_slot<Fut: Future<Output = ()> + 'static>(
+    w: &Rc<Worker>,
+    job: impl FnOnce(Rc<Worker>) -> Fut,
+) {
     if w.create_task
         .borrow()
         .as_ref()
@@ -23,9 +34,7 @@ pub(super) fn start(
     {
         return;
     }
-    let task = spawn(w, |w| async move {
-        create(&w, input, allow_duplicate, remember_aws_as).await;
-    });
+    let task = spawn(w, job);
     *w.create_task.borrow_mut() = Some(task);
 }
 

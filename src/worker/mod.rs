@@ -14,6 +14,7 @@
 //!   change, which may wait on the keyring, finishes before a later job reads them, and jobs
 //!   that need neither (history pages, Cancel) never wait for it.
 
+mod batch;
 mod create;
 mod history;
 mod manage;
@@ -40,8 +41,9 @@ use history::HistoryThread;
 use setup::Setup;
 
 pub use protocol::{
-    Changed, ConnectionsList, CreatedView, ErrorView, Event, HistoryPage, Job, ManageAnswer,
-    ManageJob, RotateFailure, SandboxList, Scope, SessionSandbox, TokenState, WorkerSettings,
+    BatchRow, BatchView, Changed, ConnectionsList, CreatedView, ErrorView, Event, HistoryPage, Job,
+    ManageAnswer, ManageJob, RotateFailure, SandboxList, Scope, SessionSandbox, TokenState,
+    WorkerSettings,
 };
 
 /// The UI's end of the worker.
@@ -390,6 +392,12 @@ fn dispatch(w: &Rc<Worker>, job: Job) {
             allow_duplicate,
             remember_aws_as,
         } => create::start(w, input, allow_duplicate, remember_aws_as),
+        Job::CreateBatch {
+            input,
+            sandboxes,
+            batch,
+            remember_aws_as,
+        } => batch::start(w, input, sandboxes, batch, remember_aws_as),
         Job::Cancel => {
             spawn(w, |w| async move { create::cancel(&w).await });
         }

@@ -9,8 +9,8 @@ use crate::api::sandboxes::Sandbox;
 use crate::error::{Problem, Remedy};
 use crate::import::{aws::AwsCredential, console::ConsoleCredential};
 use crate::model::{CreatedConnection, EpochMs, S3ConnectionInput};
-use crate::ops::Reconciled;
 use crate::ops::connections::{Inspected, MergedConnection, NewCredentials};
+use crate::ops::{Reconciled, SandboxStep};
 use crate::records::export::ExportFormat;
 use crate::secret::Secret;
 use crate::store::config::{Config, Profile};
@@ -68,6 +68,17 @@ pub enum Job {
         input: S3ConnectionInput,
         /// Create even when the sandbox has a connection of that name.
         allow_duplicate: bool,
+        /// Remember the AWS key in the keyring under this label.
+        remember_aws_as: Option<String>,
+    },
+    /// Create one connection in several sandboxes, as one batch.
+    CreateBatch {
+        /// What to create.
+        input: S3ConnectionInput,
+        /// The sandboxes (of the active profile's org).
+        sandboxes: Vec<String>,
+        /// *Retry failed*: the batch to finish; else the same create's newest batch or a new one.
+        batch: Option<String>,
         /// Remember the AWS key in the keyring under this label.
         remember_aws_as: Option<String>,
     },
@@ -351,6 +362,17 @@ pub enum Event {
     },
     /// A connection with the same name already exists: the create was not sent.
     DuplicateFound(Box<Connection>),
+    /// One sandbox of a batch moved on.
+    BatchStep {
+        /// The batch.
+        batch: String,
+        /// The sandbox.
+        sandbox: String,
+        /// Where it stands now.
+        step: SandboxStep,
+    },
+    /// A batch ended: each sandbox's result, or why none was tried.
+    BatchFinished(Result<BatchView, ErrorView>),
     /// Something worth a look that stopped nothing (a config key this version does not know).
     Notice(String),
     /// Something failed outside a create; `context` says what was being done.
@@ -424,6 +446,30 @@ pub struct CreatedView {
     /// Other S3 connections of the same name that AEP showed right after the create (made at
     /// the same time elsewhere), newest first, and the warning that names them.
     pub duplicates: Option<(Vec<crate::api::Connection>, String)>,
+}
+
+/// A batch's result, as the result card shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchView {
+    /// The batch ID.
+    pub batch: String,
+    /// Each sandbox, in the order asked.
+    pub rows: Vec<BatchRow>,
+    /// Warnings to show (a field warning once, a duplicate made elsewhere, history trouble).
+    pub warnings: Vec<String>,
+}
+
+/// One sandbox of a batch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchRow {
+    /// The sandbox.
+    pub sandbox: String,
+    /// Where it ended.
+    pub step: SandboxStep,
+    /// The connection's ID, when the sandbox has it.
+    pub connection_id: Option<String>,
+    /// Why not, when it failed.
+    pub error: Option<ErrorView>,
 }
 
 /// A failure, as the UI shows it.

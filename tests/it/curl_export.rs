@@ -69,6 +69,7 @@ fn attempt(i: usize) -> Attempt {
             .then_some(EpochMs(1_700_000_001_000 + i64::try_from(i).unwrap())),
         duration_ms: (i % 3 != 2).then_some(1000),
         reconciled: false,
+        batch_id: None,
     }
 }
 
@@ -264,6 +265,7 @@ fn csv_export_round_trips_with_formula_guard_and_etag_quotes() {
             "error_code",
             "error_message",
             "reconciled",
+            "batch_id",
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();

@@ -17,6 +17,7 @@ mod common;
 
 mod adobe_contract;
 mod aep_truth;
+mod batch_create;
 mod cli;
 mod client;
 mod config;
@@ -35,6 +36,7 @@ mod secret_hygiene;
 mod smoke;
 mod snapshots;
 mod ui;
+mod ui_batch;
 mod ui_faults;
 mod ui_layout;
 mod ui_manage;

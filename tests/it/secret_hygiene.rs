@@ -330,6 +330,24 @@ fn cli_session(s: &mut Session) {
         0,
     );
 
+    // One connection in two sandboxes (a batch), the secrets from the environment, with -vvv.
+    s.cli(
+        "create-batch",
+        &[
+            "create",
+            "--name",
+            "CLI hygiene batch",
+            "--sandbox",
+            "dev",
+            "--sandbox",
+            "prod",
+            "--yes",
+            "--json",
+        ],
+        "",
+        &env_secrets,
+        0,
+    );
     s.cli("history-json", &["history", "--json"], "", &[], 0);
     s.cli(
         "history-search",
@@ -356,8 +374,8 @@ fn cli_session(s: &mut Session) {
     s.cli("sandboxes", &["sandboxes", "--json"], "", &[], 0);
     assert_eq!(
         s.w.emu().connections().len(),
-        3,
-        "three CLI creates succeeded, none twice"
+        5,
+        "three CLI creates and a batch of two succeeded, none twice"
     );
 }
 
@@ -488,7 +506,7 @@ fn window_session(s: &mut Session, screen_secrets: &[&str]) {
     });
     assert_eq!(
         s.w.emu().connections().len(),
-        5,
+        7,
         "two window creates succeeded, none twice"
     );
 

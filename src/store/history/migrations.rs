@@ -195,6 +195,19 @@ const MIGRATIONS: &[Migration] = &[
         sql: "-- the natural sort key changed: recomputed in Rust",
         fill: Some(fill_name_sort),
     },
+    Migration {
+        version: 7,
+        // Why: one create can now go to several sandboxes, one attempt each, and those attempts
+        // belong together: the history shows them as one batch, and running the same create
+        // again (or *Retry failed*) finishes the same batch. A column, not a table: an attempt
+        // is in at most one batch, and most are in none (NULL, left out of the partial index).
+        sql: r"
+            ALTER TABLE attempts ADD COLUMN batch_id TEXT;
+            CREATE INDEX attempts_batch ON attempts (batch_id, started_at_ms DESC, id DESC)
+                WHERE batch_id IS NOT NULL;
+        ",
+        fill: None,
+    },
 ];
 
 /// Migrations 5 and 6: the natural sort key of every existing record's name.
@@ -287,7 +300,7 @@ mod tests {
         for (index, migration) in MIGRATIONS.iter().enumerate() {
             assert_eq!(migration.version as usize, index + 1);
         }
-        assert_eq!(LATEST, 6);
+        assert_eq!(LATEST, 7);
     }
 
     #[test]

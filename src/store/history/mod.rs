@@ -153,10 +153,59 @@ impl HistoryStore {
 
     /// Writes `attempt` as pending; call this before the request leaves.
     pub fn insert_pending(&self, attempt: &NewAttempt) -> Result<AttemptId, HistoryError> {
+        self.insert_pending_in(attempt, None)
+    }
+
+    /// Writes a new attempt as `pending`, in `batch` when it is one of a create sent to several
+    /// sandboxes.
+    pub fn insert_pending_in(
+        &self,
+        attempt: &NewAttempt,
+        batch: Option<&str>,
+    ) -> Result<AttemptId, HistoryError> {
         let mut insert = self.conn.prepare_cached(query::INSERT_PENDING)?;
-        let id = insert_new(&mut insert, attempt).map_err(|e| self.write_error(e))?;
+        let id = insert_new(&mut insert, attempt, batch).map_err(|e| self.write_error(e))?;
         self.changed(id);
         Ok(id)
+    }
+
+    /// The attempts of `batch`, newest first.
+    pub fn batch(&self, batch: &str) -> Result<Vec<Attempt>, HistoryError> {
+        let sql = format!(
+            "{} WHERE batch_id = ?1 ORDER BY started_at_ms DESC, id DESC",
+            query::SELECT_ATTEMPT
+        );
+        let attempts = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map([batch], query::attempt_from_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(attempts)
+    }
+
+    /// The newest batch that created `name` on (`platform_url`, `org_id`), with its attempts:
+    /// what running the same create again goes on with.
+    pub fn latest_batch_of(
+        &self,
+        platform_url: &str,
+        org_id: &str,
+        name: &str,
+    ) -> Result<Option<(String, Vec<Attempt>)>, HistoryError> {
+        let batch: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT batch_id FROM attempts WHERE batch_id IS NOT NULL AND name = ?1 \
+                 AND org_id = ?2 AND platform_url = ?3 ORDER BY started_at_ms DESC, id DESC LIMIT 1",
+            )?
+            .query_row(params![name, org_id, platform_url], |row| row.get(0))
+            .optional()?;
+        match batch {
+            Some(batch) => {
+                let attempts = self.batch(&batch)?;
+                Ok(Some((batch, attempts)))
+            }
+            None => Ok(None),
+        }
     }
 
     /// A failed write, naming the file when there is one.
@@ -334,6 +383,7 @@ impl HistoryStore {
                 a.finished_at_ms,
                 a.reconciled,
                 natural_key(&a.name),
+                a.batch_id,
             ])?;
         if changed == 0 {
             return Err(HistoryError::AlreadyExists(a.id));
@@ -349,7 +399,7 @@ impl HistoryStore {
         {
             let mut insert = tx.prepare_cached(query::INSERT_PENDING)?;
             for attempt in attempts {
-                insert_new(&mut insert, attempt)?;
+                insert_new(&mut insert, attempt, None)?;
             }
         }
         tx.commit()?;
@@ -446,7 +496,11 @@ impl HistoryStore {
 }
 
 /// Runs `insert` (a prepared [`query::INSERT_PENDING`]) for `attempt`.
-fn insert_new(insert: &mut Statement<'_>, a: &NewAttempt) -> rusqlite::Result<AttemptId> {
+fn insert_new(
+    insert: &mut Statement<'_>,
+    a: &NewAttempt,
+    batch: Option<&str>,
+) -> rusqlite::Result<AttemptId> {
     insert
         .insert(params![
             a.profile,
@@ -463,6 +517,7 @@ fn insert_new(insert: &mut Statement<'_>, a: &NewAttempt) -> rusqlite::Result<At
             a.request_body_redacted,
             a.started_at_ms,
             natural_key(&a.name),
+            batch,
         ])
         .map(AttemptId)
 }

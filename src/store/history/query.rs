@@ -10,23 +10,23 @@ use crate::model::EpochMs;
 pub(super) const SELECT_ATTEMPT: &str = "SELECT id, status, profile, org_id, sandbox, platform_url, \
     name, description, access_key_id, bucket_name, folder_path, service_url, has_session_token, \
     request_body_redacted, started_at_ms, connection_id, etag, request_id, http_status, error_code, \
-    error_message, finished_at_ms, reconciled FROM attempts";
+    error_message, finished_at_ms, reconciled, batch_id FROM attempts";
 
 /// Writes a new pending attempt; parameters are the [`super::NewAttempt`] fields in order, then
-/// the name's [`super::natural::natural_key`].
+/// the name's [`super::natural::natural_key`], then the batch ID (or NULL).
 pub(super) const INSERT_PENDING: &str = "INSERT INTO attempts (status, profile, org_id, sandbox, \
     platform_url, name, description, access_key_id, bucket_name, folder_path, service_url, \
-    has_session_token, request_body_redacted, started_at_ms, name_sort) \
-    VALUES ('pending', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+    has_session_token, request_body_redacted, started_at_ms, name_sort, batch_id) \
+    VALUES ('pending', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
-/// Puts a whole record back under its own ID; does nothing if the ID is taken. The last
-/// parameter is the name's [`super::natural::natural_key`].
+/// Puts a whole record back under its own ID; does nothing if the ID is taken. The last two
+/// parameters are the name's [`super::natural::natural_key`] and the batch ID.
 pub(super) const INSERT_FULL: &str = "INSERT INTO attempts (id, status, profile, org_id, sandbox, \
     platform_url, name, description, access_key_id, bucket_name, folder_path, service_url, \
     has_session_token, request_body_redacted, started_at_ms, connection_id, etag, request_id, \
-    http_status, error_code, error_message, finished_at_ms, reconciled, name_sort) \
+    http_status, error_code, error_message, finished_at_ms, reconciled, name_sort, batch_id) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, \
-    ?20, ?21, ?22, ?23, ?24) ON CONFLICT (id) DO NOTHING";
+    ?20, ?21, ?22, ?23, ?24, ?25) ON CONFLICT (id) DO NOTHING";
 
 /// The distinct values of a column with an index that starts with it (`profile` or `sandbox`),
 /// in byte order: one index seek per value (a loose index scan), not a walk over every row, so
@@ -157,6 +157,7 @@ pub(super) fn attempt_from_row(row: &Row<'_>) -> rusqlite::Result<Attempt> {
         finished_at_ms,
         duration_ms: finished_at_ms.map(|finished| finished.ms_since(started_at_ms)),
         reconciled: row.get(22)?,
+        batch_id: row.get(23)?,
     })
 }
 

@@ -223,6 +223,9 @@ pub struct Attempt {
     pub duration_ms: Option<i64>,
     /// True when the outcome was found by reconciliation rather than by the request's own answer.
     pub reconciled: bool,
+    /// The batch this attempt belongs to: one create sent to several sandboxes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_id: Option<String>,
 }
 
 impl Attempt {
@@ -379,6 +382,7 @@ mod tests {
             finished_at_ms: Some(EpochMs(3)),
             duration_ms: Some(2),
             reconciled: false,
+            batch_id: None,
         };
         let json = serde_json::to_value(&attempt).unwrap();
         assert_eq!(json["id"], 7);

@@ -114,6 +114,11 @@ impl AepApp {
             Action::Create => self.create(false, false),
             Action::CreateAnyway => self.create(true, false),
             Action::CreateConfirmed { allow_duplicate } => self.create(allow_duplicate, true),
+            Action::RetryFailed => match self.form.request_retry() {
+                CreateStep::Send(job) => self.worker.send(*job),
+                CreateStep::Wait => {}
+                CreateStep::Refused(why) => self.toast(why),
+            },
             Action::CancelCreate => {
                 self.form.cancel_started();
                 self.worker.send(Job::Cancel);
@@ -189,10 +194,10 @@ impl AepApp {
 
     /// Asks the form for a create and does what it says.
     fn create(&mut self, allow_duplicate: bool, confirmed: bool) {
-        let in_production = self.in_production();
+        let destination = self.destination().unwrap_or_default();
         match self
             .form
-            .request_create(allow_duplicate, confirmed, in_production)
+            .request_create(allow_duplicate, confirmed, &destination)
         {
             CreateStep::Send(job) => self.worker.send(*job),
             CreateStep::Wait => {}

@@ -83,6 +83,16 @@ impl AepApp {
                 self.form.on_created(result);
             }
             Event::DuplicateFound(existing) => self.form.on_duplicate(existing),
+            Event::BatchStep {
+                batch,
+                sandbox,
+                step,
+            } => self.form.on_batch_step(&batch, &sandbox, step),
+            Event::BatchFinished(result) => {
+                // The Connections view may have new rows: it reloads when shown.
+                self.connections.forget_list();
+                self.form.on_batch_finished(result);
+            }
             Event::AwsImported(keys) => self.form.fields.on_aws_import(keys),
             Event::Reconciled(results) => {
                 for r in results {

@@ -12,7 +12,7 @@ use super::action::Action;
 use super::connections::{ConnectionsScreen, ConnectionsView};
 use super::dialogs::FileDialogs;
 use super::file_prompt::FilePrompt;
-use super::form::{FormScreen, FormView};
+use super::form::{Destination, FormScreen, FormView};
 use super::history::HistoryScreen;
 use super::persisted::{Persisted, STORAGE_KEY, Tab, apply_theme};
 use super::profiles::{ProfilesScreen, ProfilesView};
@@ -213,10 +213,37 @@ impl AepApp {
         self.config.is_some()
     }
 
-    /// True when the active profile's sandbox is a production one ([`Self::kind_of`]).
-    fn in_production(&self) -> bool {
-        self.active_profile()
-            .is_some_and(|p| self.kind_of(p).production)
+    /// The sandboxes of the active profile's org as AEP last listed them.
+    fn listed_sandboxes(&self) -> Option<&[crate::api::sandboxes::Sandbox]> {
+        let p = self.active_profile()?;
+        self.known_sandboxes
+            .listed(&p.platform_url, &p.org_id)
+            .map(|o| o.sandboxes.as_slice())
+    }
+
+    /// Where the form's create goes: the sandboxes ticked, and which of them are production
+    /// (each by the one rule, [`KnownSandboxes::kind`]).
+    fn destination(&self) -> Option<Destination> {
+        let p = self.active_profile()?;
+        let sandboxes = self
+            .form
+            .sandboxes
+            .chosen(&p.sandbox, self.listed_sandboxes().unwrap_or_default());
+        let production = sandboxes
+            .iter()
+            .map(|s| {
+                (
+                    s.clone(),
+                    self.known_sandboxes.kind(&p.platform_url, &p.org_id, s),
+                )
+            })
+            .filter(|(_, kind)| kind.production)
+            .collect();
+        Some(Destination {
+            own: p.sandbox.clone(),
+            sandboxes,
+            production,
+        })
     }
 
     /// True while a create runs.
@@ -371,7 +398,10 @@ impl AepApp {
 
     /// The centre of the window: the welcome screen, or the tab shown.
     fn central_ui(&mut self, ui: &mut egui::Ui, welcome: bool, actions: &mut Vec<Action>) {
-        let production = self.in_production();
+        let destination = self.destination();
+        let production = self
+            .active_profile()
+            .is_some_and(|p| self.kind_of(p).production);
         let profiles: &[Profile] = self.config.as_ref().map_or(&[], |c| &c.profiles);
         let active = self.active.as_ref();
         egui::CentralPanel::default().show(ui, |ui| {
@@ -398,7 +428,10 @@ impl AepApp {
                     FormView {
                         saved_keys: &config.aws_keys,
                         has_profile: active.is_some(),
-                        destination: active.map(|p| (p.sandbox.as_str(), production)),
+                        destination: destination.as_ref(),
+                        listed: active
+                            .and_then(|p| self.known_sandboxes.listed(&p.platform_url, &p.org_id))
+                            .map(|o| o.sandboxes.as_slice()),
                     },
                     actions,
                 ),
@@ -487,13 +520,11 @@ impl AepApp {
             connections,
             &mut actions,
         );
-        if let Some(p) = self.active.as_ref() {
-            let kind = self.kind_of(p);
+        if let Some(destination) = self.destination() {
             super::confirm::production_confirm_ui(
                 &ctx,
                 &mut self.form.confirm_production,
-                &p.sandbox,
-                kind,
+                &destination,
                 self.form.fields.name.trim(),
                 &mut actions,
             );

@@ -2,20 +2,24 @@
 //! button and, below, the result card.
 
 mod fields;
+mod sandboxes;
 
 use std::time::Instant;
 
 use zeroize::Zeroizing;
 
 pub use fields::{FormState, FormValidation, field_label};
+pub use sandboxes::{Destination, SandboxChoice};
 
 use super::action::Action;
+use super::batch_card::BatchCard;
 use super::dialogs::FileRequest;
 use super::result::{CreateState, ResultCard};
 use super::widgets::{SecretText, labelled_text};
 use crate::api::Connection;
+use crate::api::sandboxes::Sandbox;
 use crate::store::config::SavedAwsKey;
-use crate::worker::{CreatedView, ErrorView, Job};
+use crate::worker::{BatchView, CreatedView, ErrorView, Job};
 
 /// The new-connection screen's state: the fields, the last create, and a create waiting for
 /// the user's yes to a production sandbox.
@@ -27,6 +31,8 @@ pub struct FormScreen {
     pub(crate) result: ResultCard,
     /// A create into a production sandbox waiting for the user's yes: whether it may duplicate.
     pub(crate) confirm_production: Option<bool>,
+    /// The sandboxes ticked besides (or instead of) the profile's.
+    pub(crate) sandboxes: SandboxChoice,
 }
 
 /// What asking for a create leads to.
@@ -46,8 +52,10 @@ pub struct FormView<'a> {
     pub saved_keys: &'a [SavedAwsKey],
     /// A profile is active (else Create is disabled and says why).
     pub has_profile: bool,
-    /// Where a create goes: the sandbox in use, and whether it is a production one.
-    pub destination: Option<(&'a str, bool)>,
+    /// Where a create goes: the sandboxes ticked, and which are production.
+    pub destination: Option<&'a Destination>,
+    /// The org's sandboxes as AEP last listed them, to tick more.
+    pub listed: Option<&'a [Sandbox]>,
 }
 
 impl FormScreen {
@@ -67,16 +75,20 @@ impl FormScreen {
     }
 
     /// The create flow: `allow_duplicate` when the user asked to create despite a connection of
-    /// that name; `confirmed` once the user said yes to a production sandbox (`in_production`),
-    /// which is asked first. Never two creates at once.
+    /// that name; `confirmed` once the user said yes to the production sandboxes among
+    /// `destination`'s, which is asked first. One sandbox, the profile's: a create as always;
+    /// several (or another): a batch. Never two creates at once.
     pub(crate) fn request_create(
         &mut self,
         allow_duplicate: bool,
         confirmed: bool,
-        in_production: bool,
+        destination: &Destination,
     ) -> CreateStep {
         if self.is_creating() {
             return CreateStep::Wait;
+        }
+        if destination.sandboxes.is_empty() {
+            return CreateStep::Refused("Tick at least one sandbox to create in.".to_owned());
         }
         let input = match self.fields.to_input() {
             Ok(input) => input,
@@ -85,16 +97,88 @@ impl FormScreen {
                 return CreateStep::Refused(why);
             }
         };
-        if in_production && !confirmed {
+        if !destination.production.is_empty() && !confirmed {
             self.confirm_production = Some(allow_duplicate);
             return CreateStep::Wait;
         }
+        let remember_aws_as = self.fields.remember_label();
+        if destination.is_own_only() {
+            self.create_started();
+            return CreateStep::Send(Box::new(Job::Create {
+                input,
+                allow_duplicate,
+                remember_aws_as,
+            }));
+        }
         self.create_started();
-        CreateStep::Send(Box::new(Job::Create {
+        self.result.reveal = true;
+        self.result.batch = Some(BatchCard::new(input.clone(), &destination.sandboxes, None));
+        CreateStep::Send(Box::new(Job::CreateBatch {
             input,
-            allow_duplicate,
-            remember_aws_as: self.fields.remember_label(),
+            sandboxes: destination.sandboxes.clone(),
+            batch: None,
+            remember_aws_as,
         }))
+    }
+
+    /// *Retry failed*: the last batch again, in the sandboxes still without the connection.
+    pub(crate) fn request_retry(&mut self) -> CreateStep {
+        if self.is_creating() {
+            return CreateStep::Wait;
+        }
+        let Some(mut card) = self.result.batch.take() else {
+            return CreateStep::Wait;
+        };
+        let missing = card.missing();
+        if missing.is_empty() {
+            self.result.batch = Some(card);
+            return CreateStep::Wait;
+        }
+        card.retry_started();
+        let job = Job::CreateBatch {
+            input: card.input.clone(),
+            sandboxes: missing,
+            batch: card.batch.clone(),
+            remember_aws_as: None,
+        };
+        self.create_started();
+        self.result.batch = Some(card);
+        CreateStep::Send(Box::new(job))
+    }
+
+    /// A step of a running batch.
+    pub(crate) fn on_batch_step(
+        &mut self,
+        batch: &str,
+        sandbox: &str,
+        step: crate::ops::SandboxStep,
+    ) {
+        if let Some(card) = &mut self.result.batch {
+            card.on_step(batch, sandbox, step);
+        }
+    }
+
+    /// A batch ended.
+    pub(crate) fn on_batch_finished(&mut self, result: Result<BatchView, ErrorView>) {
+        let Some(mut card) = self.result.batch.take() else {
+            return;
+        };
+        let create = match result {
+            Ok(view) => {
+                card.on_finished(view);
+                CreateState::Idle
+            }
+            Err(error) => {
+                card.on_stopped();
+                CreateState::Failed(error)
+            }
+        };
+        self.result = ResultCard {
+            create,
+            batch: Some(card),
+            reveal: true,
+            ..ResultCard::default()
+        };
     }
 
     /// A create was sent.
@@ -116,9 +200,16 @@ impl FormScreen {
         };
     }
 
-    /// A create finished.
+    /// A create finished (or the running batch was cancelled: its rows stay).
     pub(crate) fn on_created(&mut self, result: Result<CreatedView, ErrorView>) {
-        self.result = ResultCard::finished(result);
+        let batch = self.result.batch.take().map(|mut card| {
+            card.on_stopped();
+            card
+        });
+        self.result = ResultCard {
+            batch,
+            ..ResultCard::finished(result)
+        };
     }
 
     /// A connection of the same name exists: nothing was sent; ask what to do.
@@ -194,6 +285,15 @@ pub fn form_ui(
                 node.set_description("The name the key is kept under in the keyring");
             });
         });
+        if let Some(destination) = view.destination {
+            sandboxes::sandbox_choice_ui(
+                ui,
+                &mut screen.sandboxes,
+                destination,
+                view.listed,
+                actions,
+            );
+        }
         ui.add_space(8.0);
         create_row_ui(ui, screen, view, actions);
         ui.add_space(12.0);
@@ -354,26 +454,22 @@ fn create_row_ui(
             let enabled = blocking.is_none() && has_profile;
             // The button says where the connection goes; its name for screen readers stays
             // "Create connection", and the tooltip names the sandbox too.
-            let (text, hover) = match view.destination {
-                Some((sandbox, true)) => (
-                    format!("Create in PRODUCTION: {sandbox}"),
-                    format!(
-                        "Creates it in the production sandbox {sandbox} (asks first). Ctrl+Enter"
-                    ),
-                ),
-                Some((sandbox, false)) => (
-                    format!("Create in {sandbox}"),
-                    format!("Creates it in sandbox {sandbox}. Ctrl+Enter"),
-                ),
-                None => ("Create connection".to_owned(), "Ctrl+Enter".to_owned()),
-            };
+            let (text, hover) = view.destination.map_or_else(
+                || ("Create connection".to_owned(), "Ctrl+Enter".to_owned()),
+                button_text,
+            );
+            let enabled = enabled && view.destination.is_none_or(|d| !d.sandboxes.is_empty());
             let button = ui
                 .add_enabled(
                     enabled,
                     super::style::primary_button(ui, super::icons::PLUS, &text),
                 )
-                .accessible_name("Create connection")
-                .on_hover_text(hover);
+                .accessible_name("Create connection");
+            // Where it goes, read with the button's name (its text is replaced by that name).
+            ui.ctx().accesskit_node_builder(button.id, |node| {
+                node.set_description(hover.as_str());
+            });
+            let button = button.on_hover_text(hover);
             if button.clicked() {
                 actions.push(Action::Create);
             }
@@ -389,6 +485,41 @@ fn create_row_ui(
             }
         }
     });
+}
+
+/// The create button's text and tooltip: where the connection goes, production said.
+fn button_text(d: &Destination) -> (String, String) {
+    let production: Vec<&str> = d.production.iter().map(|(n, _)| n.as_str()).collect();
+    match d.sandboxes.as_slice() {
+        [one] if production.is_empty() => (
+            format!("Create in {one}"),
+            format!("Creates it in sandbox {one}. Ctrl+Enter"),
+        ),
+        [one] => (
+            format!("Create in PRODUCTION: {one}"),
+            format!("Creates it in the production sandbox {one} (asks first). Ctrl+Enter"),
+        ),
+        all => {
+            let text = if production.is_empty() {
+                format!("Create in {} sandboxes", all.len())
+            } else {
+                format!(
+                    "Create in {} sandboxes ({} PRODUCTION)",
+                    all.len(),
+                    production.len()
+                )
+            };
+            let asks = if production.is_empty() {
+                String::new()
+            } else {
+                format!(", asking first for {}", production.join(", "))
+            };
+            (
+                text,
+                format!("Creates it in {}{asks}. Ctrl+Enter", all.join(", ")),
+            )
+        }
+    }
 }
 
 fn row(

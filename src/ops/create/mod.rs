@@ -1,5 +1,8 @@
 //! Creating a connection: the duplicate guard, the name lock that keeps two creates of one name
-//! apart, and the history record written `pending` before the request leaves.
+//! apart, and the history record written `pending` before the request leaves; [`batch`]: the same
+//! connection in several sandboxes.
+
+pub mod batch;
 
 use std::time::Duration;
 
@@ -237,6 +240,39 @@ pub async fn create_connection(
     input: &S3ConnectionInput,
     allow_duplicate: bool,
 ) -> Result<CreateSuccess, CreateError> {
+    let request = Request {
+        profile,
+        input,
+        allow_duplicate,
+        batch: None,
+    };
+    create(history, client, &request).await
+}
+
+/// What one create is asked to do.
+#[derive(Clone, Copy)]
+struct Request<'a> {
+    /// The app profile that makes it.
+    profile: &'a str,
+    /// The connection.
+    input: &'a S3ConnectionInput,
+    /// Skip the duplicate guard.
+    allow_duplicate: bool,
+    /// The batch it belongs to, when it is one sandbox's part of a create in several.
+    batch: Option<&'a str>,
+}
+
+/// [`create_connection`] for one request, in a batch or not.
+async fn create(
+    history: &impl HistoryAccess,
+    client: &PlatformClient,
+    request: &Request<'_>,
+) -> Result<CreateSuccess, CreateError> {
+    let Request {
+        input,
+        allow_duplicate,
+        ..
+    } = *request;
     let warnings = validate::s3_input(input).map_err(CreateError::Invalid)?;
     // The token first: when IMS is down nothing is sent, so the attempt has certainly failed
     // (inside the create, the same failure would count as ambiguous and leave it pending), and
@@ -255,7 +291,7 @@ pub async fn create_connection(
     };
     // Until the in-flight guard is dropped (settled, cancelled or the process ends),
     // reconciliation elsewhere leaves the record alone.
-    let (attempt, in_flight) = record_pending(history, client, profile, input).await?;
+    let (attempt, in_flight) = record_pending(history, client, request).await?;
     if let Err(error) = token {
         let message = format!(
             "could not get an access token from IMS ({}), so nothing was sent to AEP: {error}",
@@ -324,12 +360,13 @@ pub async fn create_connection(
 async fn record_pending(
     history: &impl HistoryAccess,
     client: &PlatformClient,
-    profile: &str,
-    input: &S3ConnectionInput,
+    request: &Request<'_>,
 ) -> Result<(AttemptId, Option<InFlight>), CreateError> {
     let target = client.target();
+    let input = request.input;
+    let batch = request.batch.map(str::to_owned);
     let new = NewAttempt {
-        profile: profile.to_owned(),
+        profile: request.profile.to_owned(),
         org_id: target.org_id.clone(),
         sandbox: target.sandbox.clone(),
         platform_url: target.platform_url.clone(),
@@ -345,7 +382,7 @@ async fn record_pending(
     };
     Ok(history
         .try_run(move |h| {
-            let attempt = h.insert_pending(&new)?;
+            let attempt = h.insert_pending_in(&new, batch.as_deref())?;
             Ok((attempt, h.hold_in_flight(attempt)))
         })
         .await?)

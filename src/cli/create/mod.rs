@@ -1,4 +1,6 @@
-//! `aep-s3-connect create`.
+//! `aep-s3-connect create`; [`batch`]: the same connection in several sandboxes.
+
+mod batch;
 
 use std::fmt;
 
@@ -43,13 +45,20 @@ pub struct CreateArgs {
     /// Create even when the sandbox already has an S3 connection with this name.
     #[arg(long)]
     pub allow_duplicate: bool,
-    /// Print one JSON object: {"id", "etag", "requestId", "sandbox", "name", ...}.
+    /// With several --sandbox: create without asking, also in production sandboxes (scripts).
+    #[arg(long)]
+    pub yes: bool,
+    /// Print one JSON object: {"id", "etag", "requestId", "sandbox", "name", ...}; with several
+    /// --sandbox {"batch", "results": [{"sandbox", "status", "id", "etag", "error"}]}.
     #[arg(long)]
     pub json: bool,
 }
 
 /// Runs `create`.
 pub fn run(global: &GlobalArgs, args: CreateArgs) -> Outcome {
+    if global.sandboxes.len() > 1 {
+        return batch::run(global, args);
+    }
     let allow_duplicate = args.allow_duplicate;
     let input = input(args)?;
     let ctx = Context::load(global)?;
@@ -78,7 +87,7 @@ pub fn run(global: &GlobalArgs, args: CreateArgs) -> Outcome {
 
 /// The connection to create, from the options, the environment and stdin: checked before
 /// anything else is touched.
-fn input(args: CreateArgs) -> Result<S3ConnectionInput, Failure> {
+pub(super) fn input(args: CreateArgs) -> Result<S3ConnectionInput, Failure> {
     let key = match imported_key(&args)? {
         Some(c) => AwsKey {
             access_key_id: c.access_key_id.trim().to_owned(),
@@ -167,7 +176,7 @@ fn created(done: &CreateSuccess, name: &str, sandbox: &str) -> Output {
 }
 
 /// Why nothing was created, with the command line's way out where there is one.
-fn refused(e: &CreateError) -> Failure {
+pub(super) fn refused(e: &CreateError) -> Failure {
     match e {
         CreateError::Duplicate { existing, .. } => Failure::advised(
             e,
