@@ -151,6 +151,28 @@ def clipboard():
     return result.stdout.strip()
 
 
+def create_in_two_sandboxes(app):
+    """The form's Sandboxes list: `live` (production by its type) ticked besides the demo
+    profile's `dev`, production confirmed once naming it, then a row per sandbox on the result
+    card."""
+    press(find(app, "toggle button", "New connection"))
+    focus_and_type(app, "entry", "Name", f"Batch {PREFIX}")
+    header = find(app, None, re.compile(r"Sandboxes: .*"))
+    press(header)
+    load = [n for n in walk(app) if showing(n) and n.name == "Load sandboxes"]
+    if load:
+        press(load[0])
+    press(find(app, "check box", "live (PRODUCTION)"))
+    look(app, "sandboxes-ticked")
+    key("ctrl+Return")
+    confirm = find(app, "push button", "Create in production", timeout=10)
+    look(app, "batch-confirmation")
+    press(confirm)
+    find(app, None, re.compile(r'"Batch .*" in 2 of 2 sandboxes'), timeout=20)
+    find(app, "push button", "Copy live connection ID")
+    look(app, "batch-result")
+
+
 def main():
     app = application()
     look(app, "start")
@@ -196,6 +218,7 @@ def main():
     find(app, None, re.compile(r"noaccess: .*"))
     table_path(find(app, "push button", f"Manage {name}"), "Connections in AEP")
     look(app, "all-sandboxes")
+    create_in_two_sandboxes(app)
     for failure in failures:
         print(failure, file=sys.stderr)
     return 1 if failures else 0

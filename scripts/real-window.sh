@@ -2,7 +2,9 @@
 # The real window, driven as a person would (scripts/real-window.py): at 800×600 and 1920×1080,
 # under Xvfb with the accessibility bus on, the demo creates a connection, its ID is copied from
 # the result card and read back from the X clipboard, its details and the delete confirmation
-# are opened; after each state a screenshot, and every showing node must lie inside the window.
+# are opened, then one connection is created in two sandboxes (the form's Sandboxes list, the
+# production confirmation, the batch's rows); after each state a screenshot, and every showing
+# node must lie inside the window.
 # Needs xvfb, dbus, at-spi2-core, python3-pyatspi, xdotool, xclip and imagemagick.
 # Usage: scripts/real-window.sh [binary] [screenshot dir]
 set -euo pipefail

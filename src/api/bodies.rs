@@ -75,6 +75,12 @@ pub fn rotation_ops(
     )
 }
 
+/// The JSON Patch that replaces only a connection's session token (a temporary key's new token):
+/// one `replace` of `/auth/params/s3SessionToken`.
+pub fn session_token_ops(token: &Secret) -> Value {
+    json!([{"op": "replace", "path": "/auth/params/s3SessionToken", "value": token.expose()}])
+}
+
 /// [`rotation_ops`] with every secret replaced by a placeholder: for history, logs and display.
 pub fn redacted_rotation_ops(
     current: &Connection,

@@ -91,6 +91,8 @@ struct Clients {
     /// clone of this transport (the limit is the organisation's, not one request's), so
     /// parallel workers slow down together instead of each finding the limit again.
     paused_until: std::sync::Mutex<Option<Instant>>,
+    /// After a 429, the spacing of request starts ([`super::pacing`]), shared like the pause.
+    pacer: std::sync::Mutex<super::pacing::Pacer>,
 }
 
 /// Refuses `http://` to anything but loopback, and anything that is not http(s).
@@ -244,19 +246,33 @@ impl Http {
         }
     }
 
-    /// Holds back every request of this transport (and its clones) for `delay` from now.
+    /// Holds back every request of this transport (and its clones) for `delay` from now, and
+    /// paces them from then on.
     fn pause_for(&self, delay: Duration) {
+        if let Ok(mut pacer) = self.clients.pacer.lock() {
+            pacer.throttled(Instant::now());
+        }
         let until = Instant::now() + delay;
         if let Ok(mut paused) = self.clients.paused_until.lock() {
             *paused = Some(paused.map_or(until, |p| p.max(until)));
         }
     }
 
-    /// Waits until a pause a 429 started is over.
+    /// Waits until a pause a 429 started is over, then for this request's start slot (spaced
+    /// out once a 429 came).
     async fn wait_while_paused(&self) {
         let until = self.clients.paused_until.lock().ok().and_then(|p| *p);
         if let Some(until) = until.filter(|u| *u > Instant::now()) {
             tokio::time::sleep_until(until.into()).await;
+        }
+        let slot = self
+            .clients
+            .pacer
+            .lock()
+            .ok()
+            .map(|mut pacer| pacer.slot(Instant::now()));
+        if let Some(slot) = slot.filter(|s| *s > Instant::now()) {
+            tokio::time::sleep_until(slot.into()).await;
         }
     }
 

@@ -7,6 +7,7 @@ pub mod explore;
 pub mod flow;
 pub mod http;
 pub mod ims;
+mod pacing;
 pub mod platform;
 pub mod sandboxes;
 

@@ -162,13 +162,26 @@ impl Command {
     }
 }
 
+impl Command {
+    /// `create` and `connections rotate-key` work in several sandboxes at once.
+    fn takes_several_sandboxes(&self) -> bool {
+        matches!(
+            self,
+            Self::Create(_)
+                | Self::Connections(connections::ConnectionsArgs {
+                    command: connections::ConnectionsCommand::RotateKey(_)
+                })
+        )
+    }
+}
+
 /// Runs a command, prints its result or failure (as one JSON object under `--json`, else as
 /// text) and returns the exit code.
 pub fn run(global: GlobalArgs, command: Command) -> Exit {
     let json = command.json();
-    if global.sandboxes.len() > 1 && !matches!(command, Command::Create(_)) {
+    if global.sandboxes.len() > 1 && !command.takes_several_sandboxes() {
         return Failure::usage(
-            "--sandbox can be given more than once only to `create` (the same connection in each sandbox)",
+            "--sandbox can be given more than once only to `create` (the same connection in each sandbox) and `connections rotate-key`",
         )
         .print(json);
     }

@@ -361,6 +361,7 @@ async fn state(State(shared): State<Shared>) -> Response {
             "connections": connections,
             "faults": state.faults,
             "requestCount": state.requests.len(),
+            "throttled": state.traffic.throttled,
         }),
     )
 }

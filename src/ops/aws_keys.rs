@@ -93,6 +93,43 @@ pub fn remember(
     Ok(())
 }
 
+/// After a rotation that reached every connection: each key remembered with the ID
+/// `old_access_key_id` now holds `new` (its ID and secrets) under the same label. Returns the
+/// labels changed. Until a rotation is complete the old key stays as it was: connections that
+/// still use it need it.
+pub fn replace_rotated(
+    config: &mut Config,
+    config_file: &Path,
+    secrets: &SecretStore,
+    old_access_key_id: &str,
+    new: &crate::ops::connections::NewCredentials,
+) -> Result<Vec<String>, AwsKeyError> {
+    let labels: Vec<String> = config
+        .aws_keys
+        .iter()
+        .filter(|k| k.access_key_id == old_access_key_id.trim())
+        .map(|k| k.label.clone())
+        .collect();
+    for label in &labels {
+        // A session token replaced alone keeps the secret key the label already holds.
+        let secret_key = if new.secret_key.expose().is_empty() {
+            secrets
+                .get(label, SecretKind::AwsSecretKey)?
+                .unwrap_or_default()
+        } else {
+            new.secret_key.clone()
+        };
+        let input = S3ConnectionInput {
+            access_key_id: new.access_key_id.clone(),
+            secret_key,
+            session_token: new.session_token.clone(),
+            ..S3ConnectionInput::default()
+        };
+        remember(config, config_file, secrets, label, &input)?;
+    }
+    Ok(labels)
+}
+
 /// The key remembered as `label`, with its secrets from the keyring; `None` when the config
 /// names no such key.
 pub fn load(

@@ -31,6 +31,7 @@ mod keyring;
 mod manage;
 mod many_sandboxes;
 mod production;
+mod rotate_key;
 mod s3check;
 mod secret_hygiene;
 mod smoke;

@@ -561,3 +561,75 @@ async fn a_refusal_naming_the_region_is_retried_signed_for_it() {
     // One refusal (the first bucket request, signed for us-east-1); everything after is signed right.
     assert_eq!(refusals.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
+
+/// `connections rotate-key` checks the new key against each bucket and folder its connections
+/// read from before anything is changed: a key whose policy lacks a permission AEP needs is
+/// refused (exit 3) with nothing PATCHed; one that passes (temporary credentials here, with
+/// their session token) is rotated.
+#[test]
+fn rotate_key_checks_the_new_key_on_each_bucket_first() {
+    use crate::common::World;
+    use crate::common::cli::CliWorld;
+
+    let Some(moto) = Moto::start() else {
+        return;
+    };
+    let w = World::new();
+    let old = moto.key("full", "id");
+    let connection = aep_s3_connect::model::S3ConnectionInput {
+        name: "Landing on moto".into(),
+        access_key_id: old.clone(),
+        secret_key: Secret::new(moto.key("full", "secret")),
+        bucket_name: Some(BUCKET.into()),
+        folder_path: Some(FOLDER.into()),
+        service_url: Some(moto.url.clone()),
+        ..Default::default()
+    };
+    let id = w
+        .runtime
+        .block_on(w.client("dev").create_s3_connection(&connection))
+        .unwrap()
+        .id;
+    let patches = || {
+        w.emu()
+            .requests()
+            .iter()
+            .filter(|r| r.method == "PATCH" && r.path.contains(&id))
+            .count()
+    };
+    let rotate_to = |user: &str| {
+        let mut cmd = w.cmd();
+        cmd.args([
+            "connections",
+            "rotate-key",
+            &old,
+            "--sandbox",
+            "dev",
+            "--yes",
+        ])
+        .env("AWS_ACCESS_KEY_ID", moto.key(user, "id"))
+        .env("AWS_SECRET_ACCESS_KEY", moto.key(user, "secret"));
+        if let Some(token) = moto.keys[user]["token"].as_str() {
+            cmd.env("AWS_SESSION_TOKEN", token);
+        }
+        cmd.output().unwrap()
+    };
+
+    let refused = rotate_to("no-get-object");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(3), "S3 denied: {stderr}");
+    assert!(stderr.contains("s3:GetObject"), "{stderr}");
+    assert!(stderr.contains("AccessDenied"), "{stderr}");
+    assert!(stderr.contains("nothing was rotated"), "{stderr}");
+    assert_eq!(patches(), 0, "nothing PATCHed");
+
+    let rotated = rotate_to("temporary");
+    assert_eq!(
+        rotated.status.code(),
+        Some(0),
+        "{}\n{}",
+        String::from_utf8_lossy(&rotated.stdout),
+        String::from_utf8_lossy(&rotated.stderr)
+    );
+    assert_eq!(patches(), 1);
+}

@@ -4,6 +4,7 @@
 mod explore;
 mod modify;
 mod org;
+mod rotate_key;
 
 use std::fmt;
 
@@ -46,6 +47,9 @@ pub enum ConnectionsCommand {
     Delete(DeleteArgs),
     /// Find the connections this app gave an AWS access key ID (created with it or rotated to it).
     FindKey(FindKeyArgs),
+    /// Replace an AWS key on every connection that uses it (journaled: the same command again
+    /// finishes a run cut short).
+    RotateKey(rotate_key::RotateKeyArgs),
     /// Show Adobe's Amazon S3 connection spec: each auth spec and the parameters it takes.
     Spec(SpecArgs),
 }
@@ -155,6 +159,7 @@ impl ConnectionsArgs {
             ConnectionsCommand::Rotate(a) => a.json,
             ConnectionsCommand::Delete(a) => a.json,
             ConnectionsCommand::FindKey(a) => a.json,
+            ConnectionsCommand::RotateKey(a) => a.json,
             ConnectionsCommand::Spec(a) => a.json,
         }
     }
@@ -170,6 +175,7 @@ pub fn run(global: &GlobalArgs, args: ConnectionsArgs) -> Outcome {
         ConnectionsCommand::Rotate(a) => rotate(global, a),
         ConnectionsCommand::Delete(a) => delete(global, a),
         ConnectionsCommand::FindKey(a) => find_key(global, &a.access_key_id, a.all_sandboxes),
+        ConnectionsCommand::RotateKey(a) => rotate_key::rotate_key(global, a),
         ConnectionsCommand::Spec(_) => spec(global),
     }
 }

@@ -11,6 +11,7 @@ pub mod keys;
 pub mod org;
 pub mod reconcile;
 pub mod rotate;
+pub mod rotate_key;
 
 use std::collections::{HashMap, HashSet};
 

@@ -115,11 +115,22 @@ pub async fn org_connections(
     history: &impl HistoryAccess,
     client: &PlatformClient,
 ) -> Result<OrgConnections, ClientError> {
+    org_connections_in(history, client, None).await
+}
+
+/// [`org_connections`] of the sandboxes named in `only` (all active ones when `None`), in the
+/// sandbox API's order.
+pub async fn org_connections_in(
+    history: &impl HistoryAccess,
+    client: &PlatformClient,
+    only: Option<&[String]>,
+) -> Result<OrgConnections, ClientError> {
     let sandboxes: Vec<Sandbox> = client
         .list_sandboxes()
         .await?
         .into_iter()
         .filter(Sandbox::is_active)
+        .filter(|s| only.is_none_or(|names| names.contains(&s.name)))
         .collect();
     let sandboxes = futures_util::stream::iter(sandboxes)
         .map(|sandbox| async move {

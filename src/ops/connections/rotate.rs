@@ -197,6 +197,69 @@ pub async fn rotate(
     credentials: &NewCredentials,
 ) -> Result<RotateSuccess, RotateError> {
     let warnings = credentials.validate().map_err(RotateError::Invalid)?;
+    rotate_as(
+        history,
+        client,
+        profile,
+        id,
+        seen,
+        credentials,
+        warnings,
+        false,
+    )
+    .await
+}
+
+/// [`rotate`] of the session token alone: `credentials` holds the connection's access key ID
+/// (unchanged) and the new token; the secret key is neither needed nor sent (`PATCH` of
+/// `/auth/params/s3SessionToken`). AEP never shows the token, so a lost answer cannot be read
+/// back: it ends as [`RotateError::Unverified`] (sending the same token again is safe).
+pub async fn rotate_session_token(
+    history: &impl HistoryAccess,
+    client: &PlatformClient,
+    profile: &str,
+    id: &str,
+    seen: Option<&Connection>,
+    credentials: &NewCredentials,
+) -> Result<RotateSuccess, RotateError> {
+    if credentials
+        .session_token
+        .as_ref()
+        .is_none_or(|t| t.expose().trim().is_empty())
+    {
+        return Err(RotateError::Invalid(vec![FieldError {
+            field: validate::Field::SessionToken,
+            rule: "a new session token is needed to replace the session token".to_owned(),
+        }]));
+    }
+    rotate_as(
+        history,
+        client,
+        profile,
+        id,
+        seen,
+        credentials,
+        Vec::new(),
+        true,
+    )
+    .await
+}
+
+/// [`rotate`] and [`rotate_session_token`]: `token_only` sends the session token alone.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the two public forms' arguments, passed through once"
+)]
+async fn rotate_as(
+    history: &impl HistoryAccess,
+    client: &PlatformClient,
+    profile: &str,
+    id: &str,
+    seen: Option<&Connection>,
+    credentials: &NewCredentials,
+    warnings: Vec<FieldWarning>,
+    token_only: bool,
+) -> Result<RotateSuccess, RotateError> {
     let current = access_key_connection(client, id).await?;
     let before = seen.unwrap_or(&current);
     let etag = before
@@ -205,12 +268,15 @@ pub async fn rotate(
         .or_else(|| current.etag.clone())
         .unwrap_or_default();
     // Holds the new secrets: zeroized when this returns.
-    let ops = crate::secret::SecretJson(rotation_ops(
-        &current,
-        &credentials.access_key_id,
-        &credentials.secret_key,
-        credentials.session_token.as_ref(),
-    ));
+    let ops = crate::secret::SecretJson(match (&credentials.session_token, token_only) {
+        (Some(token), true) => crate::api::bodies::session_token_ops(token),
+        _ => rotation_ops(
+            &current,
+            &credentials.access_key_id,
+            &credentials.secret_key,
+            credentials.session_token.as_ref(),
+        ),
+    });
     let event = record(
         history,
         new_event(

@@ -70,6 +70,8 @@ macro_rules! text_enum {
     };
 }
 
+pub(super) use text_enum;
+
 /// What was done to the connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

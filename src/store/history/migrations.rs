@@ -208,6 +208,43 @@ const MIGRATIONS: &[Migration] = &[
         ",
         fill: None,
     },
+    Migration {
+        version: 8,
+        // Why: rotating one key on every connection that uses it is a run of many PATCHes that a
+        // crash, a kill or Ctrl-C can cut short. The run and each connection in it are written
+        // before the first PATCH (and each item's state before its own), so the same command
+        // again resumes it: what was rotated is not sent again, what was in flight is read
+        // back, and nothing is skipped; the window finds an unfinished run on start. The
+        // PATCHes themselves are `events` rows as for a single rotation. No secret column.
+        sql: r"
+            CREATE TABLE rotation_runs (
+                id                 TEXT    PRIMARY KEY,
+                profile            TEXT    NOT NULL,
+                org_id             TEXT    NOT NULL,
+                platform_url       TEXT    NOT NULL,
+                old_access_key_id  TEXT    NOT NULL,
+                new_access_key_id  TEXT    NOT NULL,
+                session_token_only INTEGER NOT NULL CHECK (session_token_only IN (0, 1)),
+                started_at_ms      INTEGER NOT NULL,
+                finished_at_ms     INTEGER,
+                outcome            TEXT    CHECK (outcome IN ('complete', 'incomplete'))
+            ) STRICT;
+            CREATE INDEX rotation_runs_unfinished ON rotation_runs (old_access_key_id)
+                WHERE finished_at_ms IS NULL OR outcome = 'incomplete';
+            CREATE TABLE rotation_items (
+                run_id         TEXT    NOT NULL REFERENCES rotation_runs (id) ON DELETE CASCADE,
+                connection_id  TEXT    NOT NULL,
+                sandbox        TEXT    NOT NULL,
+                name           TEXT    NOT NULL,
+                state          TEXT    NOT NULL
+                               CHECK (state IN ('planned', 'sending', 'rotated', 'failed', 'unknown')),
+                message        TEXT,
+                updated_at_ms  INTEGER NOT NULL,
+                PRIMARY KEY (run_id, connection_id)
+            ) STRICT;
+        ",
+        fill: None,
+    },
 ];
 
 /// Migrations 5 and 6: the natural sort key of every existing record's name.
@@ -300,7 +337,7 @@ mod tests {
         for (index, migration) in MIGRATIONS.iter().enumerate() {
             assert_eq!(migration.version as usize, index + 1);
         }
-        assert_eq!(LATEST, 7);
+        assert_eq!(LATEST, 8);
     }
 
     #[test]

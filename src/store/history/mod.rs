@@ -16,6 +16,7 @@ mod natural;
 mod open;
 mod query;
 mod recover;
+mod rotations;
 mod search_text;
 mod types;
 
@@ -35,6 +36,7 @@ pub use error::{HistoryError, OpenNotice};
 pub use events::{ConnectionEvent, EventId, EventKind, EventOutcome, EventResult, NewEvent};
 pub use in_flight::{InFlight, InFlightState, NameLock};
 pub use natural::{natural_cmp, natural_key, natural_sort};
+pub use rotations::{ItemState, NewRotationRun, RotationItem, RotationRun};
 pub use types::{
     Attempt, AttemptId, AttemptStatus, CreatedOutcome, FailedOutcome, HistoryFacets, HistoryOrder,
     HistoryQuery, NewAttempt, UnknownStatus,
