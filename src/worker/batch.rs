@@ -6,8 +6,7 @@ use std::rc::Rc;
 
 use super::{BatchRow, BatchView, ErrorView, Event, Worker, profiles};
 use crate::model::S3ConnectionInput;
-use crate::ops::history::not_recorded;
-use crate::ops::{self, AfterCreate, BatchOutcome, BatchRequest, CreateError, SandboxResult};
+use crate::ops::{self, BatchOutcome, BatchRequest, CreateError};
 
 /// Starts a batch, unless a create runs.
 pub(super) fn start(
@@ -67,21 +66,12 @@ async fn run(
 
 /// The card's view of a finished batch.
 fn view(outcome: &BatchOutcome, name: &str) -> BatchView {
-    let mut warnings = Vec::new();
-    for s in &outcome.sandboxes {
-        warnings.extend(s.reconciled.iter().map(crate::ops::Reconciled::describe));
-        if let SandboxResult::Created(done) = &s.result {
-            if let Some(e) = &done.history_error {
-                warnings.push(not_recorded("the connection was created", e));
-            }
-            if !matches!(done.after, AfterCreate::NotChecked | AfterCreate::Alone) {
-                warnings.extend(done.after.warning(name, &s.sandbox));
-            }
-        }
-    }
-    if let Some(SandboxResult::Created(done)) = outcome.sandboxes.first().map(|s| &s.result) {
-        warnings.extend(done.warnings.iter().map(ToString::to_string));
-    }
+    let warnings = outcome
+        .sandboxes
+        .iter()
+        .flat_map(|s| s.reconciled.iter().map(crate::ops::Reconciled::describe))
+        .chain(outcome.warnings(name))
+        .collect();
     BatchView {
         batch: outcome.batch.clone(),
         rows: outcome

@@ -11,9 +11,7 @@ use super::super::{Exit, Failure, GlobalArgs, Outcome, Output, ToExit};
 use super::{CreateArgs, input, refused};
 use crate::api::sandboxes::sandbox_label;
 use crate::ops::create::batch::distinct_sandboxes;
-use crate::ops::{
-    self, AfterCreate, BatchOutcome, BatchRequest, CreateError, SandboxResult, SandboxStep,
-};
+use crate::ops::{self, BatchOutcome, BatchRequest, CreateError, SandboxStep};
 
 /// Runs `create` with several `--sandbox`.
 pub(super) fn run(global: &GlobalArgs, args: CreateArgs) -> Outcome {
@@ -103,26 +101,10 @@ fn confirm_production(
 /// The batch as JSON and as a table, the notes and warnings each sandbox brought, and the exit:
 /// 0 when every sandbox has the connection, else the worst failure's (after the whole result).
 fn batch_output(outcome: &BatchOutcome, name: &str, production: &dyn Fn(&str) -> bool) -> Output {
-    let mut warnings = Vec::new();
-    let mut duplicates_elsewhere = false;
-    for s in &outcome.sandboxes {
-        for r in &s.reconciled {
-            note(r.describe());
-        }
-        if let SandboxResult::Created(done) = &s.result {
-            warnings.extend(
-                done.history_error
-                    .as_ref()
-                    .map(|e| ops::history::not_recorded("the connection was created", e)),
-            );
-            warnings.extend(done.after.warning(name, &s.sandbox));
-            duplicates_elsewhere |= matches!(done.after, AfterCreate::Duplicates(_));
-        }
+    for r in outcome.sandboxes.iter().flat_map(|s| &s.reconciled) {
+        note(r.describe());
     }
-    // Field warnings are the same in every sandbox: said once.
-    if let Some(SandboxResult::Created(done)) = outcome.sandboxes.first().map(|s| &s.result) {
-        warnings.extend(done.warnings.iter().map(ToString::to_string));
-    }
+    let warnings = outcome.warnings(name);
     let results: Vec<Value> = outcome
         .sandboxes
         .iter()
@@ -138,7 +120,7 @@ fn batch_output(outcome: &BatchOutcome, name: &str, production: &dyn Fn(&str) ->
             })
         })
         .collect();
-    let ending = ending(outcome, duplicates_elsewhere);
+    let ending = ending(outcome, outcome.duplicates_elsewhere());
     let mut doc = json!({ "batch": outcome.batch, "name": name, "results": results });
     doc["complete"] = json!(outcome.complete());
     let text = fmt::from_fn(|f| table(f, outcome, name, production));

@@ -146,6 +146,40 @@ impl BatchOutcome {
             .or_else(|| failures().next())
     }
 
+    /// What to warn about, once for the batch: the field warnings (the same in every sandbox),
+    /// each record the history could not complete, and each connection of the name another
+    /// machine made meanwhile (or that could not be looked for).
+    pub fn warnings(&self, name: &str) -> Vec<String> {
+        let mut warnings = Vec::new();
+        let created = || {
+            self.sandboxes.iter().filter_map(|s| match &s.result {
+                SandboxResult::Created(done) => Some((s.sandbox.as_str(), done)),
+                _ => None,
+            })
+        };
+        if let Some((_, done)) = created().next() {
+            warnings.extend(done.warnings.iter().map(ToString::to_string));
+        }
+        for (sandbox, done) in created() {
+            warnings.extend(
+                done.history_error
+                    .as_ref()
+                    .map(|e| crate::ops::history::not_recorded("the connection was created", e)),
+            );
+            warnings.extend(done.after.warning(name, sandbox));
+        }
+        warnings
+    }
+
+    /// True when AEP showed another connection of the name, made meanwhile elsewhere, in a
+    /// sandbox where this batch created one.
+    pub fn duplicates_elsewhere(&self) -> bool {
+        self.sandboxes.iter().any(|s| {
+            matches!(&s.result, SandboxResult::Created(done)
+                if matches!(done.after, super::AfterCreate::Duplicates(_)))
+        })
+    }
+
     /// The sandboxes that do not have their connection yet: what *Retry failed* sends again.
     pub fn missing(&self) -> Vec<String> {
         self.sandboxes
