@@ -1,268 +1,26 @@
-//! Rotating one AWS key everywhere it is used: find every connection that uses the old key
-//! (in the sandboxes asked for), check the new key against each distinct bucket and folder, show
-//! the plan, then rotate each a few at a time, journaled in the history so that a run cut short
-//! (a crash, `kill -9`, Ctrl-C) resumes: the same command again does not rotate a connection
-//! twice, reads back the ones whose answer was lost, and skips none.
+//! Running a rotation plan: each connection PATCHed a few at a time, journaled before each
+//! PATCH and after it, so a run cut short resumes without a second PATCH.
 
-use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures_util::StreamExt as _;
 
-use super::org::{OrgConnections, org_connections_in};
-use super::rotate::{NewCredentials, RotateError, RotateSuccess, rotate, rotate_session_token};
-use crate::api::http::Http;
-use crate::api::{ClientError, Connection, PlatformClient};
+use std::path::Path;
+
+use super::{PlannedConnection, RotationPlan};
+use crate::api::PlatformClient;
 use crate::error::{ErrorClass, Problem};
 use crate::ops::HistoryAccess;
-use crate::s3check::{S3CheckInput, S3CheckReport, check_s3};
-use crate::store::history::{HistoryError, ItemState, NewRotationRun, RotationItem, RotationRun};
-
-/// How many connections are rotated at once unless told otherwise.
-pub const DEFAULT_PARALLEL: usize = 4;
+use crate::ops::connections::rotate::{
+    NewCredentials, RotateError, RotateSuccess, rotate, rotate_session_token,
+};
+use crate::store::config::Config;
+use crate::store::history::{HistoryError, ItemState, NewRotationRun, RotationItem};
+use crate::store::secrets::SecretStore;
 
 /// How often a connection whose version alone moved (412, nothing visible changed) is tried
 /// again against its current version.
 const STALE_RETRIES: usize = 3;
-
-/// Which sandboxes to look in.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SandboxScope {
-    /// The client's sandbox.
-    Current,
-    /// Every active sandbox the credential can use.
-    All,
-    /// These.
-    These(Vec<String>),
-}
-
-/// One connection the run rotates.
-#[derive(Clone, Debug)]
-pub struct PlannedConnection {
-    /// Its sandbox.
-    pub sandbox: String,
-    /// Whether that sandbox is production (by its type).
-    pub production: bool,
-    /// The connection as listed: its etag goes in `If-Match`.
-    pub connection: Connection,
-}
-
-/// A sandbox that could not be searched: connections there may still use the old key.
-#[derive(Debug)]
-pub struct Unsearched {
-    /// The sandbox.
-    pub sandbox: String,
-    /// Why.
-    pub reason: String,
-    /// The class of the failure (what exit it makes).
-    pub class: ErrorClass,
-}
-
-/// What a run will do.
-#[derive(Debug)]
-pub struct RotationPlan {
-    /// The run this one resumes, if an earlier one was cut short.
-    pub resumed: Option<RotationRun>,
-    /// Connections an earlier run of it already rotated.
-    pub already: Vec<RotationItem>,
-    /// Connections whose PATCH an earlier run sent without an answer, and that no longer show
-    /// the old key: read back before anything else.
-    pub read_back: Vec<RotationItem>,
-    /// The connections to rotate, in sandbox order.
-    pub connections: Vec<PlannedConnection>,
-    /// Sandboxes that could not be searched.
-    pub unsearched: Vec<Unsearched>,
-}
-
-impl RotationPlan {
-    /// The distinct sandboxes of the plan.
-    pub fn sandboxes(&self) -> BTreeSet<&str> {
-        self.connections
-            .iter()
-            .map(|c| c.sandbox.as_str())
-            .collect()
-    }
-
-    /// The production sandboxes among them.
-    pub fn production(&self) -> BTreeSet<&str> {
-        self.connections
-            .iter()
-            .filter(|c| c.production)
-            .map(|c| c.sandbox.as_str())
-            .collect()
-    }
-
-    /// The distinct (bucket, folder, service URL) the connections read from: what the new key
-    /// is checked against.
-    pub fn storage(&self) -> BTreeSet<(Option<String>, Option<String>, Option<String>)> {
-        self.connections
-            .iter()
-            .map(|c| {
-                let param = |name: &str| {
-                    c.connection
-                        .auth_param(name)
-                        .filter(|v| !v.is_empty())
-                        .map(str::to_owned)
-                };
-                (
-                    param("bucketName"),
-                    param("folderPath"),
-                    param("serviceUrl"),
-                )
-            })
-            .collect()
-    }
-}
-
-/// Finds every connection that uses `old_key` in `scope`, and what an unfinished run of the
-/// same rotation (`old_key` to `new_key`) left in the journal.
-pub async fn plan_rotation(
-    history: &impl HistoryAccess,
-    client: &PlatformClient,
-    old_key: &str,
-    new_key: &str,
-    scope: &SandboxScope,
-) -> Result<RotationPlan, PlanError> {
-    let only = match scope {
-        SandboxScope::Current => Some(vec![client.target().sandbox.clone()]),
-        SandboxScope::All => None,
-        SandboxScope::These(names) => Some(names.clone()),
-    };
-    let org = org_connections_in(history, client, only.as_deref())
-        .await
-        .map_err(PlanError::Sandboxes)?;
-    let mut unsearched = unsearched(&org);
-    for name in only.iter().flatten() {
-        if !org.sandboxes.iter().any(|s| &s.sandbox.name == name) {
-            unsearched.push(Unsearched {
-                sandbox: name.clone(),
-                reason: "not an active sandbox this credential can use".to_owned(),
-                class: ErrorClass::Input,
-            });
-        }
-    }
-    let key = old_key.trim();
-    let connections: Vec<PlannedConnection> = org
-        .remote()
-        .filter(|(_, c)| c.shows_access_key(key))
-        .map(|(sandbox, c)| PlannedConnection {
-            sandbox: sandbox.name.clone(),
-            production: sandbox.is_production(),
-            connection: c.clone(),
-        })
-        .collect();
-    let t = client.target().clone();
-    let (old, new) = (key.to_owned(), new_key.trim().to_owned());
-    let journal = history
-        .try_run(move |h| h.unfinished_rotation(&t.platform_url, &t.org_id, &old, &new))
-        .await
-        .map_err(PlanError::Store)?;
-    let (resumed, items) = journal.map_or((None, Vec::new()), |(run, items)| (Some(run), items));
-    // Rotated by the run resumed: never sent again (a session token replaced leaves the key as
-    // it was, so such a connection is found again by the old key).
-    let rotated = |id: &str| {
-        items
-            .iter()
-            .any(|i| i.connection_id == id && i.state == ItemState::Rotated)
-    };
-    let mut connections = connections;
-    connections.retain(|c| !rotated(&c.connection.id));
-    let found = |id: &str| connections.iter().any(|c| c.connection.id == id);
-    let already = items
-        .iter()
-        .filter(|i| i.state == ItemState::Rotated)
-        .cloned()
-        .collect();
-    let read_back = items
-        .iter()
-        .filter(|i| matches!(i.state, ItemState::Sending | ItemState::Unknown))
-        .filter(|i| !found(&i.connection_id))
-        .cloned()
-        .collect();
-    Ok(RotationPlan {
-        resumed,
-        already,
-        read_back,
-        connections,
-        unsearched,
-    })
-}
-
-fn unsearched(org: &OrgConnections) -> Vec<Unsearched> {
-    org.failures()
-        .map(|(sandbox, e)| Unsearched {
-            sandbox: sandbox.name.clone(),
-            reason: e.summary(),
-            class: e.class(),
-        })
-        .collect()
-}
-
-/// Why no plan could be made.
-#[derive(Debug, thiserror::Error)]
-pub enum PlanError {
-    /// The sandbox list could not be read.
-    #[error("could not list the sandboxes: {0}")]
-    Sandboxes(ClientError),
-    /// The journal could not be read.
-    #[error("could not read the rotation journal in the history: {0}")]
-    Store(HistoryError),
-}
-
-impl Problem for PlanError {
-    fn class(&self) -> ErrorClass {
-        match self {
-            Self::Sandboxes(e) => e.class(),
-            Self::Store(_) => ErrorClass::Local,
-        }
-    }
-
-    fn behind(&self) -> Option<&dyn Problem> {
-        match self {
-            Self::Sandboxes(e) => Some(e),
-            Self::Store(e) => Some(e),
-        }
-    }
-}
-
-/// The new key checked against one bucket and folder.
-#[derive(Debug)]
-pub struct StorageCheck {
-    /// The bucket (`None`: the connection reaches every bucket; only listing them is checked).
-    pub bucket: Option<String>,
-    /// The folder.
-    pub folder_path: Option<String>,
-    /// What S3 said.
-    pub report: S3CheckReport,
-}
-
-/// Checks `credentials` with the S3 pre-flight against every distinct bucket and folder of the
-/// plan, one after the other (a handful of signed GETs each).
-pub async fn preflight(
-    http: &Http,
-    credentials: &NewCredentials,
-    plan: &RotationPlan,
-) -> Vec<StorageCheck> {
-    let mut checks = Vec::new();
-    for (bucket, folder_path, service_url) in plan.storage() {
-        let input = S3CheckInput {
-            access_key_id: credentials.access_key_id.clone(),
-            secret_key: credentials.secret_key.clone(),
-            session_token: credentials.session_token.clone(),
-            bucket: bucket.clone(),
-            folder_path: folder_path.clone(),
-            service_url,
-            region: None,
-        };
-        let report = check_s3(http, &input).await;
-        checks.push(StorageCheck {
-            bucket,
-            folder_path,
-            report,
-        });
-    }
-    checks
-}
 
 /// What happened to one connection.
 #[derive(Debug)]
@@ -288,6 +46,19 @@ impl ItemResult {
             Self::LeftAlone(_) => Some(ErrorClass::Rejected),
             Self::NotStarted => Some(ErrorClass::Unavailable),
             Self::Rotated(_) | Self::AlreadyRotated => None,
+        }
+    }
+
+    /// Its result in a word or two, as the command line and the window show it.
+    pub fn status(&self) -> &'static str {
+        match self {
+            Self::Rotated(_) => "rotated",
+            Self::AlreadyRotated => "rotated earlier",
+            Self::Failed(RotateError::OutcomeUnknown { .. } | RotateError::Unverified { .. }) => {
+                "unknown"
+            }
+            Self::Failed(_) | Self::LeftAlone(_) => "failed",
+            Self::NotStarted => "not started",
         }
     }
 
@@ -577,4 +348,72 @@ async fn read_back(
     let message = done.result.failure();
     note(history, run, &item.connection_id, done.state(), message).await;
     done
+}
+
+/// What became of the keys remembered with the old ID after a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RememberedKey {
+    /// No key is remembered with the old ID.
+    NotRemembered,
+    /// Some connections may still use the old key (not all rotated, or a sandbox not
+    /// searched): the remembered key keeps it.
+    KeptOld(String),
+    /// These labels now hold the new key.
+    Updated(Vec<String>),
+    /// Every connection has the new key, but the remembered one could not be changed.
+    NotUpdated(String),
+}
+
+impl RememberedKey {
+    /// What to tell the user, if anything: one sentence, the same on every front end.
+    pub fn message(&self) -> Option<String> {
+        match self {
+            Self::NotRemembered => None,
+            Self::KeptOld(old) => Some(format!(
+                "The key remembered with ID {old} keeps the old key: some connections may still use it. Finish the rotation to update it."
+            )),
+            Self::Updated(labels) => Some(
+                labels
+                    .iter()
+                    .map(|l| format!("The remembered key \"{l}\" now holds the new key."))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            Self::NotUpdated(why) => Some(format!(
+                "Every connection was rotated, but the remembered key could not be updated to the new one: {why}"
+            )),
+        }
+    }
+
+    /// The labels now holding the new key.
+    pub fn updated(&self) -> &[String] {
+        match self {
+            Self::Updated(labels) => labels,
+            _ => &[],
+        }
+    }
+}
+
+/// After a run (or a plan with nothing left to rotate): when every connection has the new key
+/// and every sandbox was searched (`complete`), the keys remembered with the old ID get the new
+/// one; until then they keep the old one, which the connections not rotated still use.
+pub fn settle_remembered(
+    config: &mut Config,
+    config_file: &Path,
+    secrets: &SecretStore,
+    old: &str,
+    credentials: &NewCredentials,
+    complete: bool,
+) -> RememberedKey {
+    let old = old.trim();
+    if !config.aws_keys.iter().any(|k| k.access_key_id == old) {
+        return RememberedKey::NotRemembered;
+    }
+    if !complete {
+        return RememberedKey::KeptOld(old.to_owned());
+    }
+    match crate::ops::aws_keys::replace_rotated(config, config_file, secrets, old, credentials) {
+        Ok(labels) => RememberedKey::Updated(labels),
+        Err(e) => RememberedKey::NotUpdated(e.to_string()),
+    }
 }

@@ -8,20 +8,25 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Args;
-use serde_json::{Value, json};
+use serde_json::json;
 
+mod output;
+
+use self::output::{
+    checks_text, plan_json, plan_output, plan_text, preflight_failure, remembered_text,
+    result_output, unsearched_failure,
+};
 use super::super::confirm::confirm;
-use super::super::output::{note, truncate, warn};
-use super::super::{Exit, Failure, GlobalArgs, Outcome, Output};
+use super::super::output::{note, warn};
+use super::super::{Failure, GlobalArgs, Outcome, Output};
 use super::{Remote, session};
 use crate::api::http::Http;
-use crate::api::sandboxes::sandbox_label;
 use crate::cli::context::AwsKeyArgs;
 use crate::ops::connections::NewCredentials;
 use crate::ops::connections::rotate::RotateError;
 use crate::ops::connections::rotate_key::{
-    DEFAULT_PARALLEL, ItemResult, RotatedItem, RotationOutcome, RotationPlan, RotationRequest,
-    SandboxScope, StorageCheck, plan_rotation, preflight, run_rotation,
+    DEFAULT_PARALLEL, RememberedKey, RotatedItem, RotationOutcome, RotationPlan, RotationRequest,
+    SandboxScope, StorageCheck, plan_rotation, preflight, run_rotation, settle_remembered,
 };
 
 /// `connections rotate-key` options.
@@ -109,7 +114,8 @@ pub(super) fn rotate_key(global: &GlobalArgs, args: RotateKeyArgs) -> Outcome {
         usize::from(args.parallel),
         &plan,
     )?;
-    let updated = remember_new_key(&s, &old, &credentials, &outcome, &plan);
+    let complete = outcome.complete() && plan.unsearched.is_empty();
+    let updated = remember_new_key(&s, &old, &credentials, complete);
     Ok(result_output(&outcome, &plan, &old, &credentials, &updated))
 }
 
@@ -225,7 +231,7 @@ fn run(
         cancel: &cancel,
     };
     let progress = |item: &RotatedItem| {
-        let status = status(item);
+        let status = item.result.status();
         let production = if item.production { " (PRODUCTION)" } else { "" };
         eprintln!(
             "  {}{production} {} \"{}\": {status}",
@@ -288,19 +294,13 @@ fn token_only(args: &RotateKeyArgs, old: &str) -> Result<NewCredentials, Failure
 /// No connection (left) uses the old key: nothing is sent, no run is journaled. When every
 /// sandbox was searched, a key still remembered with the old ID gets the new one.
 fn nothing_to_do(s: &Remote, plan: &RotationPlan, old: &str, new: &NewCredentials) -> Output {
-    let outcome = RotationOutcome {
-        run: String::new(),
-        items: Vec::new(),
-        already: 0,
-        cancelled: false,
-    };
-    let updated = remember_new_key(s, old, new, &outcome, plan);
+    let updated = remember_new_key(s, old, new, plan.unsearched.is_empty());
     let mut doc = plan_json(plan);
     doc["oldKey"] = json!(old);
     doc["newKey"] = json!(new.access_key_id);
     doc["complete"] = json!(plan.unsearched.is_empty());
     doc["items"] = json!([]);
-    doc["rememberedKeysUpdated"] = json!(updated);
+    doc["rememberedKeysUpdated"] = json!(updated.updated());
     let text = fmt::from_fn(|f| {
         writeln!(
             f,
@@ -311,284 +311,28 @@ fn nothing_to_do(s: &Remote, plan: &RotationPlan, old: &str, new: &NewCredential
     Output::new(doc, text).ending_with(unsearched_failure(plan, old))
 }
 
-fn remembered_text(f: &mut fmt::Formatter<'_>, labels: &[String]) -> fmt::Result {
-    for label in labels {
-        writeln!(f, "The remembered key \"{label}\" now holds the new key.")?;
-    }
-    Ok(())
-}
-
-/// The word for an item's result.
-fn status(item: &RotatedItem) -> &'static str {
-    match &item.result {
-        ItemResult::Rotated(_) => "rotated",
-        ItemResult::AlreadyRotated => "rotated earlier",
-        ItemResult::Failed(RotateError::OutcomeUnknown { .. } | RotateError::Unverified { .. }) => {
-            "unknown"
-        }
-        ItemResult::Failed(_) | ItemResult::LeftAlone(_) => "failed",
-        ItemResult::NotStarted => "not started",
-    }
-}
-
 /// When the rotation reached every connection (and every sandbox could be searched), the keys
-/// remembered with the old ID get the new one; until then they keep the old one, which the
-/// connections not rotated still use. Returns the labels changed.
+/// remembered with the old ID get the new one ([`settle_remembered`]); said on stderr when they
+/// keep the old one or could not be changed.
 fn remember_new_key(
     s: &Remote,
     old: &str,
     credentials: &NewCredentials,
-    outcome: &RotationOutcome,
-    plan: &RotationPlan,
-) -> Vec<String> {
-    let remembered = s.ctx.config.aws_keys.iter().any(|k| k.access_key_id == old);
-    if !remembered {
-        return Vec::new();
-    }
-    if !outcome.complete() || !plan.unsearched.is_empty() {
-        note(format!(
-            "the key remembered with ID {old} keeps the old key: some connections may still use it"
-        ));
-        return Vec::new();
-    }
+    complete: bool,
+) -> RememberedKey {
     let mut config = s.ctx.config.clone();
-    match crate::ops::aws_keys::replace_rotated(
+    let settled = settle_remembered(
         &mut config,
         &s.ctx.paths.config_file(),
         s.ctx.secrets(),
         old,
         credentials,
-    ) {
-        Ok(labels) => labels,
-        Err(e) => {
-            warn(format_args!(
-                "every connection was rotated, but the remembered key could not be updated to the new one: {e}"
-            ));
-            Vec::new()
-        }
+        complete,
+    );
+    match &settled {
+        RememberedKey::KeptOld(_) => note(settled.message().unwrap_or_default()),
+        RememberedKey::NotUpdated(_) => warn(settled.message().unwrap_or_default()),
+        RememberedKey::NotRemembered | RememberedKey::Updated(_) => {}
     }
-}
-
-/// A pre-flight that did not pass: S3 denied a permission (exit 3) or could not be asked
-/// (exit 4). Nothing was PATCHed.
-fn preflight_failure(checks: &[StorageCheck]) -> Option<Failure> {
-    let denied = checks.iter().any(|c| c.report.any_denied());
-    let failed = checks.iter().any(|c| c.report.any_failed());
-    let (exit, why) = match (denied, failed) {
-        (true, _) => (
-            Exit::Rejected,
-            "S3 denied the new key a permission AEP needs",
-        ),
-        (false, true) => (Exit::Network, "S3 could not be asked about the new key"),
-        (false, false) => return None,
-    };
-    Some(Failure::new(
-        exit,
-        format!(
-            "{why} (above), so nothing was rotated. Fix the key's IAM policy (or pass --skip-s3-check to rotate anyway)."
-        ),
-    ))
-}
-
-fn checks_text(f: &mut fmt::Formatter<'_>, checks: &[StorageCheck]) -> fmt::Result {
-    for c in checks {
-        let place = match (&c.bucket, &c.folder_path) {
-            (Some(b), Some(p)) => format!("s3://{b}/{p}"),
-            (Some(b), None) => format!("s3://{b}"),
-            _ => "every bucket".to_owned(),
-        };
-        writeln!(f, "S3 pre-flight of the new key on {place}:")?;
-        for p in &c.report.checks {
-            writeln!(
-                f,
-                "  {:<26} {}{}",
-                p.permission,
-                p.outcome.label(),
-                p.outcome
-                    .code()
-                    .map(|code| format!(" ({code})"))
-                    .unwrap_or_default()
-            )?;
-        }
-    }
-    Ok(())
-}
-
-fn plan_text(f: &mut fmt::Formatter<'_>, plan: &RotationPlan, old: &str, new: &str) -> fmt::Result {
-    if let Some(run) = &plan.resumed {
-        writeln!(
-            f,
-            "Resuming the rotation started {} (run {}): {} connection(s) already rotated.",
-            run.started_at_ms.utc(),
-            run.id,
-            plan.already.len()
-        )?;
-    }
-    writeln!(
-        f,
-        "{} connection(s) use {old} in {} sandbox(es); each gets {new}:",
-        plan.connections.len(),
-        plan.sandboxes().len()
-    )?;
-    for c in &plan.connections {
-        writeln!(
-            f,
-            "  {:<24} {:<38} {}",
-            truncate(&sandbox_label(&c.sandbox, c.production), 24),
-            c.connection.id,
-            c.connection.name
-        )?;
-    }
-    for item in &plan.read_back {
-        writeln!(
-            f,
-            "  {:<24} {:<38} {} (an earlier PATCH got no answer: read back first)",
-            truncate(&item.sandbox, 24),
-            item.connection_id,
-            item.name
-        )?;
-    }
-    for u in &plan.unsearched {
-        writeln!(
-            f,
-            "  not searched: {}: {} (connections there may still use {old})",
-            u.sandbox, u.reason
-        )?;
-    }
-    Ok(())
-}
-
-fn plan_json(plan: &RotationPlan) -> Value {
-    json!({
-        "resumedRun": plan.resumed.as_ref().map(|r| &r.id),
-        "connections": plan.connections.iter().map(|c| json!({
-            "sandbox": c.sandbox, "production": c.production, "connectionId": c.connection.id,
-            "name": c.connection.name, "etag": c.connection.etag,
-        })).collect::<Vec<_>>(),
-        "readBack": plan.read_back.iter().map(|i| &i.connection_id).collect::<Vec<_>>(),
-        "alreadyRotated": plan.already.len(),
-        "unsearched": plan.unsearched.iter().map(|u| json!({
-            "sandbox": u.sandbox, "reason": u.reason,
-        })).collect::<Vec<_>>(),
-    })
-}
-
-/// `--plan`: the plan and the pre-flight, nothing changed. Exit 0, or the failure of a sandbox
-/// that could not be searched.
-fn plan_output(plan: &RotationPlan, old: &str, new: &str, checks: &[StorageCheck]) -> Output {
-    let mut doc = plan_json(plan);
-    doc["oldKey"] = json!(old);
-    doc["newKey"] = json!(new);
-    doc["s3Checked"] = json!(checks.len());
-    let text = fmt::from_fn(|f| {
-        plan_text(f, plan, old, new)?;
-        checks_text(f, checks)?;
-        writeln!(f, "Nothing was changed (--plan).")
-    });
-    Output::new(doc, text).ending_with(unsearched_failure(plan, old))
-}
-
-fn unsearched_failure(plan: &RotationPlan, old: &str) -> Option<Failure> {
-    let worst = plan
-        .unsearched
-        .iter()
-        .find(|u| u.class == crate::error::ErrorClass::Unavailable)
-        .or_else(|| plan.unsearched.first())?;
-    Some(Failure::new(
-        worst.class.into(),
-        format!(
-            "{} sandbox(es) could not be searched ({}): connections there may still use {old}",
-            plan.unsearched.len(),
-            plan.unsearched
-                .iter()
-                .map(|u| u.sandbox.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    ))
-}
-
-fn result_output(
-    outcome: &RotationOutcome,
-    plan: &RotationPlan,
-    old: &str,
-    credentials: &NewCredentials,
-    updated: &[String],
-) -> Output {
-    let items: Vec<Value> = outcome
-        .items
-        .iter()
-        .map(|i| {
-            json!({
-                "sandbox": i.sandbox, "production": i.production,
-                "connectionId": i.connection_id, "name": i.name, "status": status(i),
-                "error": i.result.failure(),
-            })
-        })
-        .collect();
-    let complete = outcome.complete() && plan.unsearched.is_empty();
-    let mut doc = plan_json(plan);
-    doc["run"] = json!(outcome.run);
-    doc["oldKey"] = json!(old);
-    doc["newKey"] = json!(credentials.access_key_id);
-    doc["complete"] = json!(complete);
-    doc["cancelled"] = json!(outcome.cancelled);
-    doc["items"] = json!(items);
-    doc["rememberedKeysUpdated"] = json!(updated);
-    let rotated = outcome
-        .items
-        .iter()
-        .filter(|i| {
-            matches!(
-                i.result,
-                ItemResult::Rotated(_) | ItemResult::AlreadyRotated
-            )
-        })
-        .count();
-    let text = fmt::from_fn(|f| {
-        for i in &outcome.items {
-            if let Some(why) = i.result.failure() {
-                writeln!(f, "{} {}: {why}", i.sandbox, i.connection_id)?;
-            }
-        }
-        writeln!(
-            f,
-            "Rotated {rotated} of {} connection(s) to {} (run {}){}.",
-            outcome.items.len(),
-            credentials.access_key_id,
-            outcome.run,
-            if outcome.already > 0 {
-                format!("; {} more in an earlier run", outcome.already)
-            } else {
-                String::new()
-            }
-        )?;
-        remembered_text(f, updated)
-    });
-    let ending = ending(outcome, plan, old);
-    Output::new(doc, text).ending_with(ending)
-}
-
-/// The exit: 0 when every connection has the new key and every sandbox was searched; else the
-/// worst failure's, saying what is left and that the same command finishes it.
-fn ending(outcome: &RotationOutcome, plan: &RotationPlan, old: &str) -> Option<Failure> {
-    let Some(class) = outcome.worst_failure() else {
-        return unsearched_failure(plan, old);
-    };
-    let left = outcome
-        .items
-        .iter()
-        .filter(|i| i.result.failure_class().is_some())
-        .count();
-    let how = if outcome.cancelled {
-        "cancelled"
-    } else {
-        "not finished"
-    };
-    Some(Failure::new(
-        class.into(),
-        format!(
-            "rotation {how}: {left} connection(s) still to do (above). Run the same command again to finish: rotated connections are not sent again, and those whose answer was lost are read back. Keep {old} active until then."
-        ),
-    ))
+    settled
 }
