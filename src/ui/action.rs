@@ -139,6 +139,10 @@ pub enum Action {
         /// The new key.
         credentials: NewCredentials,
     },
+    /// Open *Rotate a key everywhere* for this access key ID (or what AEP shows of it).
+    RotateKeyEverywhere(String),
+    /// Find, run or cancel a key rotation.
+    RotateKey(crate::worker::RotateKeyJob),
     /// Delete a connection in AEP.
     DeleteConnection {
         /// Connection ID.

@@ -20,6 +20,7 @@ pub mod loadable;
 pub mod persisted;
 pub mod profiles;
 pub mod result;
+pub mod rotate_key;
 mod screenshot;
 pub mod style;
 pub mod top_bar;

@@ -35,9 +35,7 @@ async fn run(
         profiles::remember_aws_key(w, label.trim().to_owned(), input.clone()).await;
     }
     let Some(history) = w.history().await else {
-        return Err(ErrorView::message(
-            "The history could not be opened, so nothing was sent (see the message above).",
-        ));
+        return Err(super::history_not_open());
     };
     let batch = match batch {
         Some(batch) => batch,

@@ -52,9 +52,7 @@ async fn create(
         profiles::remember_aws_key(w, label.trim().to_owned(), input.clone()).await;
     }
     let Some(history) = w.history().await else {
-        return w.send(Event::CreateFinished(Err(ErrorView::message(
-            "The history could not be opened, so nothing was sent (see the message above).",
-        ))));
+        return w.send(Event::CreateFinished(Err(super::history_not_open())));
     };
     let target = client.target();
     let curl = crate::records::curl::create_connection_curl(

@@ -21,6 +21,7 @@ mod manage;
 mod profiles;
 mod protocol;
 mod records;
+mod rotate_key;
 mod setup;
 
 use std::cell::RefCell;
@@ -44,6 +45,9 @@ pub use protocol::{
     BatchRow, BatchView, Changed, ConnectionsList, CreatedView, ErrorView, Event, HistoryPage, Job,
     ManageAnswer, ManageJob, RotateFailure, SandboxList, Scope, SessionSandbox, TokenState,
     WorkerSettings,
+};
+pub use rotate_key::{
+    PlannedRotation, RotateKeyJob, RotationDone, RotationEvent, RotationRow, UnfinishedRun,
 };
 
 /// The UI's end of the worker.
@@ -119,6 +123,8 @@ struct Worker {
     history: Mutex<Option<HistoryThread>>,
     /// The running create, if any: one at a time, and Cancel aborts it.
     create_task: RefCell<Option<tokio::task::JoinHandle<()>>>,
+    /// The running key rotation's Cancel, if one runs: one at a time.
+    rotation_cancel: RefCell<Option<std::sync::Arc<std::sync::atomic::AtomicBool>>>,
     /// Client secrets kept in memory for this session only, by profile: never written.
     session_secrets: RefCell<std::collections::HashMap<String, Secret>>,
 }
@@ -270,6 +276,13 @@ impl Worker {
     }
 }
 
+/// Why a job that records in the history did not start.
+fn history_not_open() -> ErrorView {
+    ErrorView::message(
+        "The history could not be opened, so nothing was sent (see the message above).",
+    )
+}
+
 /// Runs `f` (keyring, config, files) on tokio's blocking threads, so the worker's loop goes on.
 async fn blocking<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
     match tokio::task::spawn_blocking(f).await {
@@ -312,6 +325,7 @@ fn run(
         session: Mutex::new(Setup::new()),
         history: Mutex::new(None),
         create_task: RefCell::new(None),
+        rotation_cancel: RefCell::new(None),
         session_secrets: RefCell::default(),
     });
     let local = tokio::task::LocalSet::new();
@@ -457,6 +471,7 @@ fn dispatch(w: &Rc<Worker>, job: Job) {
                 |w| async move { profiles::save_sandbox(&w, sandbox).await },
             );
         }
+        Job::RotateKey(job) => rotate_key::dispatch(w, job),
         Job::Manage { request, job } => {
             spawn(w, |w| async move { manage::run(&w, request, job).await });
         }

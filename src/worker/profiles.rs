@@ -65,7 +65,7 @@ async fn first_history_page(history: &HistoryThread) -> Option<Box<HistoryPage>>
 /// the config it leaves. The client is rebuilt on next use. The change sees the config as saved:
 /// the session's sandbox is not in it, so it is never written; it ends when another profile
 /// becomes active or the profile is saved with it.
-async fn change_config<R: Send + 'static>(
+pub(super) async fn change_config<R: Send + 'static>(
     w: &Worker,
     change: impl FnOnce(&mut Config) -> R + Send + 'static,
 ) -> R {

@@ -84,6 +84,8 @@ pub enum Job {
     },
     /// Cancel the running create.
     Cancel,
+    /// Rotate a key everywhere it is used (find, check, run, cancel).
+    RotateKey(super::RotateKeyJob),
     /// Look pending records of the active profile up in AEP (at start).
     Reconcile,
     /// Load a page of history.
@@ -373,6 +375,8 @@ pub enum Event {
     },
     /// A batch ended: each sandbox's result, or why none was tried.
     BatchFinished(Result<BatchView, ErrorView>),
+    /// A key rotation moved on.
+    Rotation(super::RotationEvent),
     /// Something worth a look that stopped nothing (a config key this version does not know).
     Notice(String),
     /// Something failed outside a create; `context` says what was being done.

@@ -42,4 +42,5 @@ mod ui_faults;
 mod ui_layout;
 mod ui_manage;
 mod ui_records;
+mod ui_rotate_key;
 mod ui_sessions;

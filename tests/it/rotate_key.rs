@@ -11,10 +11,10 @@ use serde_json::Value;
 use crate::common::World;
 use crate::common::cli::{AWS_SECRET, CliWorld, input, json_of, stderr, wait_until};
 
-const OLD: &str = "AKIAIOSFODNN7EXAMPLE";
-const NEW: &str = "AKIAI44QH8DHBEXAMPL3";
-const NEW_SECRET: &str = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY";
-const OTHER: &str = "AKIAJ55QH8DHBEXAMPL9";
+pub(crate) const OLD: &str = "AKIAIOSFODNN7EXAMPLE";
+pub(crate) const NEW: &str = "AKIAI44QH8DHBEXAMPL3";
+pub(crate) const NEW_SECRET: &str = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY";
+pub(crate) const OTHER: &str = "AKIAJ55QH8DHBEXAMPL9";
 
 fn world() -> World {
     World::with(EmulatorConfig {
@@ -24,7 +24,7 @@ fn world() -> World {
 }
 
 /// Makes a connection named `name` with `key` in `sandbox` (as another tool would).
-fn make(w: &World, sandbox: &str, name: &str, key: &str) -> String {
+pub(crate) fn make(w: &World, sandbox: &str, name: &str, key: &str) -> String {
     let connection = S3ConnectionInput {
         access_key_id: key.into(),
         bucket_name: Some("landing".into()),
@@ -54,7 +54,7 @@ fn rotate_key(w: &World, extra: &[&str]) -> std::process::Output {
 }
 
 /// `key` as AEP shows it: its first and last four characters.
-fn masked(key: &str) -> String {
+pub(crate) fn masked(key: &str) -> String {
     format!(
         "{}{}{}",
         &key[..4],
@@ -65,7 +65,7 @@ fn masked(key: &str) -> String {
 
 /// The access key ID the emulator shows for connection `id`, unmasked when it is one of the
 /// test's keys.
-fn key_of(w: &World, id: &str) -> String {
+pub(crate) fn key_of(w: &World, id: &str) -> String {
     let c = w
         .emu()
         .connections()
@@ -81,7 +81,7 @@ fn key_of(w: &World, id: &str) -> String {
 }
 
 /// How many PATCHes of connection `id` the emulator received.
-fn patches(w: &World, id: &str) -> usize {
+pub(crate) fn patches(w: &World, id: &str) -> usize {
     w.emu()
         .requests()
         .iter()

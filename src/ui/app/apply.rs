@@ -182,6 +182,11 @@ impl AepApp {
                     credentials,
                 });
             }
+            Action::RotateKeyEverywhere(old_key) => {
+                let remembered = self.config.as_ref().map_or(&[][..], |c| &c.aws_keys);
+                self.key_rotation.open(&old_key, remembered);
+            }
+            Action::RotateKey(job) => self.worker.send(Job::RotateKey(job)),
             Action::DeleteConnection { id, name } => {
                 self.connections.delete_started();
                 self.manage(ManageJob::DeleteConnection {

@@ -4,7 +4,7 @@ use super::AepApp;
 use crate::ui::action::Action;
 use crate::ui::persisted::Tab;
 use crate::ui::top_bar::TopBar;
-use crate::worker::{Event, ManageAnswer, Scope};
+use crate::worker::{Event, ManageAnswer, RotateKeyJob, RotationEvent, Scope};
 
 impl AepApp {
     /// Takes one message from the worker: the one way worker results reach the screens (each
@@ -39,6 +39,7 @@ impl AepApp {
                     // the sandbox list is read again for the new organisation.
                     self.connections.forget_list();
                     self.connections.close_all();
+                    self.key_rotation.forget();
                     let org = |s: &Option<Scope>| {
                         s.as_ref()
                             .map(|s| (s.platform_url.clone(), s.org_id.clone()))
@@ -50,6 +51,8 @@ impl AepApp {
                     if after.is_some() && !first_load {
                         self.actions.push(Action::ListSandboxes);
                         self.actions.push(Action::RefreshToken);
+                        self.actions
+                            .push(Action::RotateKey(RotateKeyJob::ListUnfinished));
                     }
                 }
                 self.known_sandboxes = known_sandboxes;
@@ -66,6 +69,8 @@ impl AepApp {
                     self.actions.push(Action::ListSandboxes);
                     self.actions.push(Action::RefreshToken);
                     self.actions.push(Action::Reconcile);
+                    self.actions
+                        .push(Action::RotateKey(RotateKeyJob::ListUnfinished));
                 }
             }
             Event::Token { profile, state } => {
@@ -92,6 +97,13 @@ impl AepApp {
                 // The Connections view may have new rows: it reloads when shown.
                 self.connections.forget_list();
                 self.form.on_batch_finished(result);
+            }
+            Event::Rotation(event) => {
+                if matches!(event, RotationEvent::Finished { .. }) {
+                    // Rotated connections show their new key: the list reloads when shown.
+                    self.connections.forget_list();
+                }
+                self.key_rotation.on_event(event);
             }
             Event::AwsImported(keys) => self.form.fields.on_aws_import(keys),
             Event::Reconciled(results) => {

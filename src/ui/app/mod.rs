@@ -16,6 +16,7 @@ use super::form::{Destination, FormScreen, FormView};
 use super::history::HistoryScreen;
 use super::persisted::{Persisted, STORAGE_KEY, Tab, apply_theme};
 use super::profiles::{ProfilesScreen, ProfilesView};
+use super::rotate_key::KeyRotationScreen;
 use super::screenshot::Screenshot;
 use super::top_bar::{TopBar, TopBarView};
 use super::widgets::StatusLine;
@@ -112,6 +113,8 @@ pub struct AepApp {
     history: HistoryScreen,
     connections: ConnectionsScreen,
     profiles: ProfilesScreen,
+    /// *Rotate a key everywhere* and the runs left unfinished.
+    key_rotation: KeyRotationScreen,
     /// Actions from worker events, applied with the frame's own.
     actions: Vec<Action>,
     /// The file prompt of an export or import, while it is open.
@@ -161,6 +164,7 @@ impl AepApp {
             },
             connections: ConnectionsScreen::default(),
             profiles: ProfilesScreen::default(),
+            key_rotation: KeyRotationScreen::default(),
             actions: Vec::new(),
             panel_for_width: 0.0,
             file_prompt: None,
@@ -354,7 +358,7 @@ impl AepApp {
             self.form.fields.import_choices.clear();
             return;
         }
-        if self.connections.close_one() {
+        if self.connections.close_one() || self.key_rotation.close() {
             return;
         }
         self.history.close();
@@ -472,7 +476,7 @@ impl AepApp {
                 (*at + Duration::from_secs(4)).saturating_duration_since(now),
             );
         }
-        if self.form.is_creating() {
+        if self.form.is_creating() || self.key_rotation.is_running() {
             // The spinner animates; egui repaints for it while it is visible.
             ctx.request_repaint_after(Duration::from_millis(100));
         }
@@ -499,6 +503,7 @@ impl AepApp {
         };
         super::top_bar::top_bar_ui(ui, &self.top_bar, top_bar, &mut actions);
         super::widgets::status_bar_ui(ui, self.status_line());
+        super::rotate_key::unfinished_bar_ui(ui, &mut self.key_rotation);
         // While there is no profile to work with, the welcome screen (with the demo) comes back
         // whenever the profile editor is not open.
         let welcome = self.config.as_ref().is_some_and(|c| c.profiles.is_empty())
@@ -529,6 +534,12 @@ impl AepApp {
                 &mut actions,
             );
         }
+        super::rotate_key::rotate_key_ui(
+            &ctx,
+            &mut self.key_rotation,
+            self.active.as_ref().map(|p| p.sandbox.as_str()),
+            &mut actions,
+        );
         super::file_prompt::file_prompt_ui(&ctx, &mut self.file_prompt, &mut actions);
         super::widgets::errors_ui(&ctx, &mut self.errors);
         super::widgets::focus_ring(&ctx);

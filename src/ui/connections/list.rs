@@ -106,6 +106,8 @@ pub(super) enum RowIntent {
     Inspect,
     Explore,
     Rotate,
+    /// Rotate the row's access key on every connection that uses it.
+    RotateEverywhere,
     Delete,
     /// Switch to the row's sandbox, where it can be managed.
     GoToSandbox,
@@ -278,6 +280,11 @@ fn row_buttons_ui(
             (icons::INFO, "Inspect", RowIntent::Inspect),
             (icons::FOLDER_OPEN, "Explore", RowIntent::Explore),
             (icons::KEY, "Rotate credentials…", RowIntent::Rotate),
+            (
+                icons::KEY,
+                "Rotate this key everywhere…",
+                RowIntent::RotateEverywhere,
+            ),
         ] {
             if style::icon_button(ui, icon, label).clicked() {
                 asked.push((intent, r.clone()));

@@ -270,6 +270,15 @@ pub fn connections_ui(
             }),
             // Opening a dialog needs nothing from the worker: the screen does it itself.
             list::RowIntent::Rotate => screen.rotate = Some(RotateDialog::new(row)),
+            list::RowIntent::RotateEverywhere => {
+                let key = row
+                    .remote
+                    .as_ref()
+                    .and_then(|c| c.auth_param("s3AccessKey"));
+                actions.push(Action::RotateKeyEverywhere(
+                    key.unwrap_or_default().to_owned(),
+                ));
+            }
             list::RowIntent::Delete => screen.delete = Some(DeleteDialog::new(row)),
             // A row of another sandbox is managed there: the list stays on all sandboxes.
             list::RowIntent::GoToSandbox => {

@@ -221,6 +221,42 @@ impl FormScreen {
     }
 }
 
+/// Where the AWS key can come from: a file, a remembered key; and the remembered keys' rotation.
+fn key_sources_ui(ui: &mut egui::Ui, saved_keys: &[SavedAwsKey], actions: &mut Vec<Action>) {
+    // Wrapped: with remembered keys the row is wider than the form at 800 px.
+    ui.horizontal_wrapped(|ui| {
+        if ui.button("Import AWS credentials…").clicked() {
+            actions.push(Action::Pick(FileRequest::AwsCredentials));
+        }
+        if !saved_keys.is_empty() {
+            egui::ComboBox::from_id_salt("saved-aws")
+                .selected_text("Remembered keys")
+                .show_ui(ui, |ui| {
+                    for key in saved_keys {
+                        if ui.selectable_label(false, &key.label).clicked() {
+                            actions.push(Action::LoadSavedAwsKey(key.label.clone()));
+                        }
+                    }
+                })
+                .response
+                .accessible_name("Remembered keys");
+            ui.menu_button("Rotate a key everywhere…", |ui| {
+                for key in saved_keys {
+                    let label = format!("{} ({})", key.label, key.access_key_id);
+                    if ui
+                        .button(label)
+                        .on_hover_text("Replace this key on every connection that uses it")
+                        .clicked()
+                    {
+                        actions.push(Action::RotateKeyEverywhere(key.access_key_id.clone()));
+                        ui.close();
+                    }
+                }
+            });
+        }
+    });
+}
+
 /// The form and, below it, the result of the last create.
 pub fn form_ui(
     ui: &mut egui::Ui,
@@ -234,22 +270,7 @@ pub fn form_ui(
         ui.add_space(6.0);
         fields_ui(ui, &mut screen.fields, &validation);
         let f = &mut screen.fields;
-        ui.horizontal(|ui| {
-            if ui.button("Import AWS credentials…").clicked() {
-                actions.push(Action::Pick(FileRequest::AwsCredentials));
-            }
-            if !view.saved_keys.is_empty() {
-                egui::ComboBox::from_id_salt("saved-aws")
-                    .selected_text("Remembered keys")
-                    .show_ui(ui, |ui| {
-                        for key in view.saved_keys {
-                            if ui.selectable_label(false, &key.label).clicked() {
-                                actions.push(Action::LoadSavedAwsKey(key.label.clone()));
-                            }
-                        }
-                    });
-            }
-        });
+        key_sources_ui(ui, view.saved_keys, actions);
         if !f.import_choices.is_empty() {
             let mut chosen = None;
             ui.group(|ui| {
