@@ -7,7 +7,7 @@
 use zeroize::Zeroizing;
 
 use super::action::Action;
-use super::widgets::{SecretText, labelled_text};
+use super::widgets::{labelled_text, new_key_rows};
 use super::{icons, style};
 use crate::api::sandboxes::sandbox_label;
 use crate::ops::connections::NewCredentials;
@@ -431,21 +431,12 @@ fn keys_ui(ui: &mut egui::Ui, dialog: &mut RotateKeyDialog, sandbox: Option<&str
             let l = ui.label("Old access key ID");
             labelled_text(ui, &l, &mut dialog.old_key, false, "AKIA… or ASIA…");
             ui.end_row();
-            let l = ui.label("New access key ID");
-            labelled_text(ui, &l, &mut dialog.new_key_id, false, "AKIA… or ASIA…");
-            ui.end_row();
-            let l = ui.label("New secret access key");
-            labelled_text(ui, &l, &mut SecretText(&mut dialog.secret_key), true, "");
-            ui.end_row();
-            let l = ui.label("New session token");
-            labelled_text(
+            new_key_rows(
                 ui,
-                &l,
-                &mut SecretText(&mut dialog.session_token),
-                true,
-                "only for ASIA keys",
+                &mut dialog.new_key_id,
+                &mut dialog.secret_key,
+                &mut dialog.session_token,
             );
-            ui.end_row();
         });
     if dialog.session_token_only() {
         ui.label("Same temporary key ID: only the session token is replaced on each connection.");

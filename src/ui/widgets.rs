@@ -54,6 +54,31 @@ impl egui::TextBuffer for SecretText<'_> {
     }
 }
 
+/// The rows of a new AWS key in a two-column grid: its ID, secret and session token, each
+/// labelled (the rotate dialogs).
+pub fn new_key_rows(
+    ui: &mut egui::Ui,
+    access_key_id: &mut String,
+    secret_key: &mut zeroize::Zeroizing<String>,
+    session_token: &mut zeroize::Zeroizing<String>,
+) {
+    let l = ui.label("New access key ID");
+    labelled_text(ui, &l, access_key_id, false, "AKIA… or ASIA…");
+    ui.end_row();
+    let l = ui.label("New secret access key");
+    labelled_text(ui, &l, &mut SecretText(secret_key), true, "");
+    ui.end_row();
+    let l = ui.label("New session token");
+    labelled_text(
+        ui,
+        &l,
+        &mut SecretText(session_token),
+        true,
+        "only for ASIA keys",
+    );
+    ui.end_row();
+}
+
 /// A window that stays inside the app's window whatever its size: at most the window's size
 /// less a margin, `default_width` when that fits, and its contents scrolled when they do not.
 pub fn window(

@@ -7,7 +7,7 @@ use crate::api::Connection;
 use crate::ops::connections::NewCredentials;
 use crate::secret::Secret;
 use crate::ui::action::Action;
-use crate::ui::widgets::{SecretText, labelled_text};
+use crate::ui::widgets::new_key_rows;
 use crate::worker::RotateFailure;
 
 /// The rotate dialog.
@@ -57,21 +57,12 @@ fn key_fields_ui(ui: &mut egui::Ui, dialog: &mut RotateDialog) {
     egui::Grid::new("rotate-grid")
         .num_columns(2)
         .show(ui, |ui| {
-            let l = ui.label("New access key ID");
-            labelled_text(ui, &l, &mut dialog.access_key_id, false, "AKIA… or ASIA…");
-            ui.end_row();
-            let l = ui.label("New secret access key");
-            labelled_text(ui, &l, &mut SecretText(&mut dialog.secret_key), true, "");
-            ui.end_row();
-            let l = ui.label("New session token");
-            labelled_text(
+            new_key_rows(
                 ui,
-                &l,
-                &mut SecretText(&mut dialog.session_token),
-                true,
-                "only for ASIA keys",
+                &mut dialog.access_key_id,
+                &mut dialog.secret_key,
+                &mut dialog.session_token,
             );
-            ui.end_row();
         });
 }
 
