@@ -3,7 +3,8 @@
 # under Xvfb with the accessibility bus on, the demo creates a connection, its ID is copied from
 # the result card and read back from the X clipboard, its details and the delete confirmation
 # are opened, then one connection is created in two sandboxes (the form's Sandboxes list, the
-# production confirmation, the batch's rows); after each state a screenshot, and every showing
+# production confirmation, the batch's rows), and the key rotated everywhere from a connection's
+# Manage menu (the plan, production confirmed, the summary); after each state a screenshot, and every showing
 # node must lie inside the window.
 # Needs xvfb, dbus, at-spi2-core, python3-pyatspi, xdotool, xclip and imagemagick.
 # Usage: scripts/real-window.sh [binary] [screenshot dir]

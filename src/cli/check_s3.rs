@@ -5,7 +5,8 @@ use std::fmt;
 use clap::Args;
 use serde_json::{Value, json};
 
-use super::context::{AwsKeyArgs, Context};
+use super::aws_key::AwsKeyArgs;
+use super::context::Context;
 use super::output::warn;
 use super::{Exit, Failure, GlobalArgs, Outcome, Output};
 use crate::api::Http;
@@ -38,7 +39,7 @@ pub struct CheckS3Args {
 /// Runs `check-s3`: exit 0 when every checked permission passed, 3 when AWS denied one, 4 when
 /// S3 could not be reached, 2 on bad input.
 pub fn run(global: &GlobalArgs, args: CheckS3Args) -> Outcome {
-    let key = super::context::aws_key(&args.key)?;
+    let key = super::aws_key::aws_key(&args.key, global)?;
     let input = S3CheckInput {
         access_key_id: key.access_key_id,
         secret_key: key.secret_key,

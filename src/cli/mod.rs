@@ -1,5 +1,6 @@
 //! The command-line interface: the contract the README's "Command line" section states.
 
+mod aws_key;
 mod check_s3;
 mod confirm;
 mod connections;

@@ -362,6 +362,7 @@ async fn state(State(shared): State<Shared>) -> Response {
             "faults": state.faults,
             "requestCount": state.requests.len(),
             "throttled": state.traffic.throttled,
+            "throttledAtMs": state.traffic.throttled_at_ms,
         }),
     )
 }

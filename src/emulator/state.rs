@@ -41,6 +41,9 @@ pub(crate) struct Traffic {
     recent: std::collections::VecDeque<Instant>,
     /// How many requests were answered 429 for the limit.
     pub throttled: usize,
+    /// When each of them came, in epoch ms: a benchmark tells the first burst (the requests
+    /// already on their way when the first 429 left) from any 429 after it.
+    pub throttled_at_ms: Vec<u64>,
 }
 
 impl Traffic {
@@ -58,6 +61,7 @@ impl Traffic {
         }
         if self.recent.len() >= usize::try_from(limit).unwrap_or(usize::MAX) {
             self.throttled += 1;
+            self.throttled_at_ms.push(now_ms());
             return false;
         }
         self.recent.push_back(now);
@@ -321,6 +325,7 @@ mod tests {
             "the first has left the window"
         );
         assert_eq!(t.throttled, 1);
+        assert_eq!(t.throttled_at_ms.len(), 1, "its time kept");
     }
 
     #[test]

@@ -81,6 +81,15 @@ impl fmt::Display for Field {
     }
 }
 
+/// Several broken rules, one a line (how a refused input is told).
+pub fn join_errors(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// A value that breaks a rule: the field and the rule, in words a user can act on.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {rule}")]

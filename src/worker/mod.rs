@@ -23,6 +23,7 @@ mod protocol;
 mod records;
 mod rotate_key;
 mod setup;
+mod views;
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -42,12 +43,14 @@ use history::HistoryThread;
 use setup::Setup;
 
 pub use protocol::{
-    BatchRow, BatchView, Changed, ConnectionsList, CreatedView, ErrorView, Event, HistoryPage, Job,
-    ManageAnswer, ManageJob, RotateFailure, SandboxList, Scope, SessionSandbox, TokenState,
-    WorkerSettings,
+    Event, HistoryPage, Job, ManageAnswer, ManageJob, Scope, SessionSandbox, WorkerSettings,
 };
 pub use rotate_key::{
     PlannedRotation, RotateKeyJob, RotationDone, RotationEvent, RotationRow, UnfinishedRun,
+};
+pub use views::{
+    BatchRow, BatchView, Changed, ConnectionsList, CreatedView, ErrorView, RotateFailure,
+    SandboxList, TokenState,
 };
 
 /// The UI's end of the worker.

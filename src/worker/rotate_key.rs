@@ -310,13 +310,13 @@ async fn list_unfinished(w: &Worker) {
         .try_run(move |h| {
             let mut unfinished = Vec::new();
             for run in h.unfinished_rotations()? {
-                if run.org_id != profile.org_id
-                    || crate::model::platform_key(&run.platform_url)
+                if run.start.org_id != profile.org_id
+                    || crate::model::platform_key(&run.start.platform_url)
                         != crate::model::platform_key(&profile.platform_url)
                 {
                     continue;
                 }
-                let items = h.rotation_items(&run.id)?;
+                let items = h.rotation_items(&run.start.id)?;
                 let mut sandboxes: Vec<String> = items.iter().map(|i| i.sandbox.clone()).collect();
                 sandboxes.sort();
                 sandboxes.dedup();

@@ -10,7 +10,7 @@ const SESSION_TOKEN: &str = "FwoGZXIvYXdzEJr//////////wEaDSessionTokenForTests";
 
 use crate::common::cli::{
     AWS_SECRET, CliWorld, json_of, kill_during_create, kill_during_create_with, last_create,
-    made_anyway, stderr,
+    made_anyway, on_private_keyring, stderr,
 };
 use crate::common::environment::{NobodyCopy, private_keyring, require};
 use crate::common::{World, assert_no_secret_in_files};
@@ -338,22 +338,12 @@ fn keyring_profile_secret_and_token_cache_across_processes() {
     let name = format!("kr-{}", std::process::id());
     let with_keyring = |args: &[&str]| {
         let mut c = w.cmd();
-        c.env_remove("AEP_S3_CONNECT_NO_KEYRING")
+        on_private_keyring(&mut c)
             .env_remove("AEP_CLIENT_SECRET")
             .env_remove("AEP_ORG_ID")
             .env_remove("AEP_CLIENT_ID")
-            .env_remove("AEP_SANDBOX");
-        // The private test keyring lives where scripts/test.sh put it.
-        for var in [
-            "DBUS_SESSION_BUS_ADDRESS",
-            "XDG_RUNTIME_DIR",
-            "XDG_DATA_HOME",
-        ] {
-            if let Ok(v) = std::env::var(var) {
-                c.env(var, v);
-            }
-        }
-        c.args(args);
+            .env_remove("AEP_SANDBOX")
+            .args(args);
         c
     };
     let out = with_keyring(&[

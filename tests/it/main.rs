@@ -36,6 +36,7 @@ mod s3check;
 mod secret_hygiene;
 mod smoke;
 mod snapshots;
+mod source_rules;
 mod ui;
 mod ui_batch;
 mod ui_faults;

@@ -9,7 +9,9 @@ use aep_s3_connect::store::history::{HistoryStore, ItemState};
 use serde_json::Value;
 
 use crate::common::World;
-use crate::common::cli::{AWS_SECRET, CliWorld, input, json_of, stderr, wait_until};
+use crate::common::cli::{
+    AWS_SECRET, CliWorld, input, json_of, on_private_keyring, stderr, wait_until,
+};
 
 pub(crate) const OLD: &str = "AKIAIOSFODNN7EXAMPLE";
 pub(crate) const NEW: &str = "AKIAI44QH8DHBEXAMPL3";
@@ -211,7 +213,7 @@ fn killed_half_way_then_the_same_command_finishes_without_a_second_patch() {
             .ok()
             .and_then(|(db, _)| {
                 let run = db.unfinished_rotations().ok()?.pop()?;
-                db.rotation_items(&run.id).ok()
+                db.rotation_items(&run.start.id).ok()
             })
             .is_some_and(|items| {
                 items
@@ -467,4 +469,90 @@ fn a_temporary_key_gets_its_new_session_token_alone() {
         .output()
         .unwrap();
     assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+}
+
+/// The new key from where users keep it: a profile of the AWS shared credentials file, and a key
+/// remembered in the keyring (the real one, under scripts/test.sh), as for `create`.
+#[test]
+fn the_new_key_comes_from_the_shared_credentials_file_or_a_remembered_key() {
+    use aep_s3_connect::ops::aws_keys;
+    use aep_s3_connect::secret::Secret;
+    use aep_s3_connect::store::config::Config;
+    use aep_s3_connect::store::paths::AppPaths;
+    use aep_s3_connect::store::secrets::{SecretKind, SecretStore};
+
+    use crate::common::environment::{private_keyring, require};
+
+    let w = world();
+    let dev = make(&w, "dev", "Landing", OLD);
+    let credentials = w.home.path().join("aws-credentials");
+    std::fs::write(
+        &credentials,
+        format!("[fresh]\naws_access_key_id = {NEW}\naws_secret_access_key = {NEW_SECRET}\n"),
+    )
+    .unwrap();
+    let out = w
+        .cmd()
+        .args(["connections", "rotate-key", OLD, "--sandbox", "dev"])
+        .args([
+            "--aws-profile",
+            "fresh",
+            "--yes",
+            "--skip-s3-check",
+            "--json",
+        ])
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(json_of(&out)["newKey"], NEW);
+    assert_eq!(key_of(&w, &dev), NEW);
+
+    // Back again, from a key remembered in the keyring as "previous".
+    if !require(
+        "the private keyring of scripts/with-keyring.sh (run the tests with scripts/test.sh)",
+        private_keyring(),
+    ) {
+        return;
+    }
+    let label = format!("previous-{}", std::process::id());
+    let paths = AppPaths::under(w.home.path());
+    paths.create_dirs().unwrap();
+    let store = SecretStore::open_default();
+    let mut config = Config::default();
+    let old_key = S3ConnectionInput {
+        access_key_id: OLD.into(),
+        secret_key: Secret::new(AWS_SECRET),
+        ..input("key")
+    };
+    aws_keys::remember(&mut config, &paths.config_file(), &store, &label, &old_key).unwrap();
+    let out = on_private_keyring(&mut w.cmd())
+        .args(["connections", "rotate-key", NEW, "--sandbox", "dev"])
+        .args(["--aws-key", &label, "--yes", "--skip-s3-check", "--json"])
+        .output()
+        .unwrap();
+    let forgotten = store.delete(&label, SecretKind::AwsSecretKey);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(json_of(&out)["newKey"], OLD);
+    assert_eq!(key_of(&w, &dev), OLD);
+    forgotten.unwrap();
+    // A name nothing is remembered under is said, with the names there are.
+    let out = w
+        .cmd()
+        .args([
+            "connections",
+            "rotate-key",
+            OLD,
+            "--aws-key",
+            "nosuch",
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no AWS key is remembered as \"nosuch\""),
+        "{}",
+        stderr(&out)
+    );
 }

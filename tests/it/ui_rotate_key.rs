@@ -3,7 +3,7 @@
 //! updated; from a connection's Manage menu; and a run cut short offered on start and finished
 //! without a second PATCH.
 
-use aep_s3_connect::emulator::{DEMO_ORG_ID, EmulatorConfig};
+use aep_s3_connect::emulator::{DEMO_ORG_ID, EmulatorConfig, Fault, FaultRoute};
 use aep_s3_connect::store::config::SavedAwsKey;
 use aep_s3_connect::store::history::{HistoryStore, ItemState, NewRotationRun, RotationItem};
 use aep_s3_connect::store::paths::AppPaths;
@@ -12,7 +12,7 @@ use egui::accesskit::{Role, Toggled};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
-use crate::common::ui::{app_on, has_label, step_until, type_into, within_width};
+use crate::common::ui::{app_on, has_label, step_until, type_into, window_text, within_width};
 use crate::common::{World, assert_no_secret_in_files};
 use crate::rotate_key::{NEW, NEW_SECRET, OLD, OTHER, key_of, make, masked, patches};
 
@@ -45,6 +45,15 @@ fn find(h: &mut Harness<'_, AepApp>) {
     h.step();
     h.get_by_role_and_label(Role::Button, "Find connections")
         .click_accesskit();
+}
+
+/// The new key, in the profile's sandbox only, then [`find`].
+fn find_in_this_sandbox(h: &mut Harness<'_, AepApp>) {
+    type_into(h, "New access key ID", NEW);
+    h.get_by_role_and_label(Role::RadioButton, "This sandbox (dev)")
+        .click_accesskit();
+    h.step();
+    find(h);
 }
 
 #[test]
@@ -100,7 +109,7 @@ fn a_remembered_key_is_rotated_everywhere_with_production_confirmed_once() {
             )
         ),
         "{}",
-        crate::common::ui::window_text(&h)
+        window_text(&h)
     );
     assert!(
         h.query_all_by_label_contains("Not searched: noaccess:")
@@ -141,11 +150,7 @@ fn a_connections_manage_menu_opens_it_with_the_key_aep_shows_filled_in_from_the_
     assert_eq!(old.accesskit_node().value().as_deref(), Some(OLD));
 
     // In this sandbox alone, every connection of the key rotated: the remembered key follows.
-    type_into(&mut h, "New access key ID", NEW);
-    h.get_by_role_and_label(Role::RadioButton, "This sandbox (dev)")
-        .click_accesskit();
-    h.step();
-    find(&mut h);
+    find_in_this_sandbox(&mut h);
     step_until(&mut h, "the plan", |h| {
         has_label(h, &format!("1 connection(s) use {OLD} in 1 sandbox(es):"))
     });
@@ -160,7 +165,8 @@ fn a_connections_manage_menu_opens_it_with_the_key_aep_shows_filled_in_from_the_
     ));
     assert_eq!(key_of(&w, &id), NEW);
     // The form's menu offers the remembered key with its new ID.
-    h.get_by_label("Close window").click_accesskit();
+    h.get_by_role_and_label(Role::Button, "Close")
+        .click_accesskit();
     h.get_by_label("New connection").click_accesskit();
     step_until(&mut h, "the form", |h| {
         h.query_by_role_and_label(Role::Button, "Rotate a key everywhere…")
@@ -252,4 +258,102 @@ fn a_run_cut_short_is_offered_on_start_and_finished_without_a_second_patch() {
     });
     let (db, _) = HistoryStore::open(&paths.history_db()).unwrap();
     assert!(db.unfinished_rotations().unwrap().is_empty());
+}
+
+#[test]
+fn cancel_lets_those_on_their_way_finish_and_finish_does_the_rest_once() {
+    let w = world();
+    let ids: Vec<String> = (1..=6)
+        .map(|i| make(&w, "dev", &format!("Landing {i}"), OLD))
+        .collect();
+    // Every PATCH takes 3 s: the four sent at once are still on their way when Cancel comes.
+    w.emu().inject(
+        Fault::new(FaultRoute::PatchConnection)
+            .in_sandbox("dev")
+            .delay_ms(3_000)
+            .times(0),
+    );
+    let mut h = window(&w);
+    h.get_by_role_and_label(Role::Button, "Rotate a key everywhere…")
+        .click_accesskit();
+    step_until(&mut h, "the remembered keys", |h| {
+        has_label(h, &format!("landing ({OLD})"))
+    });
+    h.get_by_label(&format!("landing ({OLD})"))
+        .click_accesskit();
+    step_until(&mut h, "the dialog", |h| has_label(h, "Find connections"));
+    find_in_this_sandbox(&mut h);
+    step_until(&mut h, "the plan", |h| {
+        has_label(h, &format!("6 connection(s) use {OLD} in 1 sandbox(es):"))
+    });
+    h.get_by_role_and_label(Role::Button, "Rotate 6 connection(s)")
+        .click_accesskit();
+    step_until(&mut h, "the run", |h| {
+        h.query_by_role_and_label(Role::Button, "Cancel").is_some()
+    });
+    h.get_by_role_and_label(Role::Button, "Cancel")
+        .click_accesskit();
+    step_until(&mut h, "the run's end", |h| {
+        h.query_all_by_label_contains("Cancelled.").next().is_some()
+    });
+    assert!(
+        has_label(&h, "Rotated 4 of 6 connection(s)."),
+        "{}",
+        window_text(&h)
+    );
+    let patched = |w: &World| ids.iter().map(|id| patches(w, id)).sum::<usize>();
+    assert_eq!(
+        patched(&w),
+        4,
+        "no PATCH after Cancel but those on their way"
+    );
+
+    // The run is offered to finish; finishing sends the two left, once each.
+    w.emu().clear_faults();
+    step_until(&mut h, "the offer", |h| {
+        h.query_by_label(&format!("Finish the rotation of {OLD}"))
+            .is_some()
+    });
+    h.get_by_label(&format!("Finish the rotation of {OLD}"))
+        .click_accesskit();
+    step_until(&mut h, "the dialog", |h| has_label(h, "Find connections"));
+    find(&mut h);
+    step_until(&mut h, "the plan", |h| {
+        has_label(h, &format!("2 connection(s) use {OLD} in 1 sandbox(es):"))
+    });
+    h.get_by_role_and_label(Role::Button, "Rotate 2 connection(s)")
+        .click_accesskit();
+    step_until(&mut h, "the run's end", |h| {
+        has_label(h, "Rotated 2 of 2 connection(s); 4 more in an earlier run.")
+    });
+    for id in &ids {
+        assert_eq!(key_of(&w, id), NEW, "{id}");
+        assert_eq!(patches(&w, id), 1, "{id}");
+    }
+}
+
+#[test]
+fn an_access_key_in_the_connections_filter_finds_its_connections_everywhere_and_offers_the_rotation()
+ {
+    let w = world();
+    make(&w, "dev", "Landing dev", OLD);
+    make(&w, "sandbox-01", "Landing 01", OLD);
+    make(&w, "sandbox-02", "Elsewhere", OTHER);
+    let mut h = window(&w);
+    h.get_by_label("Connections").click_accesskit();
+    step_until(&mut h, "the list", |h| has_label(h, "Manage Landing dev"));
+    h.get_by_role_and_label(Role::CheckBox, "All sandboxes")
+        .click_accesskit();
+    step_until(&mut h, "every sandbox", |h| has_label(h, "3 connections"));
+    type_into(&mut h, "Filter:", OLD);
+    step_until(&mut h, "the key's connections", |h| {
+        has_label(h, "2 connections")
+    });
+    assert!(has_label(&h, "The connections below use this key."));
+    assert!(h.query_by_label_contains("Elsewhere").is_none());
+    h.get_by_role_and_label(Role::Button, "Rotate this key everywhere…")
+        .click_accesskit();
+    step_until(&mut h, "the dialog", |h| has_label(h, "Find connections"));
+    let old = h.get_by_role_and_label(Role::TextInput, "Old access key ID");
+    assert_eq!(old.accesskit_node().value().as_deref(), Some(OLD));
 }

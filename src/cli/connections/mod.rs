@@ -11,7 +11,8 @@ use std::fmt;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::context::{AwsKeyArgs, Context};
+use super::aws_key::AwsKeyArgs;
+use super::context::Context;
 use super::output::truncate;
 use super::{Failure, GlobalArgs, Outcome, Output};
 use crate::api::PlatformClient;

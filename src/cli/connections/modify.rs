@@ -71,7 +71,7 @@ pub(super) fn rotate(global: &GlobalArgs, args: RotateArgs) -> Outcome {
         };
         return Err(Change::Rotate.cannot_ask(&args.id, why));
     }
-    let key = crate::cli::context::aws_key(&args.key)?;
+    let key = crate::cli::aws_key::aws_key(&args.key, global)?;
     let credentials = NewCredentials {
         access_key_id: key.access_key_id,
         secret_key: key.secret_key,

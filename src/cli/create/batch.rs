@@ -17,7 +17,7 @@ use crate::ops::{self, BatchOutcome, BatchRequest, CreateError, SandboxStep};
 pub(super) fn run(global: &GlobalArgs, args: CreateArgs) -> Outcome {
     let (allow_duplicate, yes) = (args.allow_duplicate, args.yes);
     let stdin_used = args.key.reads_stdin();
-    let input = input(args)?;
+    let input = input(args, global)?;
     let sandboxes = distinct_sandboxes(&global.sandboxes);
     let ctx = super::super::context::Context::load(global)?;
     let history = ctx

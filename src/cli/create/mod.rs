@@ -8,7 +8,8 @@ use clap::Args;
 
 use serde_json::{Value, json};
 
-use super::context::{AwsKey, AwsKeyArgs, Context};
+use super::aws_key::AwsKeyArgs;
+use super::context::Context;
 use super::{Exit, Failure, GlobalArgs, Outcome, Output, ToExit};
 use crate::model::S3ConnectionInput;
 use crate::ops::{self, AfterCreate, CreateError, CreateSuccess};
@@ -35,13 +36,6 @@ pub struct CreateArgs {
     /// S3 endpoint, e.g. https://s3.eu-west-1.amazonaws.com or an S3-compatible store.
     #[arg(long)]
     pub service_url: Option<String>,
-    /// Take the key pair (and session token) from this profile of the AWS shared credentials
-    /// file (`AWS_SHARED_CREDENTIALS_FILE` or ~/.aws/credentials).
-    #[arg(long, value_name = "NAME", conflicts_with_all = ["secret_key_stdin", "session_token_stdin", "aws_csv"])]
-    pub aws_profile: Option<String>,
-    /// Take the key pair from the IAM console's access-key CSV (it must hold exactly one key).
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["secret_key_stdin", "session_token_stdin"])]
-    pub aws_csv: Option<std::path::PathBuf>,
     /// Create even when the sandbox already has an S3 connection with this name.
     #[arg(long)]
     pub allow_duplicate: bool,
@@ -60,7 +54,7 @@ pub fn run(global: &GlobalArgs, args: CreateArgs) -> Outcome {
         return batch::run(global, args);
     }
     let allow_duplicate = args.allow_duplicate;
-    let input = input(args)?;
+    let input = input(args, global)?;
     let ctx = Context::load(global)?;
     // The attempt is recorded before anything is sent: no history, no request.
     let history = ctx
@@ -87,15 +81,8 @@ pub fn run(global: &GlobalArgs, args: CreateArgs) -> Outcome {
 
 /// The connection to create, from the options, the environment and stdin: checked before
 /// anything else is touched.
-pub(super) fn input(args: CreateArgs) -> Result<S3ConnectionInput, Failure> {
-    let key = match imported_key(&args)? {
-        Some(c) => AwsKey {
-            access_key_id: c.access_key_id.trim().to_owned(),
-            secret_key: c.secret_key,
-            session_token: c.session_token,
-        },
-        None => super::context::aws_key(&args.key)?,
-    };
+pub(super) fn input(args: CreateArgs, global: &GlobalArgs) -> Result<S3ConnectionInput, Failure> {
+    let key = super::aws_key::aws_key(&args.key, global)?;
     let input = S3ConnectionInput {
         name: args.name.trim().to_owned(),
         description: args.description.filter(|d| !d.is_empty()),
@@ -198,47 +185,4 @@ pub(super) fn refused(e: &CreateError) -> Failure {
         CreateError::DuplicateCheck { .. } => Failure::advised(e, "Try again when AEP answers"),
         _ => Failure::of(e),
     }
-}
-
-/// The key pair from `--aws-profile` or `--aws-csv`, if one was asked for.
-fn imported_key(args: &CreateArgs) -> Result<Option<crate::import::aws::AwsCredential>, Failure> {
-    use crate::import::{self, aws};
-    if let Some(profile) = &args.aws_profile {
-        let path = aws::default_credentials_path()
-            .ok_or_else(|| Failure::usage("no home directory: set AWS_SHARED_CREDENTIALS_FILE"))?;
-        let all = import::read_file(&path)
-            .and_then(|text| aws::parse_credentials_ini(&text, &path.display().to_string()))
-            .map_err(|e| Failure::of(&e))?;
-        let names: Vec<String> = all.iter().map(|c| c.label.clone()).collect();
-        return all
-            .into_iter()
-            .find(|c| &c.label == profile)
-            .map(Some)
-            .ok_or_else(|| {
-                Failure::usage(format!(
-                    "{} has no access key for profile [{profile}] (profiles with keys: {})",
-                    path.display(),
-                    if names.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        names.join(", ")
-                    }
-                ))
-            });
-    }
-    if let Some(path) = &args.aws_csv {
-        let name = path.display().to_string();
-        // Exactly one key: of several, the one meant cannot be known.
-        let key = import::read_file(path)
-            .and_then(|text| aws::parse_iam_csv(&text, &name))
-            .and_then(|keys| aws::only_key(keys, &name))
-            .map_err(|e| {
-                Failure::advised(
-                    &e,
-                    "or give the key with --access-key-id and --secret-key-stdin",
-                )
-            })?;
-        return Ok(Some(key));
-    }
-    Ok(None)
 }

@@ -8,6 +8,7 @@
 //! at the same time. A file that is damaged or belongs to another program is moved aside, never
 //! deleted; a file from a newer build is refused and left untouched.
 
+mod batches;
 mod error;
 mod events;
 mod in_flight;
@@ -169,45 +170,6 @@ impl HistoryStore {
         let id = insert_new(&mut insert, attempt, batch).map_err(|e| self.write_error(e))?;
         self.changed(id);
         Ok(id)
-    }
-
-    /// The attempts of `batch`, newest first.
-    pub fn batch(&self, batch: &str) -> Result<Vec<Attempt>, HistoryError> {
-        let sql = format!(
-            "{} WHERE batch_id = ?1 ORDER BY started_at_ms DESC, id DESC",
-            query::SELECT_ATTEMPT
-        );
-        let attempts = self
-            .conn
-            .prepare_cached(&sql)?
-            .query_map([batch], query::attempt_from_row)?
-            .collect::<Result<_, _>>()?;
-        Ok(attempts)
-    }
-
-    /// The newest batch that created `name` on (`platform_url`, `org_id`), with its attempts:
-    /// what running the same create again goes on with.
-    pub fn latest_batch_of(
-        &self,
-        platform_url: &str,
-        org_id: &str,
-        name: &str,
-    ) -> Result<Option<(String, Vec<Attempt>)>, HistoryError> {
-        let batch: Option<String> = self
-            .conn
-            .prepare_cached(
-                "SELECT batch_id FROM attempts WHERE batch_id IS NOT NULL AND name = ?1 \
-                 AND org_id = ?2 AND platform_url = ?3 ORDER BY started_at_ms DESC, id DESC LIMIT 1",
-            )?
-            .query_row(params![name, org_id, platform_url], |row| row.get(0))
-            .optional()?;
-        match batch {
-            Some(batch) => {
-                let attempts = self.batch(&batch)?;
-                Ok(Some((batch, attempts)))
-            }
-            None => Ok(None),
-        }
     }
 
     /// A failed write, naming the file when there is one.

@@ -36,7 +36,8 @@ text_enum!(ItemState, "rotation item state", {
 });
 
 /// A run as it starts.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NewRotationRun {
     /// The run's ID (a UUID).
     pub id: String,
@@ -54,24 +55,13 @@ pub struct NewRotationRun {
     pub session_token_only: bool,
 }
 
-/// A run as the journal holds it.
+/// A run as the journal holds it: how it started, and how it stands.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RotationRun {
-    /// The run's ID.
-    pub id: String,
-    /// The app profile.
-    pub profile: String,
-    /// IMS organisation.
-    pub org_id: String,
-    /// Platform base URL.
-    pub platform_url: String,
-    /// The key being replaced.
-    pub old_access_key_id: String,
-    /// The key replacing it.
-    pub new_access_key_id: String,
-    /// Only the session token is replaced.
-    pub session_token_only: bool,
+    /// What it is.
+    #[serde(flatten)]
+    pub start: NewRotationRun,
     /// When it started.
     pub started_at_ms: EpochMs,
     /// When it last ended, if it did (a run resumed later ends again).
@@ -102,13 +92,15 @@ const SELECT_RUN: &str = "SELECT id, profile, org_id, platform_url, old_access_k
 fn run_from_row(row: &Row<'_>) -> rusqlite::Result<RotationRun> {
     let outcome: Option<String> = row.get(9)?;
     Ok(RotationRun {
-        id: row.get(0)?,
-        profile: row.get(1)?,
-        org_id: row.get(2)?,
-        platform_url: row.get(3)?,
-        old_access_key_id: row.get(4)?,
-        new_access_key_id: row.get(5)?,
-        session_token_only: row.get(6)?,
+        start: NewRotationRun {
+            id: row.get(0)?,
+            profile: row.get(1)?,
+            org_id: row.get(2)?,
+            platform_url: row.get(3)?,
+            old_access_key_id: row.get(4)?,
+            new_access_key_id: row.get(5)?,
+            session_token_only: row.get(6)?,
+        },
         started_at_ms: row.get(7)?,
         finished_at_ms: row.get(8)?,
         complete: outcome.as_deref() == Some("complete"),
@@ -225,7 +217,7 @@ impl HistoryStore {
             .optional()?;
         match run {
             Some(run) => {
-                let items = self.rotation_items(&run.id)?;
+                let items = self.rotation_items(&run.start.id)?;
                 Ok(Some((run, items)))
             }
             None => Ok(None),
@@ -331,7 +323,7 @@ mod tests {
             .unfinished_rotation("u", "o", "AKIAOLD", "AKIANEW")
             .unwrap()
             .unwrap();
-        assert_eq!(found.id, "r1");
+        assert_eq!(found.start.id, "r1");
         assert_eq!(
             items
                 .iter()

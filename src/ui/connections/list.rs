@@ -93,9 +93,20 @@ impl ConnectionRow {
             .unwrap_or_default()
     }
 
-    /// True when the row matches a lowercase filter (by name, or by ID).
+    /// True when the row matches the filter: by name (any case) or ID, or, when the filter is
+    /// an access key ID, by the key the connection uses (as AEP shows it: masked).
     pub fn matches(&self, filter: &str) -> bool {
-        filter.is_empty() || self.name.to_lowercase().contains(filter) || self.id.contains(filter)
+        let filter = filter.trim();
+        if filter.is_empty() || self.id.contains(filter) {
+            return true;
+        }
+        if is_access_key_id(filter) {
+            return self
+                .remote
+                .as_ref()
+                .is_some_and(|c| c.shows_access_key(filter));
+        }
+        self.name.to_lowercase().contains(&filter.to_lowercase())
     }
 }
 
@@ -124,50 +135,6 @@ pub(super) struct ListState<'a> {
 pub(super) struct ListControls<'a> {
     pub filter: &'a mut String,
     pub all_sandboxes: &'a mut bool,
-}
-
-/// A warning box: a headline, the reasons (one line each) and what the list does about them.
-fn warning_banner_ui(ui: &mut egui::Ui, headline: &str, reasons: &[String], after: &str) {
-    egui::Frame::new()
-        .stroke(egui::Stroke::new(1.0, ui.visuals().warn_fg_color))
-        .inner_margin(8.0)
-        .corner_radius(4.0)
-        .show(ui, |ui| {
-            crate::ui::widgets::icon_label(
-                ui,
-                icons::WARNING,
-                headline,
-                ui.visuals().warn_fg_color,
-            );
-            for reason in reasons {
-                ui.label(reason.as_str());
-            }
-            ui.label(after);
-        });
-}
-
-/// Says that the list is only the part AEP's pages gave before they stopped, and why.
-fn incomplete_banner_ui(ui: &mut egui::Ui, e: &ErrorView) {
-    warning_banner_ui(
-        ui,
-        "Incomplete list: only part of this sandbox's connections could be read.",
-        std::slice::from_ref(&e.message),
-        "Connections made here that are not in this part are not shown, and none is called deleted. Refresh to try again.",
-    );
-}
-
-/// Says which sandboxes could not be listed in full, and why: their rows are missing or partial.
-fn failed_sandboxes_banner_ui(ui: &mut egui::Ui, failed: &[(String, ErrorView)]) {
-    let reasons: Vec<String> = failed
-        .iter()
-        .map(|(sandbox, e)| format!("{sandbox}: {}", e.message))
-        .collect();
-    warning_banner_ui(
-        ui,
-        "Not every sandbox could be listed in full: their connections are missing or partial.",
-        &reasons,
-        "The other sandboxes are listed. Refresh to try again.",
-    );
 }
 
 /// Draws the heading, the filter and the table; returns what the rows' buttons asked for.
@@ -219,16 +186,16 @@ pub(super) fn list_ui(
             }
             return Vec::new();
         }
-        Loadable::Ready(rows) => {
-            let f = filter.to_lowercase();
-            rows.iter().filter(|r| r.matches(&f)).collect()
-        }
+        Loadable::Ready(rows) => rows.iter().filter(|r| r.matches(filter)).collect(),
     };
+    if is_access_key_id(filter.trim()) {
+        super::banners::key_found_ui(ui, filter.trim(), all, actions);
+    }
     if let Some(e) = cut_short {
-        incomplete_banner_ui(ui, e);
+        super::banners::incomplete_banner_ui(ui, e);
     }
     if !state.failed_sandboxes.is_empty() {
-        failed_sandboxes_banner_ui(ui, state.failed_sandboxes);
+        super::banners::failed_sandboxes_banner_ui(ui, state.failed_sandboxes);
     }
     ui.weak(match rows.len() {
         0 if !filter.trim().is_empty() => "No connection matches the filter.".to_owned(),
@@ -241,6 +208,11 @@ pub(super) fn list_ui(
         return Vec::new();
     }
     table_ui(ui, &rows, view.sandbox)
+}
+
+/// True when `text` is an access key ID (the filter then finds the connections using it).
+fn is_access_key_id(text: &str) -> bool {
+    crate::validate::access_key_id(text).is_ok()
 }
 
 /// "Copy ID" and "Manage", named with the row's connection for screen readers.
@@ -510,5 +482,20 @@ mod tests {
         assert!(row.matches("landing b"));
         assert!(row.matches("adc50"));
         assert!(!row.matches("partner"));
+    }
+
+    #[test]
+    fn an_access_key_in_the_filter_finds_the_connections_using_it() {
+        let mut merged = merged(MergedKind::RemoteOnly);
+        let remote = serde_json::from_value::<crate::api::Connection>(serde_json::json!({
+            "id": "c1", "name": "Landing",
+            "auth": {"specName": "Access Key", "params": {"s3AccessKey": "AKIA************MPLE"}},
+        }))
+        .unwrap();
+        merged.remote = Some(remote);
+        let row = ConnectionRow::new(merged);
+        assert!(row.matches("AKIAIOSFODNN7EXAMPLE"));
+        assert!(row.matches(" AKIAIOSFODNN7EXAMPLE "));
+        assert!(!row.matches("AKIAI44QH8DHBEXAMPL3"));
     }
 }

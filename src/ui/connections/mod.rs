@@ -2,6 +2,7 @@
 //! ([`list`]), and the windows opened from a row: details ([`inspect`]), a lazily loaded tree
 //! with file previews ([`explorer`]), key rotation ([`rotate`]) and deletion ([`delete`]).
 
+mod banners;
 mod delete;
 mod explorer;
 mod inspect;

@@ -63,6 +63,22 @@ impl CliWorld for World {
     }
 }
 
+/// `cmd` on the private keyring scripts/test.sh started (its D-Bus session and data dirs),
+/// instead of none.
+pub fn on_private_keyring(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {
+    cmd.env_remove("AEP_S3_CONNECT_NO_KEYRING");
+    for var in [
+        "DBUS_SESSION_BUS_ADDRESS",
+        "XDG_RUNTIME_DIR",
+        "XDG_DATA_HOME",
+    ] {
+        if let Ok(v) = std::env::var(var) {
+            cmd.env(var, v);
+        }
+    }
+    cmd
+}
+
 /// Writes `config.toml` with these HTTP timeouts (seconds) into the world's home.
 pub fn set_timeouts(w: &World, total_secs: u64, clock_slack_secs: u64) {
     let dir = w.home.path().join("config");

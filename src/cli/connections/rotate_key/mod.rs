@@ -21,7 +21,7 @@ use super::super::output::{note, warn};
 use super::super::{Failure, GlobalArgs, Outcome, Output};
 use super::{Remote, session};
 use crate::api::http::Http;
-use crate::cli::context::AwsKeyArgs;
+use crate::cli::aws_key::AwsKeyArgs;
 use crate::ops::connections::NewCredentials;
 use crate::ops::connections::rotate::RotateError;
 use crate::ops::connections::rotate_key::{
@@ -34,7 +34,8 @@ use crate::ops::connections::rotate_key::{
 pub struct RotateKeyArgs {
     /// The access key ID to replace, e.g. AKIAIOSFODNN7EXAMPLE.
     pub old_access_key_id: String,
-    /// The new key: its ID (or AWS_ACCESS_KEY_ID); its secrets from the environment or stdin.
+    /// The new key: its ID (or AWS_ACCESS_KEY_ID) with its secrets from the environment or
+    /// stdin, or the whole key from --aws-profile, --aws-csv or --aws-key (a remembered key).
     #[command(flatten)]
     pub key: AwsKeyArgs,
     /// Look in every sandbox the credential can use (else the profile's sandbox, or those
@@ -70,7 +71,7 @@ pub(super) fn rotate_key(global: &GlobalArgs, args: RotateKeyArgs) -> Outcome {
         can_ask(args.key.reads_stdin())?;
     }
     let old = args.old_access_key_id.trim().to_owned();
-    let credentials = new_credentials(&args, &old)?;
+    let credentials = new_credentials(global, &args, &old)?;
     let scope = if args.all_sandboxes {
         SandboxScope::All
     } else if global.sandboxes.len() > 1 {
@@ -136,11 +137,15 @@ fn can_ask(stdin_used: bool) -> Result<(), Failure> {
 }
 
 /// The new key (or, with `--session-token-only`, the old key's new token), checked.
-fn new_credentials(args: &RotateKeyArgs, old: &str) -> Result<NewCredentials, Failure> {
+fn new_credentials(
+    global: &GlobalArgs,
+    args: &RotateKeyArgs,
+    old: &str,
+) -> Result<NewCredentials, Failure> {
     if args.session_token_only {
         return token_only(args, old);
     }
-    let key = crate::cli::context::aws_key(&args.key)?;
+    let key = crate::cli::aws_key::aws_key(&args.key, global)?;
     let credentials = NewCredentials {
         access_key_id: key.access_key_id,
         secret_key: key.secret_key,

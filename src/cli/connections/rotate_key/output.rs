@@ -72,7 +72,7 @@ pub(super) fn plan_text(
             f,
             "Resuming the rotation started {} (run {}): {} connection(s) already rotated.",
             run.started_at_ms.utc(),
-            run.id,
+            run.start.id,
             plan.already.len()
         )?;
     }
@@ -95,7 +95,13 @@ pub(super) fn plan_text(
         writeln!(
             f,
             "  {:<24} {:<38} {} (an earlier PATCH got no answer: read back first)",
-            truncate(&item.sandbox, 24),
+            truncate(
+                &sandbox_label(
+                    &item.sandbox,
+                    plan.production_sandboxes.contains(&item.sandbox)
+                ),
+                24
+            ),
             item.connection_id,
             item.name
         )?;
@@ -112,7 +118,7 @@ pub(super) fn plan_text(
 
 pub(super) fn plan_json(plan: &RotationPlan) -> Value {
     json!({
-        "resumedRun": plan.resumed.as_ref().map(|r| &r.id),
+        "resumedRun": plan.resumed.as_ref().map(|r| &r.start.id),
         "connections": plan.connections.iter().map(|c| json!({
             "sandbox": c.sandbox, "production": c.production, "connectionId": c.connection.id,
             "name": c.connection.name, "etag": c.connection.etag,

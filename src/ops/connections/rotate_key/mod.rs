@@ -72,6 +72,9 @@ pub struct RotationPlan {
     pub connections: Vec<PlannedConnection>,
     /// Sandboxes that could not be searched.
     pub unsearched: Vec<Unsearched>,
+    /// The production sandboxes among those searched (by their type): what marks a connection
+    /// read back, which the journal keeps without its sandbox's kind.
+    pub production_sandboxes: BTreeSet<String>,
 }
 
 impl RotationPlan {
@@ -179,12 +182,19 @@ pub async fn plan_rotation(
         .filter(|i| !found(&i.connection_id))
         .cloned()
         .collect();
+    let production_sandboxes = org
+        .sandboxes
+        .iter()
+        .filter(|s| s.sandbox.is_production())
+        .map(|s| s.sandbox.name.clone())
+        .collect();
     Ok(RotationPlan {
         resumed,
         already,
         read_back,
         connections,
         unsearched,
+        production_sandboxes,
     })
 }
 

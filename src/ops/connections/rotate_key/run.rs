@@ -160,7 +160,8 @@ pub async fn run_rotation(
     let run = journal_run(history, client, request, plan).await?;
     let mut items = Vec::new();
     for item in &plan.read_back {
-        let done = read_back(history, client, &run, request, item).await;
+        let production = plan.production_sandboxes.contains(&item.sandbox);
+        let done = read_back(history, client, &run, request, (item, production)).await;
         progress(&done);
         items.push(done);
     }
@@ -203,7 +204,7 @@ async fn journal_run(
         })
         .collect();
     if let Some(run) = &plan.resumed {
-        let id = run.id.clone();
+        let id = run.start.id.clone();
         let run_id = id.clone();
         history
             .try_run(move |h| h.add_rotation_items(&run_id, &items))
@@ -312,7 +313,7 @@ async fn read_back(
     client: &PlatformClient,
     run: &str,
     request: &RotationRequest<'_>,
-    item: &RotationItem,
+    (item, production): (&RotationItem, bool),
 ) -> RotatedItem {
     let client = client.in_sandbox(&item.sandbox);
     if request.session_token_only {
@@ -320,7 +321,7 @@ async fn read_back(
         // the connection is sent the token again, which is safe).
         return RotatedItem {
             sandbox: item.sandbox.clone(),
-            production: false,
+            production,
             connection_id: item.connection_id.clone(),
             name: item.name.clone(),
             result: ItemResult::LeftAlone(
@@ -340,7 +341,7 @@ async fn read_back(
     };
     let done = RotatedItem {
         sandbox: item.sandbox.clone(),
-        production: false,
+        production,
         connection_id: item.connection_id.clone(),
         name: item.name.clone(),
         result,

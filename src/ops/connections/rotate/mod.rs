@@ -1,14 +1,18 @@
 //! Rotating a connection's credentials: `PATCH /auth/params` guarded by `If-Match`.
 
-use crate::api::flow::{KEPT_ON_ROTATION, rotation_ops};
+mod changes;
+
+use crate::api::flow::rotation_ops;
 use crate::api::{ClientError, Connection, PlatformClient};
 use crate::error::{ErrorClass, Problem};
-use crate::model::EpochMs;
 use crate::model::S3_AUTH_SPEC_ACCESS_KEY;
 use crate::ops::HistoryAccess;
 use crate::secret::Secret;
 use crate::store::history::{EventId, EventKind, HistoryError};
 use crate::validate::{self, FieldError, FieldWarning};
+
+pub use changes::describe_changes;
+use changes::describe_list;
 
 use super::{
     complete, complete_failed, complete_unknown, has_flow_number, lookup_failed, new_event,
@@ -75,7 +79,7 @@ pub struct RotateSuccess {
 #[derive(Debug, thiserror::Error)]
 pub enum RotateError {
     /// The new credentials break a rule; nothing was sent.
-    #[error("{}", join_errors(.0))]
+    #[error("{}", crate::validate::join_errors(.0))]
     Invalid(Vec<FieldError>),
     /// The connection does not use access keys, so there is no key to rotate.
     #[error(
@@ -197,17 +201,14 @@ pub async fn rotate(
     credentials: &NewCredentials,
 ) -> Result<RotateSuccess, RotateError> {
     let warnings = credentials.validate().map_err(RotateError::Invalid)?;
-    rotate_as(
-        history,
-        client,
+    let rotation = Rotation {
         profile,
         id,
         seen,
         credentials,
-        warnings,
-        false,
-    )
-    .await
+        token_only: false,
+    };
+    rotate_as(history, client, &rotation, warnings).await
 }
 
 /// [`rotate`] of the session token alone: `credentials` holds the connection's access key ID
@@ -232,34 +233,45 @@ pub async fn rotate_session_token(
             rule: "a new session token is needed to replace the session token".to_owned(),
         }]));
     }
-    rotate_as(
-        history,
-        client,
+    let rotation = Rotation {
         profile,
         id,
         seen,
         credentials,
-        Vec::new(),
-        true,
-    )
-    .await
+        token_only: true,
+    };
+    rotate_as(history, client, &rotation, Vec::new()).await
 }
 
-/// [`rotate`] and [`rotate_session_token`]: `token_only` sends the session token alone.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the two public forms' arguments, passed through once"
-)]
+/// One rotation as [`rotate`] and [`rotate_session_token`] ask for it.
+struct Rotation<'a> {
+    /// The app profile recorded with it.
+    profile: &'a str,
+    /// The connection.
+    id: &'a str,
+    /// The version the user saw (its etag goes in `If-Match`), else the current one.
+    seen: Option<&'a Connection>,
+    /// The new key.
+    credentials: &'a NewCredentials,
+    /// Send the session token alone.
+    token_only: bool,
+}
+
+/// [`rotate`] and [`rotate_session_token`]: the PATCH, journaled as a rotation event, its lost
+/// answer settled by reading back.
 async fn rotate_as(
     history: &impl HistoryAccess,
     client: &PlatformClient,
-    profile: &str,
-    id: &str,
-    seen: Option<&Connection>,
-    credentials: &NewCredentials,
+    rotation: &Rotation<'_>,
     warnings: Vec<FieldWarning>,
-    token_only: bool,
 ) -> Result<RotateSuccess, RotateError> {
+    let &Rotation {
+        profile,
+        id,
+        seen,
+        credentials,
+        token_only,
+    } = rotation;
     let current = access_key_connection(client, id).await?;
     let before = seen.unwrap_or(&current);
     let etag = before
@@ -458,98 +470,6 @@ fn read_back(before: &Connection, after: &Connection, credentials: &NewCredentia
 /// True for Adobe's "someone changed it" answer to a PATCH: 412, code 1404.
 pub fn is_stale(error: &ClientError) -> bool {
     error.status() == Some(412) || error.code().is_some_and(|c| has_flow_number(c, "1404"))
-}
-
-/// What differs between the version a user saw and the current one, one phrase per change.
-pub fn describe_changes(before: &Connection, after: &Connection) -> Vec<String> {
-    let mut changes = Vec::new();
-    let mut field = |label: &str, old: Option<&str>, new: Option<&str>| {
-        if old != new {
-            changes.push(format!(
-                "{label}: {} -> {}",
-                quoted_or_none(old),
-                quoted_or_none(new)
-            ));
-        }
-    };
-    field("name", Some(&before.name), Some(&after.name));
-    field(
-        "description",
-        before.description.as_deref(),
-        after.description.as_deref(),
-    );
-    field("state", before.state.as_deref(), after.state.as_deref());
-    field("auth spec", before.auth_spec_name(), after.auth_spec_name());
-    field(
-        "access key ID (as AEP masks it)",
-        before.auth_param("s3AccessKey"),
-        after.auth_param("s3AccessKey"),
-    );
-    for key in KEPT_ON_ROTATION {
-        field(
-            param_label(key),
-            before.auth_param(key),
-            after.auth_param(key),
-        );
-    }
-    match (
-        before.auth_param("s3SessionToken").is_some(),
-        after.auth_param("s3SessionToken").is_some(),
-    ) {
-        (false, true) => changes.push("session token: added".to_owned()),
-        (true, false) => changes.push("session token: removed".to_owned()),
-        _ => {}
-    }
-    if before.updated_at != after.updated_at || before.updated_by != after.updated_by {
-        let when = after
-            .updated_at
-            .map_or_else(|| "at an unknown time".to_owned(), EpochMs::utc);
-        let who = after.updated_by.as_deref().unwrap_or("someone");
-        let client = after
-            .extra
-            .get("updatedClient")
-            .and_then(|v| v.as_str())
-            .map(|c| format!(" (client {c})"))
-            .unwrap_or_default();
-        changes.push(format!("updated {when} by {who}{client}"));
-    }
-    if changes.is_empty() && before.etag != after.etag {
-        changes.push(format!(
-            "a new version (etag {} -> {}) with no difference visible here (for example a rotated secret key)",
-            before.etag.as_deref().unwrap_or("none"),
-            after.etag.as_deref().unwrap_or("none")
-        ));
-    }
-    changes
-}
-
-fn param_label(key: &str) -> &'static str {
-    match key {
-        "bucketName" => "bucket",
-        "folderPath" => "folder path",
-        "serviceUrl" => "service URL",
-        _ => "parameter",
-    }
-}
-
-fn quoted_or_none(v: Option<&str>) -> String {
-    v.map_or_else(|| "(none)".to_owned(), |v| format!("\"{v}\""))
-}
-
-fn join_errors(errors: &[FieldError]) -> String {
-    errors
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn describe_list(changes: &[String]) -> String {
-    if changes.is_empty() {
-        "none visible".to_owned()
-    } else {
-        changes.join("; ")
-    }
 }
 
 fn request_suffix(request_id: Option<&str>) -> String {
