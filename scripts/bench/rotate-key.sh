@@ -142,7 +142,7 @@ for run in $(seq "$runs"); do
         # The run's 429s, and those that came more than a second (the Retry-After) after its
         # first: the first burst is the requests already on their way when that one left.
         late="$(jq --argjson from "$(jq '.[0]' <<<"$before")" \
-            '.throttledAtMs[$from:] | if length == 0 then 0 else (min + 1000) as $end | map(select(. > $end)) | length end' \
+            '.throttledAtMs[$from:] | if length == 0 then 0 else (min + 1000) as $cut | map(select(. > $cut)) | length end' \
             <<<"$state")"
         echo "rate limit 30/s, run $run, waited ${wait_first} s first: $rotated rotated in" \
             "$(echo "$end - $start" | bc) s; requests $(jq -n "$after[1] - $before[1]")," \

@@ -549,12 +549,13 @@ fn no_view_runs_off_the_right_edge_at_any_size() {
                     .is_some_and(|l| l.starts_with("A connection with"))
             })
             .unwrap()
-            .click();
+            .click_accesskit();
         step_until(&mut h, "the details", |h| {
             has_label(h, "Request body (secrets redacted)")
         });
         within_width(&mut h, width, &format!("the details at {at}"));
-        h.get_by_role_and_label(Role::Button, "Connections").click();
+        h.get_by_role_and_label(Role::Button, "Connections")
+            .click_accesskit();
         step_until(&mut h, "the list", |h| has_label(h, "1 connection"));
         within_width(&mut h, width, &format!("Connections at {at}"));
         for (item, shown) in [
@@ -563,9 +564,10 @@ fn no_view_runs_off_the_right_edge_at_any_size() {
             ("Rotate credentials…", "Rotate credentials of"),
             ("Delete…", "Delete \"A connection"),
         ] {
-            h.get_by_label_contains("Manage ").click();
+            h.get_by_label_contains("Manage ").click_accesskit();
             step_until(&mut h, item, |h| has_label(h, item));
-            h.get_by_role_and_label(Role::Button, item).click();
+            h.get_by_role_and_label(Role::Button, item)
+                .click_accesskit();
             step_until(&mut h, shown, |h| has_label(h, shown));
             within_width(&mut h, width, &format!("{item} at {at}"));
             h.key_press(egui::Key::Escape);
@@ -580,7 +582,7 @@ fn no_view_runs_off_the_right_edge_at_any_size() {
             )
             .unwrap();
         h.get_by_role_and_label(Role::CheckBox, "All sandboxes")
-            .click();
+            .click_accesskit();
         step_until(&mut h, "all sandboxes", |h| {
             has_label(h, "Go to sandbox live to manage Made in live")
         });
@@ -590,13 +592,13 @@ fn no_view_runs_off_the_right_edge_at_any_size() {
             &format!("Connections of all sandboxes at {at}"),
         );
         h.get_by_role_and_label(Role::CheckBox, "All sandboxes")
-            .click();
+            .click_accesskit();
         step_until(&mut h, "one sandbox again", |h| {
             has_label(h, "1 connection")
         });
         // The form with its errors shown, and the file prompt over it.
         h.get_by_role_and_label(Role::Button, "New connection")
-            .click();
+            .click_accesskit();
         step_until(&mut h, "the details", |h| has_label(h, "Copy as cURL"));
         h.key_press(egui::Key::Escape);
         step_until(&mut h, "the form", |h| has_label(h, "Create connection"));
@@ -605,11 +607,13 @@ fn no_view_runs_off_the_right_edge_at_any_size() {
         start_export(&mut h, "CSV");
         within_width(&mut h, width, &format!("the file prompt at {at}"));
         h.key_press(egui::Key::Escape);
-        h.get_by_role_and_label(Role::Button, "Profiles").click();
+        h.get_by_role_and_label(Role::Button, "Profiles")
+            .click_accesskit();
         step_until(&mut h, "the profiles", |h| has_label(h, "Add profile"));
         // Clicked where the pointer is not over a tooltip left by the tab's button.
         for _ in 0..5 {
-            h.get_by_role_and_label(Role::Button, "Edit test").click();
+            h.get_by_role_and_label(Role::Button, "Edit test")
+                .click_accesskit();
             for _ in 0..3 {
                 h.step();
             }

@@ -453,3 +453,40 @@ fn list_rows_emit_actions_and_open_their_dialogs() {
             .is_some()
     );
 }
+
+/// An Inspect answer that arrives after the window was closed (Esc) does not open it again over
+/// what the user went on to (under load it did, and covered the *All sandboxes* box).
+#[test]
+fn an_inspect_answer_after_the_window_was_closed_does_not_open_it_again() {
+    use aep_s3_connect::emulator::{Fault, FaultRoute};
+    let w = World::new();
+    let id = make(&w, &w.client("dev"), "Landing dev");
+    let mut h = app(&w, "dev", false);
+    open_connections(&mut h);
+    w.emu()
+        .inject(Fault::new(FaultRoute::GetConnection).delay_ms(1_000));
+    h.get_by_label("Manage Landing dev").click_accesskit();
+    step_until(&mut h, "the menu", |h| has_label(h, "Inspect"));
+    h.get_by_role_and_label(Role::Button, "Inspect")
+        .click_accesskit();
+    step_until(&mut h, "the window", |h| has_label(h, "Connection details"));
+    h.key_press(egui::Key::Escape);
+    step_until(&mut h, "closed", |h| !has_label(h, "Connection details"));
+    // The answer comes a second later: frames go on past it.
+    let asked = || {
+        w.emu()
+            .requests()
+            .iter()
+            .any(|r| r.method == "GET" && r.path.ends_with(&id))
+    };
+    step_until(&mut h, "the lookup sent", |_| asked());
+    let until = std::time::Instant::now() + std::time::Duration::from_millis(2_500);
+    while std::time::Instant::now() < until {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        !has_label(&h, "Connection details"),
+        "the late answer opened the closed window again"
+    );
+}

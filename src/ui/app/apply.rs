@@ -152,8 +152,8 @@ impl AepApp {
                 self.connections.list_loading(request);
             }
             Action::Inspect(id) => {
-                self.connections.inspect_loading();
-                self.manage(ManageJob::Inspect(id));
+                let request = self.manage(ManageJob::Inspect(id));
+                self.connections.inspect_loading(request);
             }
             Action::Explore { id, name } => {
                 self.connections.open_explorer(&id, &name);

@@ -188,7 +188,7 @@ impl AepApp {
             }
             ManageAnswer::Connections(result) => self.connections.on_list(request, result),
             ManageAnswer::OrgConnections(result) => self.connections.on_org_list(request, result),
-            ManageAnswer::Inspected(result) => self.connections.on_inspected(result),
+            ManageAnswer::Inspected(result) => self.connections.on_inspected(request, result),
             ManageAnswer::Explored { id, path, result } => {
                 self.connections.on_explored(&id, path, result);
             }

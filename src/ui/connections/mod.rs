@@ -38,6 +38,8 @@ pub struct ConnectionsScreen {
     filter: String,
     /// The details window.
     inspected: Option<Loadable<Box<Inspected>>>,
+    /// The request whose answer the details window waits for.
+    inspect_request: u64,
     /// The explorer window.
     explorer: Option<Explorer>,
     /// The rotate dialog.
@@ -128,14 +130,18 @@ impl ConnectionsScreen {
         );
     }
 
-    /// A connection's details were asked for.
-    pub(crate) fn inspect_loading(&mut self) {
+    /// A connection's details were asked for (`request`): the window opens, loading.
+    pub(crate) fn inspect_loading(&mut self, request: u64) {
         self.inspected = Some(Loadable::Loading);
+        self.inspect_request = request;
     }
 
-    /// A connection's details arrived.
-    pub(crate) fn on_inspected(&mut self, result: Result<Box<Inspected>, ErrorView>) {
-        self.inspected = Some(Loadable::from_result(result));
+    /// A connection's details arrived: shown when the window still waits for them, dropped
+    /// when it was closed (Esc) or asked for another connection since.
+    pub(crate) fn on_inspected(&mut self, request: u64, result: Result<Box<Inspected>, ErrorView>) {
+        if self.inspected.is_some() && request == self.inspect_request {
+            self.inspected = Some(Loadable::from_result(result));
+        }
     }
 
     /// Opens the explorer on a connection, its root loading.
