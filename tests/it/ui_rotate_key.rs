@@ -47,6 +47,18 @@ fn find(h: &mut Harness<'_, AepApp>) {
         .click_accesskit();
 }
 
+/// The form's *Rotate a key everywhere…* menu: the dialog for the remembered `landing` key.
+fn open_from_the_remembered_key(h: &mut Harness<'_, AepApp>) {
+    h.get_by_role_and_label(Role::Button, "Rotate a key everywhere…")
+        .click_accesskit();
+    step_until(h, "the remembered keys", |h| {
+        has_label(h, &format!("landing ({OLD})"))
+    });
+    h.get_by_label(&format!("landing ({OLD})"))
+        .click_accesskit();
+    step_until(h, "the dialog", |h| has_label(h, "Find connections"));
+}
+
 /// The new key, in the profile's sandbox only, then [`find`].
 fn find_in_this_sandbox(h: &mut Harness<'_, AepApp>) {
     type_into(h, "New access key ID", NEW);
@@ -65,14 +77,7 @@ fn a_remembered_key_is_rotated_everywhere_with_production_confirmed_once() {
     let other = make(&w, "sandbox-02", "Elsewhere", OTHER);
     let mut h = window(&w);
 
-    h.get_by_role_and_label(Role::Button, "Rotate a key everywhere…")
-        .click_accesskit();
-    step_until(&mut h, "the remembered keys", |h| {
-        has_label(h, &format!("landing ({OLD})"))
-    });
-    h.get_by_label(&format!("landing ({OLD})"))
-        .click_accesskit();
-    step_until(&mut h, "the dialog", |h| has_label(h, "Find connections"));
+    open_from_the_remembered_key(&mut h);
     type_into(&mut h, "New access key ID", NEW);
     find(&mut h);
     step_until(&mut h, "the plan", |h| {
@@ -274,14 +279,7 @@ fn cancel_lets_those_on_their_way_finish_and_finish_does_the_rest_once() {
             .times(0),
     );
     let mut h = window(&w);
-    h.get_by_role_and_label(Role::Button, "Rotate a key everywhere…")
-        .click_accesskit();
-    step_until(&mut h, "the remembered keys", |h| {
-        has_label(h, &format!("landing ({OLD})"))
-    });
-    h.get_by_label(&format!("landing ({OLD})"))
-        .click_accesskit();
-    step_until(&mut h, "the dialog", |h| has_label(h, "Find connections"));
+    open_from_the_remembered_key(&mut h);
     find_in_this_sandbox(&mut h);
     step_until(&mut h, "the plan", |h| {
         has_label(h, &format!("6 connection(s) use {OLD} in 1 sandbox(es):"))

@@ -226,11 +226,7 @@ fn plan_ui(
 /// The S3 pre-flight of the new key on each bucket and folder, and its verdict.
 fn checks_ui(ui: &mut egui::Ui, planned: &PlannedRotation) {
     for c in &planned.checks {
-        let place = match (&c.bucket, &c.folder_path) {
-            (Some(b), Some(p)) => format!("s3://{b}/{p}"),
-            (Some(b), None) => format!("s3://{b}"),
-            _ => "every bucket".to_owned(),
-        };
+        let place = c.place();
         let denied: Vec<String> = c
             .report
             .checks

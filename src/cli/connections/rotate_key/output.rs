@@ -39,11 +39,7 @@ pub(super) fn preflight_failure(checks: &[StorageCheck]) -> Option<Failure> {
 
 pub(super) fn checks_text(f: &mut fmt::Formatter<'_>, checks: &[StorageCheck]) -> fmt::Result {
     for c in checks {
-        let place = match (&c.bucket, &c.folder_path) {
-            (Some(b), Some(p)) => format!("s3://{b}/{p}"),
-            (Some(b), None) => format!("s3://{b}"),
-            _ => "every bucket".to_owned(),
-        };
+        let place = c.place();
         writeln!(f, "S3 pre-flight of the new key on {place}:")?;
         for p in &c.report.checks {
             writeln!(

@@ -246,6 +246,18 @@ pub struct StorageCheck {
     pub report: S3CheckReport,
 }
 
+impl StorageCheck {
+    /// Where the key was checked, as the front ends say it: `s3://bucket/folder`, or "every
+    /// bucket".
+    pub fn place(&self) -> String {
+        match (&self.bucket, &self.folder_path) {
+            (Some(b), Some(p)) => format!("s3://{b}/{p}"),
+            (Some(b), None) => format!("s3://{b}"),
+            _ => "every bucket".to_owned(),
+        }
+    }
+}
+
 /// Checks `credentials` with the S3 pre-flight against every distinct bucket and folder of the
 /// plan, one after the other (a handful of signed GETs each).
 pub async fn preflight(
