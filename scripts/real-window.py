@@ -193,7 +193,7 @@ def rotate_key_everywhere(app, name):
     # The batch above made one in `live`, production by its type: confirmed once, by name.
     press(find(app, "check box", "Rotate in PRODUCTION: live"))
     press(rotate)
-    find(app, None, re.compile(r"Rotated (\d+) of \1 connection\(s\)\."), timeout=30)
+    find(app, None, re.compile(r"Rotated (\d+) of \1 connection\(s\) to \w+\."), timeout=30)
     look(app, "rotate-key-done")
     key("Escape")
     gone(app, "push button", "Change and find again")

@@ -132,14 +132,14 @@ pub struct RotationDone {
     pub run: String,
     /// Each connection.
     pub rows: Vec<RotationRow>,
-    /// Connections an earlier run had rotated.
-    pub already: usize,
-    /// Cancelled before every connection was started.
-    pub cancelled: bool,
+    /// The run in a sentence (`RotationOutcome::summary`).
+    pub summary: String,
+    /// What is left and how to finish it, when connections were not rotated.
+    pub left_to_do: Option<String>,
     /// Every connection has the new key and every sandbox was searched.
     pub complete: bool,
-    /// The sandboxes that could not be searched, each with why.
-    pub unsearched: Vec<(String, String)>,
+    /// The sandboxes that could not be searched, each in a sentence.
+    pub unsearched: Vec<String>,
     /// What became of the keys remembered with the old ID, in a sentence.
     pub remembered: Option<String>,
 }
@@ -272,7 +272,7 @@ async fn run(w: &Worker, ask: &RunAsk<'_>, plan: &RotationPlan) -> Result<Rotati
     let outcome = run_rotation(&history, &client, &request, plan, &progress)
         .await
         .map_err(|e| ErrorView::of(&e))?;
-    let complete = outcome.complete() && plan.unsearched.is_empty();
+    let complete = outcome.finished(plan);
     let (file, secrets) = (w.settings.paths.config_file(), w.settings.secrets.clone());
     let (old, credentials) = (ask.old_key.to_owned(), ask.credentials.clone());
     let settled = profiles::change_config(w, move |config| {
@@ -285,13 +285,13 @@ async fn run(w: &Worker, ask: &RunAsk<'_>, plan: &RotationPlan) -> Result<Rotati
     Ok(RotationDone {
         run: outcome.run.clone(),
         rows: outcome.items.iter().map(RotationRow::of).collect(),
-        already: outcome.already,
-        cancelled: outcome.cancelled,
+        summary: outcome.summary(&ask.credentials.access_key_id),
+        left_to_do: outcome.left_to_do(ask.old_key, "Find again with the same keys"),
         complete,
         unsearched: plan
             .unsearched
             .iter()
-            .map(|u| (u.sandbox.clone(), u.reason.clone()))
+            .map(|u| u.describe(ask.old_key))
             .collect(),
         remembered: settled.message(),
     })

@@ -102,7 +102,7 @@ fn a_remembered_key_is_rotated_everywhere_with_production_confirmed_once() {
     h.get_by_role_and_label(Role::Button, rotate)
         .click_accesskit();
     step_until(&mut h, "the run's end", |h| {
-        has_label(h, "Rotated 3 of 3 connection(s).")
+        has_label(h, "Rotated 3 of 3 connection(s) to ")
     });
     // `noaccess` refuses this credential: connections there may still use the old key, so
     // the remembered key keeps it, and the window says why.
@@ -162,7 +162,7 @@ fn a_connections_manage_menu_opens_it_with_the_key_aep_shows_filled_in_from_the_
     h.get_by_role_and_label(Role::Button, "Rotate 1 connection(s)")
         .click_accesskit();
     step_until(&mut h, "the run's end", |h| {
-        has_label(h, "Rotated 1 of 1 connection(s).")
+        has_label(h, "Rotated 1 of 1 connection(s) to ")
     });
     assert!(has_label(
         &h,
@@ -248,7 +248,8 @@ fn a_run_cut_short_is_offered_on_start_and_finished_without_a_second_patch() {
     h.get_by_role_and_label(Role::Button, "Rotate 1 connection(s)")
         .click_accesskit();
     step_until(&mut h, "the run's end", |h| {
-        has_label(h, "Rotated 1 of 1 connection(s); 1 more in an earlier run.")
+        has_label(h, "Rotated 1 of 1 connection(s) to ")
+            && has_label(h, "; 1 more in an earlier run.")
     });
     assert_eq!(key_of(&w, &left), NEW);
     assert_eq!(patches(&w, &left), 1);
@@ -292,10 +293,12 @@ fn cancel_lets_those_on_their_way_finish_and_finish_does_the_rest_once() {
     h.get_by_role_and_label(Role::Button, "Cancel")
         .click_accesskit();
     step_until(&mut h, "the run's end", |h| {
-        h.query_all_by_label_contains("Cancelled.").next().is_some()
+        h.query_all_by_label_contains("Cancelled: 2 connection(s) still to do")
+            .next()
+            .is_some()
     });
     assert!(
-        has_label(&h, "Rotated 4 of 6 connection(s)."),
+        has_label(&h, "Rotated 4 of 6 connection(s) to "),
         "{}",
         window_text(&h)
     );
@@ -322,7 +325,8 @@ fn cancel_lets_those_on_their_way_finish_and_finish_does_the_rest_once() {
     h.get_by_role_and_label(Role::Button, "Rotate 2 connection(s)")
         .click_accesskit();
     step_until(&mut h, "the run's end", |h| {
-        has_label(h, "Rotated 2 of 2 connection(s); 4 more in an earlier run.")
+        has_label(h, "Rotated 2 of 2 connection(s) to ")
+            && has_label(h, "; 4 more in an earlier run.")
     });
     for id in &ids {
         assert_eq!(key_of(&w, id), NEW, "{id}");

@@ -175,7 +175,7 @@ fn plan_ui(
             for c in &plan.connections {
                 ui.label(format!(
                     "{}  {}  {}",
-                    sandbox_label(&c.sandbox, c.production),
+                    sandbox_label(&c.sandbox, plan.is_production(&c.sandbox)),
                     c.connection.id,
                     c.connection.name
                 ));
@@ -183,14 +183,14 @@ fn plan_ui(
             for i in &plan.read_back {
                 ui.label(format!(
                     "{}  {}  {} (an earlier change got no answer: read back first)",
-                    sandbox_label(&i.sandbox, plan.production_sandboxes.contains(&i.sandbox)),
+                    sandbox_label(&i.sandbox, plan.is_production(&i.sandbox)),
                     i.connection_id,
                     i.name
                 ));
             }
         });
     for u in &plan.unsearched {
-        unsearched_ui(ui, &u.sandbox, &u.reason);
+        unsearched_ui(ui, &u.describe(old_key));
     }
     checks_ui(ui, planned);
     let production: Vec<&str> = plan.production().into_iter().collect();
@@ -251,12 +251,9 @@ fn checks_ui(ui: &mut egui::Ui, planned: &PlannedRotation) {
     }
 }
 
-/// A sandbox that could not be searched, and why.
-fn unsearched_ui(ui: &mut egui::Ui, sandbox: &str, why: &str) {
-    ui.colored_label(
-        ui.visuals().warn_fg_color,
-        format!("Not searched: {sandbox}: {why} (connections there may still use the old key)"),
-    );
+/// A sandbox that could not be searched, and why (`Unsearched::describe`).
+fn unsearched_ui(ui: &mut egui::Ui, described: &str) {
+    ui.colored_label(ui.visuals().warn_fg_color, described);
 }
 
 /// A row per connection done.
@@ -295,28 +292,16 @@ fn done_ui(ui: &mut egui::Ui, result: &Result<RotationDone, ErrorView>) {
         }
     };
     rows_ui(ui, &done.rows);
-    let rotated = done.rows.iter().filter(|r| r.rotated).count();
-    let summary = format!(
-        "Rotated {rotated} of {} connection(s){}.",
-        done.rows.len(),
-        if done.already > 0 {
-            format!("; {} more in an earlier run", done.already)
-        } else {
-            String::new()
-        }
-    );
     if done.complete {
-        ui.colored_label(style::created_color(ui.visuals()), summary);
+        ui.colored_label(style::created_color(ui.visuals()), done.summary.as_str());
     } else {
-        ui.label(summary);
-        ui.label(if done.cancelled {
-            "Cancelled. Find again with the same keys to finish: connections already rotated are not sent again. Keep the old key active until then."
-        } else {
-            "Not finished. Find again with the same keys to finish: connections already rotated are not sent again. Keep the old key active until then."
-        });
+        ui.label(done.summary.as_str());
     }
-    for (sandbox, why) in &done.unsearched {
-        unsearched_ui(ui, sandbox, why);
+    if let Some(left) = &done.left_to_do {
+        ui.label(left.as_str());
+    }
+    for described in &done.unsearched {
+        unsearched_ui(ui, described);
     }
     if let Some(remembered) = &done.remembered {
         ui.label(remembered.as_str());

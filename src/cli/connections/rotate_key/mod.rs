@@ -115,7 +115,7 @@ pub(super) fn rotate_key(global: &GlobalArgs, args: RotateKeyArgs) -> Outcome {
         usize::from(args.parallel),
         &plan,
     )?;
-    let complete = outcome.complete() && plan.unsearched.is_empty();
+    let complete = outcome.finished(&plan);
     let updated = remember_new_key(&s, &old, &credentials, complete);
     Ok(result_output(&outcome, &plan, &old, &credentials, &updated))
 }

@@ -10,8 +10,7 @@ use super::super::super::{Exit, Failure, Output};
 use crate::api::sandboxes::sandbox_label;
 use crate::ops::connections::NewCredentials;
 use crate::ops::connections::rotate_key::{
-    ItemResult, PreflightVerdict, RememberedKey, RotationOutcome, RotationPlan, StorageCheck,
-    preflight_verdict,
+    PreflightVerdict, RememberedKey, RotationOutcome, RotationPlan, StorageCheck, preflight_verdict,
 };
 
 pub(super) fn remembered_text(f: &mut fmt::Formatter<'_>, settled: &RememberedKey) -> fmt::Result {
@@ -82,7 +81,10 @@ pub(super) fn plan_text(
         writeln!(
             f,
             "  {:<24} {:<38} {}",
-            truncate(&sandbox_label(&c.sandbox, c.production), 24),
+            truncate(
+                &sandbox_label(&c.sandbox, plan.is_production(&c.sandbox)),
+                24
+            ),
             c.connection.id,
             c.connection.name
         )?;
@@ -92,10 +94,7 @@ pub(super) fn plan_text(
             f,
             "  {:<24} {:<38} {} (an earlier PATCH got no answer: read back first)",
             truncate(
-                &sandbox_label(
-                    &item.sandbox,
-                    plan.production_sandboxes.contains(&item.sandbox)
-                ),
+                &sandbox_label(&item.sandbox, plan.is_production(&item.sandbox)),
                 24
             ),
             item.connection_id,
@@ -103,11 +102,7 @@ pub(super) fn plan_text(
         )?;
     }
     for u in &plan.unsearched {
-        writeln!(
-            f,
-            "  not searched: {}: {} (connections there may still use {old})",
-            u.sandbox, u.reason
-        )?;
+        writeln!(f, "  {}", u.describe(old))?;
     }
     Ok(())
 }
@@ -116,7 +111,7 @@ pub(super) fn plan_json(plan: &RotationPlan) -> Value {
     json!({
         "resumedRun": plan.resumed.as_ref().map(|r| &r.start.id),
         "connections": plan.connections.iter().map(|c| json!({
-            "sandbox": c.sandbox, "production": c.production, "connectionId": c.connection.id,
+            "sandbox": c.sandbox, "production": plan.is_production(&c.sandbox), "connectionId": c.connection.id,
             "name": c.connection.name, "etag": c.connection.etag,
         })).collect::<Vec<_>>(),
         "readBack": plan.read_back.iter().map(|i| &i.connection_id).collect::<Vec<_>>(),
@@ -185,7 +180,7 @@ pub(super) fn result_output(
             })
         })
         .collect();
-    let complete = outcome.complete() && plan.unsearched.is_empty();
+    let complete = outcome.finished(plan);
     let mut doc = plan_json(plan);
     doc["run"] = json!(outcome.run);
     doc["oldKey"] = json!(old);
@@ -194,34 +189,14 @@ pub(super) fn result_output(
     doc["cancelled"] = json!(outcome.cancelled);
     doc["items"] = json!(items);
     doc["rememberedKeysUpdated"] = json!(updated.updated());
-    let rotated = outcome
-        .items
-        .iter()
-        .filter(|i| {
-            matches!(
-                i.result,
-                ItemResult::Rotated(_) | ItemResult::AlreadyRotated
-            )
-        })
-        .count();
     let text = fmt::from_fn(|f| {
         for i in &outcome.items {
             if let Some(why) = i.result.failure() {
                 writeln!(f, "{} {}: {why}", i.sandbox, i.connection_id)?;
             }
         }
-        writeln!(
-            f,
-            "Rotated {rotated} of {} connection(s) to {} (run {}){}.",
-            outcome.items.len(),
-            credentials.access_key_id,
-            outcome.run,
-            if outcome.already > 0 {
-                format!("; {} more in an earlier run", outcome.already)
-            } else {
-                String::new()
-            }
-        )?;
+        writeln!(f, "{}", outcome.summary(&credentials.access_key_id))?;
+        writeln!(f, "Journal run: {}", outcome.run)?;
         remembered_text(f, updated)
     });
     let ending = ending(outcome, plan, old);
@@ -231,23 +206,11 @@ pub(super) fn result_output(
 /// The exit: 0 when every connection has the new key and every sandbox was searched; else the
 /// worst failure's, saying what is left and that the same command finishes it.
 pub(super) fn ending(outcome: &RotationOutcome, plan: &RotationPlan, old: &str) -> Option<Failure> {
-    let Some(class) = outcome.worst_failure() else {
-        return unsearched_failure(plan, old);
-    };
-    let left = outcome
-        .items
-        .iter()
-        .filter(|i| i.result.failure_class().is_some())
-        .count();
-    let how = if outcome.cancelled {
-        "cancelled"
-    } else {
-        "not finished"
-    };
-    Some(Failure::new(
-        class.into(),
-        format!(
-            "rotation {how}: {left} connection(s) still to do (above). Run the same command again to finish: rotated connections are not sent again, and those whose answer was lost are read back. Keep {old} active until then."
-        ),
-    ))
+    match (
+        outcome.worst_failure(),
+        outcome.left_to_do(old, "Run the same command again"),
+    ) {
+        (Some(class), Some(left)) => Some(Failure::new(class.into(), left)),
+        _ => unsearched_failure(plan, old),
+    }
 }

@@ -41,8 +41,6 @@ pub enum SandboxScope {
 pub struct PlannedConnection {
     /// Its sandbox.
     pub sandbox: String,
-    /// Whether that sandbox is production (by its type).
-    pub production: bool,
     /// The connection as listed: its etag goes in `If-Match`.
     pub connection: Connection,
 }
@@ -56,6 +54,16 @@ pub struct Unsearched {
     pub reason: String,
     /// The class of the failure (what exit it makes).
     pub class: ErrorClass,
+}
+
+impl Unsearched {
+    /// The sandbox and why, the same on every front end.
+    pub fn describe(&self, old_key: &str) -> String {
+        format!(
+            "Not searched: {}: {} (connections there may still use {old_key})",
+            self.sandbox, self.reason
+        )
+    }
 }
 
 /// What a run will do.
@@ -78,6 +86,11 @@ pub struct RotationPlan {
 }
 
 impl RotationPlan {
+    /// Whether a sandbox of the plan is production, by its type.
+    pub fn is_production(&self, sandbox: &str) -> bool {
+        self.production_sandboxes.contains(sandbox)
+    }
+
     /// The distinct sandboxes of the plan.
     pub fn sandboxes(&self) -> BTreeSet<&str> {
         self.connections
@@ -90,7 +103,7 @@ impl RotationPlan {
     pub fn production(&self) -> BTreeSet<&str> {
         self.connections
             .iter()
-            .filter(|c| c.production)
+            .filter(|c| self.is_production(&c.sandbox))
             .map(|c| c.sandbox.as_str())
             .collect()
     }
@@ -150,7 +163,6 @@ pub async fn plan_rotation(
         .filter(|(_, c)| c.shows_access_key(key))
         .map(|(sandbox, c)| PlannedConnection {
             sandbox: sandbox.name.clone(),
-            production: sandbox.is_production(),
             connection: c.clone(),
         })
         .collect();

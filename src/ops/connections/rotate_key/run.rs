@@ -129,6 +129,52 @@ impl RotationOutcome {
             .find(|c| *c == ErrorClass::Unavailable)
             .or_else(|| classes().next())
     }
+
+    /// True when the old key may be retired: every connection of the plan has the new key and
+    /// every sandbox was searched. The remembered key follows the new one only then.
+    pub fn finished(&self, plan: &RotationPlan) -> bool {
+        self.complete() && plan.unsearched.is_empty()
+    }
+
+    /// The run in a sentence, the same on every front end: "Rotated 3 of 4 connection(s) to
+    /// NEW; 2 more in an earlier run."
+    pub fn summary(&self, new_key: &str) -> String {
+        let rotated = self
+            .items
+            .iter()
+            .filter(|i| i.state() == ItemState::Rotated)
+            .count();
+        let earlier = if self.already > 0 {
+            format!("; {} more in an earlier run", self.already)
+        } else {
+            String::new()
+        };
+        format!(
+            "Rotated {rotated} of {} connection(s) to {new_key}{earlier}.",
+            self.items.len()
+        )
+    }
+
+    /// What is left and how to finish it, when connections were not rotated (`None` when all
+    /// were). `finish` is the front end's way to run it again ("Run the same command again",
+    /// "Find again with the same keys").
+    pub fn left_to_do(&self, old_key: &str, finish: &str) -> Option<String> {
+        let left = self
+            .items
+            .iter()
+            .filter(|i| i.result.failure_class().is_some())
+            .count();
+        (left > 0).then(|| {
+            let how = if self.cancelled {
+                "Cancelled"
+            } else {
+                "Not finished"
+            };
+            format!(
+                "{how}: {left} connection(s) still to do. {finish} to finish: connections already rotated are not sent again, and those whose answer was lost are read back. Keep {old_key} active until then."
+            )
+        })
+    }
 }
 
 /// What a run needs besides the plan.
@@ -160,13 +206,22 @@ pub async fn run_rotation(
     let run = journal_run(history, client, request, plan).await?;
     let mut items = Vec::new();
     for item in &plan.read_back {
-        let production = plan.production_sandboxes.contains(&item.sandbox);
-        let done = read_back(history, client, &run, request, (item, production)).await;
+        let done = read_back(
+            history,
+            client,
+            &run,
+            request,
+            (item, plan.is_production(&item.sandbox)),
+        )
+        .await;
         progress(&done);
         items.push(done);
     }
     let rotated = futures_util::stream::iter(&plan.connections)
-        .map(|planned| rotate_one(history, client, &run, request, planned))
+        .map(|planned| {
+            let production = plan.is_production(&planned.sandbox);
+            rotate_one(history, client, &run, request, (planned, production))
+        })
         .buffered(request.parallel.max(1))
         .inspect(|done| progress(done))
         .collect::<Vec<_>>()
@@ -253,12 +308,12 @@ async fn rotate_one(
     client: &PlatformClient,
     run: &str,
     request: &RotationRequest<'_>,
-    planned: &PlannedConnection,
+    (planned, production): (&PlannedConnection, bool),
 ) -> RotatedItem {
     let c = &planned.connection;
     let item = |result| RotatedItem {
         sandbox: planned.sandbox.clone(),
-        production: planned.production,
+        production,
         connection_id: c.id.clone(),
         name: c.name.clone(),
         result,
