@@ -199,6 +199,16 @@ def rotate_key_everywhere(app, name):
     gone(app, "push button", "Change and find again")
 
 
+def find_key(app, name):
+    """The Connections filter with an access key ID, every sandbox ticked: the connections that
+    use the key (the window's find-key), with *Rotate this key everywhere…* above them."""
+    focus_and_type(app, "entry", "Filter:", "AKIAI44QH8DHBEXAMPL3")
+    find(app, None, "The connections below use this key.")
+    find(app, "push button", "Rotate this key everywhere…")
+    find(app, "push button", f"Manage {name}")
+    look(app, "key-filter")
+
+
 def main():
     app = application()
     look(app, "start")
@@ -246,6 +256,7 @@ def main():
     look(app, "all-sandboxes")
     create_in_two_sandboxes(app)
     rotate_key_everywhere(app, name)
+    find_key(app, name)
     for failure in failures:
         print(failure, file=sys.stderr)
     return 1 if failures else 0
