@@ -128,8 +128,6 @@ impl RotationRow {
 /// A run's end.
 #[derive(Clone, Debug)]
 pub struct RotationDone {
-    /// The run's ID in the journal.
-    pub run: String,
     /// Each connection.
     pub rows: Vec<RotationRow>,
     /// The run in a sentence (`RotationOutcome::summary`).
@@ -283,7 +281,6 @@ async fn run(w: &Worker, ask: &RunAsk<'_>, plan: &RotationPlan) -> Result<Rotati
         w.send_setup().await;
     }
     Ok(RotationDone {
-        run: outcome.run.clone(),
         rows: outcome.items.iter().map(RotationRow::of).collect(),
         summary: outcome.summary(&ask.credentials.access_key_id),
         left_to_do: outcome.left_to_do(ask.old_key, "Find again with the same keys"),

@@ -116,9 +116,17 @@ pub struct RotationOutcome {
 }
 
 impl RotationOutcome {
+    /// How many connections of the plan have the new key (now or in an earlier, cut-short run).
+    fn rotated(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|i| i.state() == ItemState::Rotated)
+            .count()
+    }
+
     /// True when every connection of the plan has the new key.
     pub fn complete(&self) -> bool {
-        self.items.iter().all(|i| i.state() == ItemState::Rotated)
+        self.rotated() == self.items.len()
     }
 
     /// The class of the failure that decides the exit: unavailable (worth running again)
@@ -139,11 +147,7 @@ impl RotationOutcome {
     /// The run in a sentence, the same on every front end: "Rotated 3 of 4 connection(s) to
     /// NEW; 2 more in an earlier run."
     pub fn summary(&self, new_key: &str) -> String {
-        let rotated = self
-            .items
-            .iter()
-            .filter(|i| i.state() == ItemState::Rotated)
-            .count();
+        let rotated = self.rotated();
         let earlier = if self.already > 0 {
             format!("; {} more in an earlier run", self.already)
         } else {
@@ -159,11 +163,7 @@ impl RotationOutcome {
     /// were). `finish` is the front end's way to run it again ("Run the same command again",
     /// "Find again with the same keys").
     pub fn left_to_do(&self, old_key: &str, finish: &str) -> Option<String> {
-        let left = self
-            .items
-            .iter()
-            .filter(|i| i.result.failure_class().is_some())
-            .count();
+        let left = self.items.len() - self.rotated();
         (left > 0).then(|| {
             let how = if self.cancelled {
                 "Cancelled"
